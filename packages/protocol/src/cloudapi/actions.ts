@@ -1,0 +1,152 @@
+import { arr, bool, int, obj, optional, str, type Infer, type Schema } from '../schema.js';
+
+/**
+ * Request schemas of the Cloud API actions OpenCCC implements. Field names and
+ * shapes follow `ccc_models.d.ts` of the official SDK (ccc 2020-02-10) exactly.
+ */
+const sdkAppId = int({ min: 1 });
+const email = str({
+  minLength: 3,
+  maxLength: 128,
+  pattern: { regex: /^[^\s@]+@[^\s@]+$/, en: 'an email address such as agent@example.com', zh: '邮箱地址，例如 agent@example.com' },
+});
+const staffStatus = str({ oneOf: ['free', 'notReady', 'rest'] });
+const pageNumber = int({ min: 0 });
+const id = int({ min: 1 });
+
+export const SeatUserInfoSchema = obj({
+  Name: str({ minLength: 1, maxLength: 128 }),
+  Mail: email,
+  StaffNumber: str({ maxLength: 64 }),
+  Phone: optional(str({ maxLength: 32 })),
+  Nick: optional(str({ maxLength: 128 })),
+  UserId: optional(str({ maxLength: 128 })),
+  SkillGroupNameList: optional(arr(str({ minLength: 1, maxLength: 128 }), { max: 100 })),
+  Role: optional(int({ min: 1, max: 3 })),
+  ExtensionNumber: optional(str({ maxLength: 32 })),
+});
+
+const ForwardingConfigSchema = obj({
+  Enabled: optional(bool()),
+  Condition: optional(int({ min: 1, max: 3 })),
+  Target: optional(
+    obj({
+      Type: optional(int({ min: 1, max: 2 })),
+      StaffUserId: optional(str({ maxLength: 128 })),
+      SkillGroupId: optional(id),
+      Extension: optional(str({ maxLength: 32 })),
+    }),
+  ),
+});
+
+export const ActionSchemas = {
+  CreateSDKLoginToken: obj({ SdkAppId: sdkAppId, SeatUserId: str({ minLength: 1, maxLength: 128 }), OnlyOnce: optional(bool()) }),
+  CreateAdminURL: obj({ SdkAppId: sdkAppId, SeatUserId: str({ minLength: 1, maxLength: 128 }) }),
+  CreateStaff: obj({ SdkAppId: sdkAppId, Staffs: arr(SeatUserInfoSchema, { min: 1, max: 10 }), SendPassword: optional(bool()) }),
+  DescribeStaffInfoList: obj({
+    SdkAppId: sdkAppId,
+    PageSize: int({ min: 1, max: 9999 }),
+    PageNumber: pageNumber,
+    StaffMail: optional(str({ maxLength: 128 })),
+    ModifiedTime: optional(int({ min: 0 })),
+    SkillGroupId: optional(id),
+  }),
+  ModifyStaff: obj({
+    SdkAppId: sdkAppId,
+    Email: email,
+    Name: optional(str({ minLength: 1, maxLength: 128 })),
+    Phone: optional(str({ maxLength: 32 })),
+    Nick: optional(str({ maxLength: 128 })),
+    StaffNo: optional(str({ maxLength: 64 })),
+    SkillGroupIds: optional(arr(id, { max: 100 })),
+    UseMobileCallOut: optional(bool()),
+    UseMobileAccept: optional(int({ min: 0, max: 2 })),
+    ExtensionNumber: optional(str({ maxLength: 32 })),
+    ForwardingConfig: optional(ForwardingConfigSchema),
+  }),
+  DeleteStaff: obj({ SdkAppId: sdkAppId, StaffList: arr(str({ minLength: 1, maxLength: 128 }), { min: 1, max: 100 }) }),
+  ModifyStaffPassword: obj({ SdkAppId: sdkAppId, Email: email, Password: str({ minLength: 8, maxLength: 128 }) }),
+  CreateCCCSkillGroup: obj({
+    SdkAppId: sdkAppId,
+    SkillGroupName: str({ minLength: 1, maxLength: 128 }),
+    SkillGroupType: int({ min: 0, max: 4 }),
+    MaxConcurrency: optional(int({ min: 1, max: 100 })),
+  }),
+  DescribeSkillGroupInfoList: obj({
+    SdkAppId: sdkAppId,
+    PageSize: int({ min: 1, max: 9999 }),
+    PageNumber: pageNumber,
+    SkillGroupId: optional(id),
+    ModifiedTime: optional(int({ min: 0 })),
+    SkillGroupName: optional(str({ maxLength: 128 })),
+  }),
+  UpdateCCCSkillGroup: obj({
+    SdkAppId: sdkAppId,
+    SkillGroupID: id,
+    SkillGroupName: optional(str({ minLength: 1, maxLength: 128 })),
+    MaxConcurrency: optional(int({ min: 1, max: 100 })),
+    RingAll: optional(bool()),
+  }),
+  DeleteCCCSkillGroup: obj({ SdkAppId: sdkAppId, SkillGroupId: id }),
+  BindStaffSkillGroupList: obj({
+    SdkAppId: sdkAppId,
+    StaffEmail: email,
+    StaffSkillGroupList: optional(arr(obj({ SkillGroupId: id, Priority: optional(int({ min: 1, max: 5 })) }), { max: 100 })),
+    SkillGroupList: optional(arr(id, { max: 100 })),
+  }),
+  UnbindStaffSkillGroupList: obj({ SdkAppId: sdkAppId, StaffEmail: email, SkillGroupList: arr(id, { min: 1, max: 100 }) }),
+  SetStaffStatus: obj({
+    SdkAppId: sdkAppId,
+    StaffStatusList: arr(obj({ StaffUserId: str({ minLength: 1, maxLength: 128 }), Status: staffStatus, Reason: optional(str({ maxLength: 128 })) }), {
+      min: 1,
+      max: 100,
+    }),
+  }),
+  DescribeStaffStatusMetrics: obj({
+    SdkAppId: sdkAppId,
+    StaffList: optional(arr(str({ maxLength: 128 }), { max: 1000 })),
+    GroupIdList: optional(arr(id, { max: 100 })),
+    StatusList: optional(arr(str({ oneOf: ['free', 'busy', 'rest', 'notReady', 'afterCallWork', 'offline'] }), { max: 6 })),
+  }),
+  DescribeStaffStatusHistory: obj({
+    SdkAppId: sdkAppId,
+    StaffUserId: str({ minLength: 1, maxLength: 128 }),
+    StartTimestamp: int({ min: 0 }),
+    EndTimestamp: int({ min: 0 }),
+    Cursor: optional(str({ maxLength: 64 })),
+    PageSize: optional(int({ min: 1, max: 1000 })),
+  }),
+  ForceMemberOffline: obj({ SdkAppId: sdkAppId, UserId: str({ minLength: 1, maxLength: 128 }) }),
+  RestoreMemberOnline: obj({ SdkAppId: sdkAppId, UserId: str({ minLength: 1, maxLength: 128 }) }),
+} satisfies Record<string, Schema<object>>;
+
+export type ImplementedAction = keyof typeof ActionSchemas;
+export type ActionRequest<A extends ImplementedAction> = Infer<(typeof ActionSchemas)[A]>;
+export type SeatUserInfo = Infer<typeof SeatUserInfoSchema>;
+
+export function isImplementedAction(action: string): action is ImplementedAction {
+  return Object.hasOwn(ActionSchemas, action);
+}
+
+/** Every action of the official `ccc` 2020-02-10 client; those not implemented answer UnsupportedOperation. */
+export const CCC_CLIENT_ACTIONS: readonly string[] = [
+  'AbortAgentCruiseDialingCampaign', 'AbortPredictiveDialingCampaign', 'BindNumberCallInInterface', 'BindNumberCallOutSkillGroup',
+  'BindStaffSkillGroupList', 'ControlAIConversation', 'CreateAICall', 'CreateAIAgentCall', 'CreateAdminURL',
+  'CreateAgentCruiseDialingCampaign', 'CreateAutoCalloutTask', 'CreateCCCSkillGroup', 'CreateCallOutSession',
+  'CreateCarrierPrivilegeNumberApplicant', 'CreateCompanyApply', 'CreateExtension', 'CreateIVRSession', 'CreateOwnNumberApply',
+  'CreatePredictiveDialingCampaign', 'CreateSDKLoginToken', 'CreateStaff', 'CreateUserSig', 'DeleteCCCSkillGroup',
+  'DeleteExtension', 'DeletePredictiveDialingCampaign', 'DeleteStaff', 'DescribeAIAgentInfoList', 'DescribeAIAnalysisResult',
+  'DescribeAICallExtractResult', 'DescribeAICallInteractionRecords', 'DescribeAILatency', 'DescribeActiveCarrierPrivilegeNumber',
+  'DescribeAgentCruiseDialingCampaign', 'DescribeAutoCalloutTask', 'DescribeAutoCalloutTasks', 'DescribeCCCBuyInfoList',
+  'DescribeCallInMetrics', 'DescribeCarrierPrivilegeNumberApplicants', 'DescribeChatMessages', 'DescribeCompanyList',
+  'DescribeExtension', 'DescribeExtensions', 'DescribeFlashSMSList', 'DescribeIMCdrList', 'DescribeIMCdrs',
+  'DescribeIvrAudioList', 'DescribeNumbers', 'DescribePSTNActiveSessionList', 'DescribePredictiveDialingCampaign',
+  'DescribePredictiveDialingCampaigns', 'DescribePredictiveDialingSessions', 'DescribeProtectedTelCdr', 'DescribeSessionDetail',
+  'DescribeSkillGroupInfoList', 'DescribeStaffInfoList', 'DescribeStaffStatusHistory', 'DescribeStaffStatusMetrics',
+  'DescribeTelCallInfo', 'DescribeTelCdr', 'DescribeTelRecordAsr', 'DescribeTelSession', 'DisableCCCPhoneNumber',
+  'ForceMemberOffline', 'HangUpCall', 'ModifyCompanyApply', 'ModifyExtension', 'ModifyOwnNumberApply', 'ModifyStaff',
+  'ModifyStaffPassword', 'PausePredictiveDialingCampaign', 'PauseAutoCalloutTask', 'PlaySoundCall', 'ResetExtensionPassword',
+  'RestoreMemberOnline', 'ResumeAutoCalloutTask', 'ResumePredictiveDialingCampaign', 'SetStaffStatus', 'StopAutoCalloutTask',
+  'TransferToManual', 'UnbindNumberCallOutSkillGroup', 'UnbindStaffSkillGroupList', 'UpdateCCCSkillGroup',
+  'UpdatePredictiveDialingCampaign', 'UploadIvrAudio',
+];

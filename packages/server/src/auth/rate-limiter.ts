@@ -1,0 +1,26 @@
+/**
+ * Per-key token buckets: `rate` requests per second sustained, bursts up to
+ * `burst`. A rate of 0 disables limiting. Time is injected for tests.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes one token for `key`; false when the bucket is empty. */
+  take(key: string): boolean {
+    if (this.rate <= 0) return true;
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate);
+    bucket.at = now;
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    this.buckets.set(key, bucket);
+    return allowed;
+  }
+}

@@ -1,0 +1,70 @@
+import { initialize, type FirstRun } from '../bootstrap.js';
+import { localUrl, resolveServerConfig, type ServerConfig } from '../config/config.js';
+import { openDataFolder } from '../data-folder.js';
+import { createLogger } from '../log.js';
+import { startServer } from '../server.js';
+import { openFromFlags, type CommonFlags } from './context.js';
+import { CliError, printJson } from './output.js';
+
+function firstRunText(run: FirstRun, url: string, dataDir: string): string {
+  return [
+    '',
+    '  OpenCCC first run: these credentials are shown only once. Keep them safe.',
+    `  首次运行：以下凭据只显示这一次，请妥善保存。`,
+    '',
+    `  URL        ${url}`,
+    `  SdkAppId   ${run.sdkAppId}`,
+    `  SecretId   ${run.secretId}`,
+    `  SecretKey  ${run.secretKey}`,
+    `  Admin      ${run.adminUser}`,
+    `  Password   ${run.adminPassword}`,
+    `  Data       ${dataDir}`,
+    '',
+  ].join('\n');
+}
+
+/** `openccc init`: creates the first instance, its administrator and a main-account key, once. */
+export async function initCommand(flags: CommonFlags & { 'public-url'?: string }, env: NodeJS.ProcessEnv): Promise<void> {
+  const config = resolveServerConfig(flags as Record<string, string | undefined>, env);
+  const folder = openFromFlags(flags, env);
+  try {
+    const run = await initialize(folder.store, folder.box, Date.now());
+    if (!run) throw new CliError(`${folder.dataDir} is already initialised; use \`openccc keys create\` or \`openccc instances create\`.`);
+    const url = config.publicUrl ?? localUrl(config.host, config.port, config.tls !== null);
+    if (flags.json) printJson({ ...run, url, dataDir: folder.dataDir });
+    else process.stdout.write(`${firstRunText(run, url, folder.dataDir)}\n`);
+  } finally {
+    await folder.store.close();
+  }
+}
+
+/** `openccc start`: serves until SIGINT/SIGTERM, initialising the data folder on first run. */
+export async function startCommand(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): Promise<void> {
+  const config: ServerConfig = resolveServerConfig(flags, env);
+  const log = createLogger(config.logLevel);
+  const { store, box } = openDataFolder(config.dataDir, config.masterKey);
+  const firstRun = await initialize(store, box, Date.now());
+  let server;
+  try {
+    server = await startServer({ config, store, box, log });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  if (firstRun) process.stdout.write(`${firstRunText(firstRun, server.url, config.dataDir)}\n`);
+  else process.stdout.write(`\n  OpenCCC is running at ${server.url}  (data: ${config.dataDir})\n\n`);
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+export { CliError };

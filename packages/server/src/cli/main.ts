@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/config.js';
+import { keysCommand } from './commands-keys.js';
+import { instancesCommand, staffCommand } from './commands-admin.js';
+import { initCommand, startCommand } from './commands-run.js';
+import { CliError } from './output.js';
+
+const USAGE = `Usage: openccc <command> [options]
+
+Commands:
+  init                      create the first instance, administrator and API key (prints them once)
+  start                     run the server (initialises the data folder on first run)
+  keys create|list|disable|enable|delete   manage Cloud API keys
+  instances create|list     manage instances (SdkAppIds)
+  staff list|reset-password manage staff accounts
+
+Common options:
+  --data DIR        data folder (default ./data, or OPENCCC_DATA_DIR)
+  --instance ID     SdkAppId to act on (default: the first instance)
+  --json            print JSON for scripts
+
+start options: --host H --port P --public-url URL --tls-cert FILE --tls-key FILE --rate-limit N --log-level L
+See docs/cli.md for everything.`;
+
+const OPTIONS = {
+  data: { type: 'string' },
+  instance: { type: 'string' },
+  json: { type: 'boolean' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'public-url': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'token-ttl': { type: 'string' },
+  'log-level': { type: 'string' },
+  sub: { type: 'boolean' },
+  actions: { type: 'string' },
+  instances: { type: 'string' },
+  description: { type: 'string' },
+  name: { type: 'string' },
+  password: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const [command, sub, ...rest] = positionals;
+  const env = process.env;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const flags = values as Record<string, string | boolean | undefined>;
+  switch (command) {
+    case 'init':
+      return initCommand(values, env);
+    case 'start':
+      return startCommand(flags as Record<string, string | undefined>, env);
+    case 'keys':
+      return keysCommand(sub, rest, values, env);
+    case 'instances':
+      return instancesCommand(sub, values, env);
+    case 'staff':
+      return staffCommand(sub, rest, values, env);
+    default:
+      throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const known = error instanceof CliError || error instanceof ConfigError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+  process.stderr.write(`openccc: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
+  process.exitCode = 1;
+});

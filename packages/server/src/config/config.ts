@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+
+/** Everything the server needs from flags and environment, read once by the CLI. */
+export interface ServerConfig {
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Base URL browsers and SDKs reach this server at, without a trailing slash; null: derived from the listening address. */
+  publicUrl: string | null;
+  tokenTtlSeconds: number;
+  /** Cloud API requests per second per key (0: unlimited) and the burst allowed. */
+  rateLimit: { rate: number; burst: number };
+  tls: { certFile: string; keyFile: string } | null;
+  masterKey: string | null;
+  logLevel: string;
+}
+
+export const DEFAULTS = {
+  dataDir: './data',
+  host: '127.0.0.1',
+  port: 8080,
+  tokenTtlSeconds: 600,
+  rateLimit: 200,
+  logLevel: 'info',
+} as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function integer(name: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, not "${text}".`);
+  return Number(text);
+}
+
+/** Flag value, else environment variable, else default. */
+export function resolveServerConfig(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): ServerConfig {
+  const pick = (flag: string, envName: string): string | undefined => flags[flag] ?? env[envName];
+  const dataDir = resolve(pick('data', 'OPENCCC_DATA_DIR') ?? DEFAULTS.dataDir);
+  const host = pick('host', 'OPENCCC_HOST') ?? DEFAULTS.host;
+  const port = integer('--port', pick('port', 'OPENCCC_PORT') ?? String(DEFAULTS.port), 0, 65535);
+  const tokenTtlSeconds = integer('OPENCCC_TOKEN_TTL_SECONDS', pick('token-ttl', 'OPENCCC_TOKEN_TTL_SECONDS') ?? String(DEFAULTS.tokenTtlSeconds), 1, 86400);
+  const rate = integer('--rate-limit', pick('rate-limit', 'OPENCCC_RATE_LIMIT') ?? String(DEFAULTS.rateLimit), 0, 10_000_000);
+  const certFile = pick('tls-cert', 'OPENCCC_TLS_CERT');
+  const keyFile = pick('tls-key', 'OPENCCC_TLS_KEY');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('--tls-cert and --tls-key must be given together.');
+  const tls = certFile && keyFile ? { certFile: resolve(certFile), keyFile: resolve(keyFile) } : null;
+  const publicUrlText = pick('public-url', 'OPENCCC_PUBLIC_URL');
+  let publicUrl: string | null = null;
+  if (publicUrlText) {
+    let parsed: URL;
+    try {
+      parsed = new URL(publicUrlText);
+    } catch {
+      throw new ConfigError(`--public-url must be an absolute URL such as https://ccc.example.com, not "${publicUrlText}".`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('--public-url must be an http:// or https:// URL.');
+    publicUrl = parsed.href.replace(/\/+$/, '');
+  }
+  return {
+    dataDir,
+    host,
+    port,
+    publicUrl,
+    tokenTtlSeconds,
+    rateLimit: { rate, burst: Math.max(rate * 2, 1) },
+    tls,
+    masterKey: env['OPENCCC_MASTER_KEY'] ?? null,
+    logLevel: pick('log-level', 'OPENCCC_LOG_LEVEL') ?? DEFAULTS.logLevel,
+  };
+}
+
+/** The URL a browser on this machine reaches a server listening on host:port at. */
+export function localUrl(host: string, port: number, tls: boolean): string {
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
+}

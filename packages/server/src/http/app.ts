@@ -1,0 +1,44 @@
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { CloudApiDispatcher } from '../cloudapi/dispatcher.js';
+import type { Store } from '../store/ports.js';
+import { registerCloudApi } from './cloud-api-route.js';
+import { registerConsoleLogin } from './console-login.js';
+import type { Metrics } from './metrics.js';
+import { landingPage } from './pages.js';
+
+export interface AppDeps {
+  log: Logger;
+  dispatcher: CloudApiDispatcher;
+  metrics: Metrics;
+  store: Store;
+  clock: () => number;
+  publicUrl: () => string;
+  isReady: () => boolean;
+  https?: { cert: Buffer; key: Buffer };
+}
+
+/** The one HTTP application: Cloud API, health, metrics and pages. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // GET Cloud API requests may carry 32 KB of parameters in the URL, above Node's 16 KB header default.
+  const maxHeaderSize = 64 * 1024;
+  const tls = deps.https;
+  const app = Fastify({
+    loggerInstance: deps.log,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    serverFactory: (handler) => (tls ? createHttpsServer({ ...tls, maxHeaderSize }, handler) : createHttpServer({ maxHeaderSize }, handler)),
+  }) as unknown as FastifyInstance;
+
+  await registerCloudApi(app, deps.dispatcher, deps.metrics, (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(deps.publicUrl())));
+
+  app.get('/healthz', (_req, reply) =>
+    deps.isReady() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' }),
+  );
+  app.get('/metrics', (_req, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.render()));
+  registerConsoleLogin(app, deps.store, deps.clock);
+  return app;
+}

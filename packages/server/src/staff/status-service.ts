@@ -1,0 +1,147 @@
+import { cloudError } from '@openccc/protocol';
+import type { Store } from '../store/ports.js';
+import { requireInstance } from './instances.js';
+import type { Presence, StaffStatus } from './presence.js';
+import type { StaffService } from './staff-service.js';
+
+export interface SetStatusResult {
+  StaffUserId: string;
+  ErrorCode?: string;
+  ErrorMessage?: string;
+  Status: string;
+  Reason: string;
+  PreviousStatus: string;
+  PreviousReason: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Agent status from the Cloud API's side: reading metrics and history, setting status, forcing offline. */
+export class StatusService {
+  constructor(
+    private readonly store: Store,
+    private readonly presence: Presence,
+    private readonly staff: StaffService,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Changes status where the agent is online; offline or busy agents are reported per item. */
+  async setStatus(sdkAppId: number, items: Array<{ StaffUserId: string; Status: 'free' | 'notReady' | 'rest'; Reason?: string }>, language: 'en' | 'zh') {
+    await requireInstance(this.store.instances, sdkAppId);
+    const results: SetStatusResult[] = [];
+    for (const item of items) {
+      const staff = await this.store.staff.get(sdkAppId, item.StaffUserId);
+      const before = this.presence.get(sdkAppId, item.StaffUserId);
+      const previous = { PreviousStatus: before?.status ?? 'offline', PreviousReason: before?.reason ?? '' };
+      const unchanged = { StaffUserId: item.StaffUserId, Status: previous.PreviousStatus, Reason: previous.PreviousReason, ...previous };
+      if (!staff) {
+        results.push({ ...unchanged, ErrorCode: 'InvalidParameterValue.AccountNotExist', ErrorMessage: language === 'zh' ? '座席账号不存在。' : 'The staff account does not exist.' });
+      } else if (!before || before.status === 'offline') {
+        results.push({
+          ...unchanged,
+          ErrorCode: 'FailedOperation.CurStateNotAllowModify',
+          ErrorMessage: language === 'zh' ? '座席不在线，无法设置状态。' : 'The agent is offline; status can only be set while the agent is online.',
+        });
+      } else if (before.status === 'busy') {
+        results.push({ ...unchanged, ErrorCode: 'FailedOperation.SeatStatusBusy', ErrorMessage: language === 'zh' ? '座席正在通话中。' : 'The agent is in a session.' });
+      } else {
+        const reason = item.Status === 'rest' ? (item.Reason ?? '') : '';
+        await this.record(sdkAppId, staff.mail, item.Status, reason);
+        results.push({ StaffUserId: item.StaffUserId, Status: item.Status, Reason: reason, ...previous });
+      }
+    }
+    return results;
+  }
+
+  /** Applies a status change and appends it to the history. */
+  async record(sdkAppId: number, mail: string, status: StaffStatus, reason: string, sessionId = ''): Promise<void> {
+    const now = this.clock();
+    this.presence.setStatus(sdkAppId, mail, status, reason, now);
+    await this.store.statusHistory.append({ sdkAppId, mail, status, reason, sessionId, at: now });
+  }
+
+  async metrics(sdkAppId: number, filter: { staffList?: string[]; groupIds?: number[]; statuses?: string[] }) {
+    await requireInstance(this.store.instances, sdkAppId);
+    const { items } = await this.store.staff.list(sdkAppId, { limit: 100_000, offset: 0 });
+    let staff = items;
+    if (filter.staffList?.length) {
+      const wanted = new Set(filter.staffList.map((m) => m.toLowerCase()));
+      staff = staff.filter((s) => wanted.has(s.mail.toLowerCase()));
+    }
+    if (filter.groupIds?.length) {
+      const inGroups = new Set((await this.store.staff.mailsInGroups(sdkAppId, filter.groupIds)).map((m) => m.toLowerCase()));
+      staff = staff.filter((s) => inGroups.has(s.mail.toLowerCase()));
+    }
+    const now = this.clock();
+    const metrics = staff.map((s) => {
+      const entry = this.presence.get(sdkAppId, s.mail);
+      const status = entry?.status ?? 'offline';
+      const durations = { ...(entry?.durations ?? { free: 0, busy: 0, rest: 0, notReady: 0, afterCallWork: 0 }) };
+      if (entry && status !== 'offline') durations[status] += now - entry.since;
+      const seconds = (ms: number) => Math.floor(ms / 1000);
+      return {
+        Email: s.mail,
+        Status: status,
+        StatusExtra: { Type: '', Direct: '' },
+        OnlineDuration: seconds(durations.free + durations.busy + durations.rest + durations.notReady + durations.afterCallWork),
+        FreeDuration: seconds(durations.free),
+        BusyDuration: seconds(durations.busy),
+        NotReadyDuration: seconds(durations.notReady),
+        RestDuration: seconds(durations.rest),
+        AfterCallWorkDuration: seconds(durations.afterCallWork),
+        Reason: entry?.reason ?? '',
+        ReserveRest: false,
+        ReserveNotReady: false,
+        UseMobileAccept: s.useMobileAccept,
+        UseMobileCallOut: s.useMobileCallOut,
+        LastOnlineTimestamp: entry?.onlineSince ? seconds(entry.onlineSince) : 0,
+        LastStatusTimestamp: entry ? seconds(entry.since) : 0,
+        ClientInfo: (entry?.clients ?? []).map((c) => ({ ClientType: c.clientType, IsConnected: c.isConnected })),
+      };
+    });
+    return filter.statuses?.length ? metrics.filter((m) => filter.statuses?.includes(m.Status)) : metrics;
+  }
+
+  async history(sdkAppId: number, mail: string, startSeconds: number, endSeconds: number, cursor: string | undefined, pageSize: number) {
+    await requireInstance(this.store.instances, sdkAppId);
+    const staff = await this.staff.require(sdkAppId, mail);
+    const from = startSeconds * 1000;
+    const to = endSeconds * 1000;
+    if (to < from || to - from >= 7 * DAY_MS) {
+      throw cloudError('InvalidParameterValue', 'EndTimestamp must not be before StartTimestamp, and the range must be shorter than 7 days.', '结束时间不能早于开始时间，且时间范围应小于 7 天。');
+    }
+    if (from < this.clock() - 180 * DAY_MS) {
+      throw cloudError('InvalidParameterValue', 'StartTimestamp may be at most 180 days ago.', 'StartTimestamp 最多支持近 180 天。');
+    }
+    const after = cursor === undefined || cursor === '' ? 0 : Number(cursor);
+    if (!Number.isSafeInteger(after) || after < 0) {
+      throw cloudError('InvalidParameterValue', 'Cursor must be a value returned by an earlier page.', 'Cursor 应为上一页返回的游标。');
+    }
+    const rows = await this.store.statusHistory.list(sdkAppId, staff.mail, from, to, after, pageSize);
+    return rows.map((r) => ({
+      Cursor: String(r.cursor),
+      Timestamp: Math.floor(r.at / 1000),
+      Status: r.status,
+      SessionId: r.sessionId,
+      Reason: r.reason,
+      StaffEmail: staff.mail,
+      StaffNo: staff.staffNumber,
+    }));
+  }
+
+  async forceOffline(sdkAppId: number, mail: string): Promise<void> {
+    await requireInstance(this.store.instances, sdkAppId);
+    const staff = await this.staff.require(sdkAppId, mail);
+    const now = this.clock();
+    await this.store.staff.update(sdkAppId, staff.mail, { forcedOffline: true }, now);
+    const wasOnline = this.presence.isOnline(sdkAppId, staff.mail);
+    this.presence.forceOffline(sdkAppId, staff.mail, now);
+    if (wasOnline) await this.store.statusHistory.append({ sdkAppId, mail: staff.mail, status: 'offline', reason: '', sessionId: '', at: now });
+  }
+
+  async restoreOnline(sdkAppId: number, mail: string): Promise<void> {
+    await requireInstance(this.store.instances, sdkAppId);
+    const staff = await this.staff.require(sdkAppId, mail);
+    await this.store.staff.update(sdkAppId, staff.mail, { forcedOffline: false }, this.clock());
+  }
+}

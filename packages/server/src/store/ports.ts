@@ -1,0 +1,196 @@
+/**
+ * Storage ports. Callers depend only on these interfaces; adapters (SQLite now,
+ * PostgreSQL later) implement them and must pass the shared contract suite in
+ * `test-support/store-contract.ts`. All times are unix milliseconds.
+ */
+
+export interface Instance {
+  sdkAppId: number;
+  name: string;
+  createdAt: number;
+}
+
+export type ApiKeyStatus = 'enabled' | 'disabled';
+
+export interface ApiKeyPolicy {
+  /** Allowed actions; `*` and trailing wildcards such as `Describe*` allowed. */
+  actions: string[];
+  /** Allowed SdkAppIds; null means every instance. */
+  sdkAppIds: number[] | null;
+}
+
+export interface ApiKey {
+  secretId: string;
+  /** The SecretKey, encrypted with the data folder's master key. */
+  secretKeySealed: Buffer;
+  /** null for a main-account key (everything allowed). */
+  policy: ApiKeyPolicy | null;
+  status: ApiKeyStatus;
+  description: string;
+  createdAt: number;
+}
+
+export interface ForwardingConfigRecord {
+  Enabled?: boolean;
+  Condition?: number;
+  Target?: { Type?: number; StaffUserId?: string; SkillGroupId?: number; Extension?: string };
+}
+
+export interface Staff {
+  sdkAppId: number;
+  mail: string;
+  name: string;
+  staffNumber: string;
+  phone: string;
+  nick: string;
+  userId: string;
+  role: number;
+  extensionNumber: string;
+  passwordHash: string;
+  useMobileCallOut: boolean;
+  useMobileAccept: number;
+  forwardingConfig: ForwardingConfigRecord | null;
+  /** Set by ForceMemberOffline: the staff may not be online until RestoreMemberOnline. */
+  forcedOffline: boolean;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export type NewStaff = Omit<Staff, 'createdAt' | 'modifiedAt' | 'forcedOffline'>;
+export type StaffPatch = Partial<
+  Pick<Staff, 'name' | 'phone' | 'nick' | 'staffNumber' | 'extensionNumber' | 'passwordHash' | 'useMobileCallOut' | 'useMobileAccept' | 'forwardingConfig' | 'forcedOffline'>
+>;
+
+export interface StaffQuery {
+  mail?: string;
+  modifiedSince?: number;
+  skillGroupId?: number;
+  limit: number;
+  offset: number;
+}
+
+export interface SkillGroup {
+  id: number;
+  sdkAppId: number;
+  name: string;
+  type: number;
+  maxConcurrency: number;
+  ringAll: boolean;
+  routePolicy: string;
+  usingLastSeat: boolean;
+  alias: string;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export type NewSkillGroup = Pick<SkillGroup, 'sdkAppId' | 'name' | 'type' | 'maxConcurrency'>;
+export type SkillGroupPatch = Partial<Pick<SkillGroup, 'name' | 'maxConcurrency' | 'ringAll'>>;
+
+export interface SkillGroupQuery {
+  id?: number;
+  name?: string;
+  modifiedSince?: number;
+  limit: number;
+  offset: number;
+}
+
+export interface Membership {
+  skillGroupId: number;
+  skillGroupName: string;
+  skillGroupType: number;
+  priority: number;
+}
+
+export type CredentialKind = 'sdk-token' | 'admin-link' | 'login-ticket';
+
+/** A short-lived bearer secret; only the SHA-256 of the secret is stored. */
+export interface Credential {
+  kind: CredentialKind;
+  hash: string;
+  sdkAppId: number;
+  mail: string;
+  onlyOnce: boolean;
+  expiresAt: number;
+  createdAt: number;
+  usedAt: number | null;
+}
+
+export interface StatusHistoryEntry {
+  sdkAppId: number;
+  mail: string;
+  status: string;
+  reason: string;
+  sessionId: string;
+  at: number;
+}
+
+export interface InstanceRepo {
+  create(instance: Instance): Promise<void>;
+  get(sdkAppId: number): Promise<Instance | undefined>;
+  list(): Promise<Instance[]>;
+}
+
+export interface ApiKeyRepo {
+  create(key: ApiKey): Promise<void>;
+  get(secretId: string): Promise<ApiKey | undefined>;
+  list(): Promise<ApiKey[]>;
+  setStatus(secretId: string, status: ApiKeyStatus): Promise<boolean>;
+  delete(secretId: string): Promise<boolean>;
+}
+
+export interface StaffRepo {
+  /** Inserts each row; returns for each whether it was created (false: the mail exists). */
+  createMany(rows: NewStaff[], memberships: Array<Array<{ skillGroupId: number; priority: number }>>, now: number): Promise<boolean[]>;
+  get(sdkAppId: number, mail: string): Promise<Staff | undefined>;
+  list(sdkAppId: number, query: StaffQuery): Promise<{ total: number; items: Staff[] }>;
+  update(sdkAppId: number, mail: string, patch: StaffPatch, now: number): Promise<boolean>;
+  delete(sdkAppId: number, mails: string[]): Promise<string[]>;
+  /** Memberships keyed by lower-case mail, each list ordered by priority. */
+  memberships(sdkAppId: number, mails: string[]): Promise<Map<string, Membership[]>>;
+  /** Adds or re-prioritises memberships; groups of other instances are ignored. */
+  bind(sdkAppId: number, mail: string, groups: Array<{ skillGroupId: number; priority: number }>, now: number): Promise<void>;
+  /** Replaces all memberships. */
+  setGroups(sdkAppId: number, mail: string, groups: Array<{ skillGroupId: number; priority: number }>, now: number): Promise<void>;
+  unbind(sdkAppId: number, mail: string, skillGroupIds: number[], now: number): Promise<void>;
+  mailsInGroups(sdkAppId: number, skillGroupIds: number[]): Promise<string[]>;
+}
+
+export interface SkillGroupRepo {
+  /** Returns the new id, or undefined when the name is taken in the instance. */
+  create(group: NewSkillGroup, now: number): Promise<number | undefined>;
+  get(sdkAppId: number, id: number): Promise<SkillGroup | undefined>;
+  byNames(sdkAppId: number, names: string[]): Promise<SkillGroup[]>;
+  list(sdkAppId: number, query: SkillGroupQuery): Promise<{ total: number; items: SkillGroup[] }>;
+  /** false when the group does not exist; throws on nothing; 'name-taken' when renaming onto another group. */
+  update(sdkAppId: number, id: number, patch: SkillGroupPatch, now: number): Promise<'ok' | 'not-found' | 'name-taken'>;
+  delete(sdkAppId: number, id: number): Promise<boolean>;
+}
+
+export interface CredentialRepo {
+  issue(credential: Credential): Promise<void>;
+  /**
+   * Looks a credential up and marks it used in the same step. `firstUse` is
+   * true for exactly one redeem of a given credential, whatever the concurrency.
+   */
+  redeem(kind: CredentialKind, hash: string, now: number): Promise<{ credential: Credential; firstUse: boolean } | undefined>;
+  /** Extends a credential's lifetime (login tickets while the agent is connected). */
+  extend(kind: CredentialKind, hash: string, expiresAt: number): Promise<void>;
+  revoke(kind: CredentialKind, hash: string): Promise<void>;
+  purgeExpired(now: number): Promise<number>;
+}
+
+export interface StatusHistoryRepo {
+  append(entry: StatusHistoryEntry): Promise<void>;
+  /** Entries of one staff with `at` in [from, to], in the order they were appended, after the cursor (an opaque id). */
+  list(sdkAppId: number, mail: string, from: number, to: number, afterCursor: number, limit: number): Promise<Array<StatusHistoryEntry & { cursor: number }>>;
+}
+
+export interface Store {
+  readonly instances: InstanceRepo;
+  readonly apiKeys: ApiKeyRepo;
+  readonly staff: StaffRepo;
+  readonly skillGroups: SkillGroupRepo;
+  readonly credentials: CredentialRepo;
+  readonly statusHistory: StatusHistoryRepo;
+  close(): Promise<void>;
+}

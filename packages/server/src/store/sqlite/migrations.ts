@@ -1,0 +1,99 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many
+ * have run. Append only: never edit a migration that has shipped.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE instances (
+    sdk_app_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE api_keys (
+    secret_id TEXT PRIMARY KEY,
+    secret_key_sealed BLOB NOT NULL,
+    policy TEXT,
+    status TEXT NOT NULL CHECK (status IN ('enabled', 'disabled')),
+    description TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE staff (
+    id INTEGER PRIMARY KEY,
+    sdk_app_id INTEGER NOT NULL REFERENCES instances(sdk_app_id) ON DELETE CASCADE,
+    mail TEXT NOT NULL COLLATE NOCASE,
+    name TEXT NOT NULL,
+    staff_number TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    nick TEXT NOT NULL DEFAULT '',
+    user_id TEXT NOT NULL DEFAULT '',
+    role INTEGER NOT NULL DEFAULT 3,
+    extension_number TEXT NOT NULL DEFAULT '',
+    password_hash TEXT NOT NULL,
+    use_mobile_callout INTEGER NOT NULL DEFAULT 0,
+    use_mobile_accept INTEGER NOT NULL DEFAULT 0,
+    forwarding_config TEXT,
+    forced_offline INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL,
+    UNIQUE (sdk_app_id, mail)
+  );
+  CREATE TABLE skill_groups (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sdk_app_id INTEGER NOT NULL REFERENCES instances(sdk_app_id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    type INTEGER NOT NULL,
+    max_concurrency INTEGER NOT NULL DEFAULT 1,
+    ring_all INTEGER NOT NULL DEFAULT 0,
+    route_policy TEXT NOT NULL DEFAULT 'ROUTE_POLICY_RANDOM',
+    using_last_seat INTEGER NOT NULL DEFAULT 0,
+    alias TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL,
+    UNIQUE (sdk_app_id, name)
+  );
+  CREATE TABLE staff_skill_groups (
+    staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    skill_group_id INTEGER NOT NULL REFERENCES skill_groups(id) ON DELETE CASCADE,
+    priority INTEGER NOT NULL DEFAULT 3,
+    PRIMARY KEY (staff_id, skill_group_id)
+  );
+  CREATE INDEX staff_skill_groups_group ON staff_skill_groups(skill_group_id);
+  CREATE TABLE credentials (
+    kind TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    sdk_app_id INTEGER NOT NULL,
+    mail TEXT NOT NULL,
+    only_once INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    used_at INTEGER,
+    PRIMARY KEY (kind, hash)
+  ) WITHOUT ROWID;
+  CREATE INDEX credentials_expiry ON credentials(expires_at);
+  CREATE TABLE staff_status_history (
+    id INTEGER PRIMARY KEY,
+    sdk_app_id INTEGER NOT NULL,
+    mail TEXT NOT NULL COLLATE NOCASE,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    session_id TEXT NOT NULL DEFAULT '',
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX staff_status_history_staff ON staff_status_history(sdk_app_id, mail, at);
+  `,
+];
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`The data folder was written by a newer OpenCCC (schema ${current}, this build knows ${MIGRATIONS.length}).`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}

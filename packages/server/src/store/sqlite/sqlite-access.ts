@@ -1,0 +1,164 @@
+import type Database from 'better-sqlite3';
+import type { ApiKey, ApiKeyPolicy, ApiKeyRepo, ApiKeyStatus, Credential, CredentialKind, CredentialRepo, Instance, InstanceRepo } from '../ports.js';
+import type { WriteFn } from './sqlite-store.js';
+
+interface InstanceRow {
+  sdk_app_id: number;
+  name: string;
+  created_at: number;
+}
+
+export class SqliteInstances implements InstanceRepo {
+  private readonly byId: Database.Statement<[number], InstanceRow>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly write: WriteFn,
+  ) {
+    this.byId = db.prepare('SELECT * FROM instances WHERE sdk_app_id = ?');
+  }
+
+  create(instance: Instance): Promise<void> {
+    return this.write(() => {
+      this.db.prepare('INSERT INTO instances (sdk_app_id, name, created_at) VALUES (?, ?, ?)').run(instance.sdkAppId, instance.name, instance.createdAt);
+    });
+  }
+
+  get(sdkAppId: number): Promise<Instance | undefined> {
+    const row = this.byId.get(sdkAppId);
+    return Promise.resolve(row && { sdkAppId: row.sdk_app_id, name: row.name, createdAt: row.created_at });
+  }
+
+  list(): Promise<Instance[]> {
+    const rows = this.db.prepare<[], InstanceRow>('SELECT * FROM instances ORDER BY created_at, sdk_app_id').all();
+    return Promise.resolve(rows.map((row) => ({ sdkAppId: row.sdk_app_id, name: row.name, createdAt: row.created_at })));
+  }
+}
+
+interface ApiKeyRow {
+  secret_id: string;
+  secret_key_sealed: Buffer;
+  policy: string | null;
+  status: ApiKeyStatus;
+  description: string;
+  created_at: number;
+}
+
+function toApiKey(row: ApiKeyRow): ApiKey {
+  return {
+    secretId: row.secret_id,
+    secretKeySealed: row.secret_key_sealed,
+    policy: row.policy === null ? null : (JSON.parse(row.policy) as ApiKeyPolicy),
+    status: row.status,
+    description: row.description,
+    createdAt: row.created_at,
+  };
+}
+
+export class SqliteApiKeys implements ApiKeyRepo {
+  private readonly byId: Database.Statement<[string], ApiKeyRow>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly write: WriteFn,
+  ) {
+    this.byId = db.prepare('SELECT * FROM api_keys WHERE secret_id = ?');
+  }
+
+  create(key: ApiKey): Promise<void> {
+    return this.write(() => {
+      this.db
+        .prepare('INSERT INTO api_keys (secret_id, secret_key_sealed, policy, status, description, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(key.secretId, key.secretKeySealed, key.policy && JSON.stringify(key.policy), key.status, key.description, key.createdAt);
+    });
+  }
+
+  get(secretId: string): Promise<ApiKey | undefined> {
+    const row = this.byId.get(secretId);
+    return Promise.resolve(row && toApiKey(row));
+  }
+
+  list(): Promise<ApiKey[]> {
+    return Promise.resolve(this.db.prepare<[], ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, secret_id').all().map(toApiKey));
+  }
+
+  setStatus(secretId: string, status: ApiKeyStatus): Promise<boolean> {
+    return this.write(() => this.db.prepare('UPDATE api_keys SET status = ? WHERE secret_id = ?').run(status, secretId).changes > 0);
+  }
+
+  delete(secretId: string): Promise<boolean> {
+    return this.write(() => this.db.prepare('DELETE FROM api_keys WHERE secret_id = ?').run(secretId).changes > 0);
+  }
+}
+
+interface CredentialRow {
+  kind: CredentialKind;
+  hash: string;
+  sdk_app_id: number;
+  mail: string;
+  only_once: number;
+  expires_at: number;
+  created_at: number;
+  used_at: number | null;
+}
+
+function toCredential(row: CredentialRow): Credential {
+  return {
+    kind: row.kind,
+    hash: row.hash,
+    sdkAppId: row.sdk_app_id,
+    mail: row.mail,
+    onlyOnce: row.only_once === 1,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    usedAt: row.used_at,
+  };
+}
+
+export class SqliteCredentials implements CredentialRepo {
+  private readonly insert: Database.Statement;
+  private readonly byKey: Database.Statement<[string, string], CredentialRow>;
+  private readonly markUsed: Database.Statement<[number, string, string]>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly write: WriteFn,
+  ) {
+    this.insert = db.prepare(
+      'INSERT INTO credentials (kind, hash, sdk_app_id, mail, only_once, expires_at, created_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.byKey = db.prepare('SELECT * FROM credentials WHERE kind = ? AND hash = ?');
+    this.markUsed = db.prepare('UPDATE credentials SET used_at = ? WHERE kind = ? AND hash = ? AND used_at IS NULL');
+  }
+
+  issue(c: Credential): Promise<void> {
+    return this.write(() => {
+      this.insert.run(c.kind, c.hash, c.sdkAppId, c.mail, c.onlyOnce ? 1 : 0, c.expiresAt, c.createdAt, c.usedAt);
+    });
+  }
+
+  redeem(kind: CredentialKind, hash: string, now: number): Promise<{ credential: Credential; firstUse: boolean } | undefined> {
+    return this.write(() => {
+      const row = this.byKey.get(kind, hash);
+      if (!row) return undefined;
+      const firstUse = this.markUsed.run(now, kind, hash).changes > 0;
+      return { credential: toCredential(row), firstUse };
+    });
+  }
+
+  extend(kind: CredentialKind, hash: string, expiresAt: number): Promise<void> {
+    return this.write(() => {
+      this.db.prepare('UPDATE credentials SET expires_at = ? WHERE kind = ? AND hash = ?').run(expiresAt, kind, hash);
+    });
+  }
+
+  revoke(kind: CredentialKind, hash: string): Promise<void> {
+    return this.write(() => {
+      this.db.prepare('DELETE FROM credentials WHERE kind = ? AND hash = ?').run(kind, hash);
+    });
+  }
+
+  purgeExpired(now: number): Promise<number> {
+    return this.write(() => this.db.prepare('DELETE FROM credentials WHERE expires_at < ?').run(now).changes);
+  }
+}
