@@ -1,6 +1,6 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CloudApiDispatcher } from '../cloudapi/dispatcher.js';
 import type { Store } from '../store/ports.js';
@@ -27,7 +27,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const tls = deps.https;
   const app = Fastify({
     loggerInstance: deps.log,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     serverFactory: (handler) => (tls ? createHttpsServer({ ...tls, maxHeaderSize }, handler) : createHttpServer({ maxHeaderSize }, handler)),

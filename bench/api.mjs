@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// Cloud API throughput: validly signed CreateSDKLoginToken requests vs an unsigned
+// no-op route (GET /healthz) on the same server, over keep-alive connections,
+// measured side by side in one run. The server runs in its own process.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { signRequest } from '@openccc/protocol/tc3';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'packages/server/dist/cli/main.js');
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function signed(creds, port, action, payload) {
+  const body = JSON.stringify(payload);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const authorization = signRequest({
+    secretId: creds.secretId, secretKey: creds.secretKey, method: 'POST', host: '127.0.0.1', service: '127',
+    timestamp, contentType: 'application/json', body,
+  });
+  return {
+    method: 'POST', path: '/', body,
+    headers: {
+      host: `127.0.0.1:${port}`, 'content-type': 'application/json', authorization,
+      'x-tc-action': action, 'x-tc-version': '2020-02-10', 'x-tc-timestamp': String(timestamp),
+    },
+  };
+}
+
+function run(url, requests, label) {
+  let errors = 0;
+  const withCheck = requests.map((r) => ({ ...r, onResponse: (status, body) => { if (status !== 200 || body.includes('"Error"')) errors++; } }));
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections, duration: seconds, pipelining: 1, requests: withCheck }, (err, result) => {
+      if (err) return reject(err);
+      resolve({ label, rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, errors: errors + result.non2xx + result.errors });
+    });
+  });
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'openccc-bench-'));
+const port = await freePort();
+const creds = JSON.parse(execFileSync(process.execPath, [cli, 'init', '--data', dataDir, '--json'], { encoding: 'utf8' }));
+const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const server = spawn(process.execPath, [...nodeFlags, cli, 'start', '--data', dataDir, '--port', String(port), '--rate-limit', '10000000', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+try {
+  await new Promise((resolve, reject) => {
+    server.stdout.on('data', (chunk) => { if (String(chunk).includes('OpenCCC is running')) resolve(); });
+    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const agent = 'bench@example.com';
+  const create = signed(creds, port, 'CreateStaff', { SdkAppId: creds.sdkAppId, Staffs: [{ Name: 'Bench', Mail: agent, StaffNumber: '1' }] });
+  const created = await (await fetch(url, { method: 'POST', headers: create.headers, body: create.body })).json();
+  if (created.Response.Error || created.Response.ErrorStaffList.length) throw new Error(JSON.stringify(created));
+
+  const tokenRequests = Array.from({ length: 16 }, () => signed(creds, port, 'CreateSDKLoginToken', { SdkAppId: creds.sdkAppId, SeatUserId: agent }));
+  const noop = [{ method: 'GET', path: '/healthz' }];
+  // Warm up both paths (JIT, caches), then alternate to spread machine noise over both.
+  await run(url, noop, 'warmup');
+  await run(url, tokenRequests, 'warmup');
+  const results = { noop: [], signed: [] };
+  for (let i = 0; i < rounds; i++) {
+    results.noop.push(await run(url, noop, 'noop'));
+    results.signed.push(await run(url, tokenRequests, 'signed'));
+  }
+  const summarise = (list) => ({
+    rps: list.reduce((a, r) => a + r.total, 0) / (list.length * seconds),
+    p50: Math.max(...list.map((r) => r.p50)),
+    p99: Math.max(...list.map((r) => r.p99)),
+    total: list.reduce((a, r) => a + r.total, 0),
+    errors: list.reduce((a, r) => a + r.errors, 0),
+  });
+  const n = summarise(results.noop);
+  const s = summarise(results.signed);
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(`load: ${connections} keep-alive connections, ${rounds} × ${seconds} s per route, alternating; server and load generator share the machine`);
+  console.log('route                               req/s     p50 ms  p99 ms  requests  errors');
+  const row = (name, r) => console.log(`${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(7)} ${String(r.total).padStart(9)} ${String(r.errors).padStart(7)}`);
+  row('GET /healthz (unsigned no-op)', n);
+  row('POST / CreateSDKLoginToken (TC3)', s);
+  console.log(`ratio signed/no-op: ${(s.rps / n.rps).toFixed(2)}`);
+  if (s.errors > 0 || n.errors > 0) { console.error('errors during the run'); process.exitCode = 1; }
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+}
