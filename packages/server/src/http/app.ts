@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CloudApiDispatcher } from '../cloudapi/dispatcher.js';
 import type { Store } from '../store/ports.js';
-import { registerCloudApi } from './cloud-api-route.js';
+import { clientErrorHandler, registerCloudApi } from './cloud-api-route.js';
 import { registerConsoleLogin } from './console-login.js';
 import type { Metrics } from './metrics.js';
 import { landingPage } from './pages.js';
@@ -30,6 +30,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    clientErrorHandler,
     serverFactory: (handler) => (tls ? createHttpsServer({ ...tls, maxHeaderSize }, handler) : createHttpServer({ maxHeaderSize }, handler)),
   }) as unknown as FastifyInstance;
 

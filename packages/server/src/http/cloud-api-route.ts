@@ -1,4 +1,5 @@
 import { cloudError, type Language } from '@openccc/protocol';
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CloudApiDispatcher, MAX_POST_BYTES } from '../cloudapi/dispatcher.js';
 import type { Metrics } from './metrics.js';
@@ -60,4 +61,22 @@ export async function registerCloudApi(
     scope.post('/', handle);
     scope.get('/', (req, reply) => (isCloudApiGet(req) ? handle(req, reply) : landing(req, reply)));
   });
+}
+
+/**
+ * Requests Node rejects before routing (headers over the 64 KB limit: a GET with
+ * a huge query) still get a Cloud API envelope, since only the Cloud API GET
+ * legitimately carries that much in its request line.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const overflow = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = overflow
+      ? CloudApiDispatcher.failure(cloudError('RequestSizeLimitExceeded', 'A GET request may carry at most 32 KB of parameters; use POST.', 'GET 请求参数不能超过 32 KB，请使用 POST。'), 'en-US')
+      : '{"error":"Bad Request","statusCode":400}';
+    const status = overflow ? '200 OK' : '400 Bad Request';
+    socket.write(`HTTP/1.1 ${status}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }

@@ -168,6 +168,8 @@ export interface SkillGroupRepo {
 
 export interface CredentialRepo {
   issue(credential: Credential): Promise<void>;
+  /** Looks a credential up without marking it used. */
+  find(kind: CredentialKind, hash: string): Promise<Credential | undefined>;
   /**
    * Looks a credential up and marks it used in the same step. `firstUse` is
    * true for exactly one redeem of a given credential, whatever the concurrency.
@@ -176,6 +178,8 @@ export interface CredentialRepo {
   /** Extends a credential's lifetime (login tickets while the agent is connected). */
   extend(kind: CredentialKind, hash: string, expiresAt: number): Promise<void>;
   revoke(kind: CredentialKind, hash: string): Promise<void>;
+  /** Revokes every credential of that kind held by the staff except `keepHash`; returns how many. */
+  revokeOthers(kind: CredentialKind, sdkAppId: number, mail: string, keepHash: string): Promise<number>;
   purgeExpired(now: number): Promise<number>;
 }
 
@@ -185,6 +189,15 @@ export interface StatusHistoryRepo {
   list(sdkAppId: number, mail: string, from: number, to: number, afterCursor: number, limit: number): Promise<Array<StatusHistoryEntry & { cursor: number }>>;
 }
 
+/** Origins allowed to embed an instance's workbench (`https://crm.example.com`, or `*`). */
+export interface OriginRepo {
+  list(sdkAppId: number): Promise<string[]>;
+  /** false when it was already there. */
+  add(sdkAppId: number, origin: string, now: number): Promise<boolean>;
+  /** false when it was not there. */
+  remove(sdkAppId: number, origin: string): Promise<boolean>;
+}
+
 export interface Store {
   readonly instances: InstanceRepo;
   readonly apiKeys: ApiKeyRepo;
@@ -192,5 +205,6 @@ export interface Store {
   readonly skillGroups: SkillGroupRepo;
   readonly credentials: CredentialRepo;
   readonly statusHistory: StatusHistoryRepo;
+  readonly origins: OriginRepo;
   close(): Promise<void>;
 }

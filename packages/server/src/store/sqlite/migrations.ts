@@ -83,6 +83,14 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX staff_status_history_staff ON staff_status_history(sdk_app_id, mail, at);
   `,
+  `
+  CREATE TABLE instance_origins (
+    sdk_app_id INTEGER NOT NULL REFERENCES instances(sdk_app_id) ON DELETE CASCADE,
+    origin TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (sdk_app_id, origin)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

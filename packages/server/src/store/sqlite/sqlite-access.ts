@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ApiKey, ApiKeyPolicy, ApiKeyRepo, ApiKeyStatus, Credential, CredentialKind, CredentialRepo, Instance, InstanceRepo } from '../ports.js';
+import type { ApiKey, ApiKeyPolicy, ApiKeyRepo, ApiKeyStatus, Credential, CredentialKind, CredentialRepo, Instance, InstanceRepo, OriginRepo } from '../ports.js';
 import type { WriteFn } from './sqlite-store.js';
 
 interface InstanceRow {
@@ -137,6 +137,11 @@ export class SqliteCredentials implements CredentialRepo {
     });
   }
 
+  find(kind: CredentialKind, hash: string): Promise<Credential | undefined> {
+    const row = this.byKey.get(kind, hash);
+    return Promise.resolve(row && toCredential(row));
+  }
+
   redeem(kind: CredentialKind, hash: string, now: number): Promise<{ credential: Credential; firstUse: boolean } | undefined> {
     return this.write(() => {
       const row = this.byKey.get(kind, hash);
@@ -158,7 +163,35 @@ export class SqliteCredentials implements CredentialRepo {
     });
   }
 
+  revokeOthers(kind: CredentialKind, sdkAppId: number, mail: string, keepHash: string): Promise<number> {
+    return this.write(
+      () => this.db.prepare('DELETE FROM credentials WHERE kind = ? AND sdk_app_id = ? AND lower(mail) = lower(?) AND hash <> ?').run(kind, sdkAppId, mail, keepHash).changes,
+    );
+  }
+
   purgeExpired(now: number): Promise<number> {
     return this.write(() => this.db.prepare('DELETE FROM credentials WHERE expires_at < ?').run(now).changes);
+  }
+}
+
+export class SqliteOrigins implements OriginRepo {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly write: WriteFn,
+  ) {}
+
+  list(sdkAppId: number): Promise<string[]> {
+    const rows = this.db.prepare<[number], { origin: string }>('SELECT origin FROM instance_origins WHERE sdk_app_id = ? ORDER BY created_at, origin').all(sdkAppId);
+    return Promise.resolve(rows.map((r) => r.origin));
+  }
+
+  add(sdkAppId: number, origin: string, now: number): Promise<boolean> {
+    return this.write(
+      () => this.db.prepare('INSERT INTO instance_origins (sdk_app_id, origin, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(sdkAppId, origin, now).changes > 0,
+    );
+  }
+
+  remove(sdkAppId: number, origin: string): Promise<boolean> {
+    return this.write(() => this.db.prepare('DELETE FROM instance_origins WHERE sdk_app_id = ? AND origin = ?').run(sdkAppId, origin).changes > 0);
   }
 }

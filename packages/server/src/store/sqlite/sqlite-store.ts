@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { Store } from '../ports.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
-import { SqliteApiKeys, SqliteCredentials, SqliteInstances } from './sqlite-access.js';
+import { SqliteApiKeys, SqliteCredentials, SqliteInstances, SqliteOrigins } from './sqlite-access.js';
 import { SqliteStaff } from './sqlite-staff.js';
 import { SqliteSkillGroups } from './sqlite-skill-groups.js';
 import { SqliteStatusHistory } from './sqlite-status-history.js';
@@ -15,6 +15,7 @@ export class SqliteStore implements Store {
   readonly skillGroups: SqliteSkillGroups;
   readonly credentials: SqliteCredentials;
   readonly statusHistory: SqliteStatusHistory;
+  readonly origins: SqliteOrigins;
   private readonly commits: GroupCommit;
   private closed = false;
 
@@ -30,6 +31,7 @@ export class SqliteStore implements Store {
     this.skillGroups = new SqliteSkillGroups(db, write);
     this.credentials = new SqliteCredentials(db, write);
     this.statusHistory = new SqliteStatusHistory(db, write);
+    this.origins = new SqliteOrigins(db, write);
   }
 
   close(): Promise<void> {

@@ -911,5 +911,56 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         expect(new Set(all.map((e) => e.status)).size).toBe(10);
       });
     });
+
+    // ------------------------------------------------------------------ origins
+    describe('origins', () => {
+      it('adds, lists per instance, ignores duplicates and removes', async () => {
+        await withInstances(APP, OTHER_APP);
+        expect(await store.origins.list(APP)).toEqual([]);
+        expect(await store.origins.add(APP, 'https://crm.example.com', T0)).toBe(true);
+        expect(await store.origins.add(APP, 'https://crm.example.com', T0 + 1)).toBe(false);
+        expect(await store.origins.add(APP, 'http://localhost:3000', T0 + 2)).toBe(true);
+        expect(await store.origins.add(OTHER_APP, '*', T0)).toBe(true);
+        expect(await store.origins.list(APP)).toEqual(['https://crm.example.com', 'http://localhost:3000']);
+        expect(await store.origins.list(OTHER_APP)).toEqual(['*']);
+        expect(await store.origins.remove(APP, 'https://crm.example.com')).toBe(true);
+        expect(await store.origins.remove(APP, 'https://crm.example.com')).toBe(false);
+        expect(await store.origins.list(APP)).toEqual(['http://localhost:3000']);
+      });
+    });
+
+    describe('credentials: find', () => {
+      it('finds a credential without marking it used', async () => {
+        await store.credentials.issue(credential('f1', { kind: 'sdk-token', onlyOnce: true }));
+        expect((await store.credentials.find('sdk-token', 'f1'))?.usedAt).toBeNull();
+        expect(await store.credentials.find('login-ticket', 'f1')).toBeUndefined();
+        expect((await store.credentials.redeem('sdk-token', 'f1', T0 + 5))?.firstUse).toBe(true);
+        expect((await store.credentials.find('sdk-token', 'f1'))?.usedAt).toBe(T0 + 5);
+      });
+    });
+
+    describe('credentials: revokeOthers', () => {
+      it('revokes the staff\'s other credentials of that kind only', async () => {
+        await store.credentials.issue(credential('keep', { kind: 'login-ticket', mail: 'a@example.com' }));
+        await store.credentials.issue(credential('old1', { kind: 'login-ticket', mail: 'A@example.com' }));
+        await store.credentials.issue(credential('other-staff', { kind: 'login-ticket', mail: 'b@example.com' }));
+        await store.credentials.issue(credential('token', { kind: 'sdk-token', mail: 'a@example.com' }));
+        expect(await store.credentials.revokeOthers('login-ticket', APP, 'a@example.com', 'keep')).toBe(1);
+        expect(await store.credentials.find('login-ticket', 'keep')).toBeDefined();
+        expect(await store.credentials.find('login-ticket', 'old1')).toBeUndefined();
+        expect(await store.credentials.find('login-ticket', 'other-staff')).toBeDefined();
+        expect(await store.credentials.find('sdk-token', 'token')).toBeDefined();
+      });
+    });
+
+    describe('staff: instance boundaries', () => {
+      it('does not grant a skill group of another instance', async () => {
+        await withInstances(APP, OTHER_APP);
+        const foreign = await group(OTHER_APP, 'foreign');
+        await store.staff.createMany([newStaff(APP, 'agent@example.com')], [[{ skillGroupId: foreign, priority: 1 }]], T0);
+        await store.staff.bind(APP, 'agent@example.com', [{ skillGroupId: foreign, priority: 2 }], T0);
+        expect(await membershipsOf(APP, 'agent@example.com')).toEqual([]);
+      });
+    });
   });
 }

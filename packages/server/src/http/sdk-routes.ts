@@ -1,0 +1,89 @@
+import type { LoginFailure, TokenLoginRequest, PasswordLoginRequest } from '@openccc/protocol';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { LoginService } from '../auth/login-service.js';
+import { SdkError } from '../realtime/sdk-error.js';
+import type { OriginPolicy } from '../staff/origins.js';
+import { sendAsset, type Asset } from './static-assets.js';
+
+export interface SdkRouteDeps {
+  sdkAssets: Map<string, Asset> | null;
+  login: LoginService;
+  origins: OriginPolicy;
+}
+
+function fail(reply: FastifyReply, error: SdkError): FastifyReply {
+  const body: LoginFailure = { error: { code: error.code, message: error.message } };
+  return reply.code(error.httpStatus).header('Cache-Control', 'no-store').send(body);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseTokenLogin(body: unknown): TokenLoginRequest {
+  if (!isRecord(body)) throw new SdkError('invalidArgument', 'The body must be a JSON object.');
+  const { sdkAppId, userId, token, parentOrigin } = body;
+  if (typeof sdkAppId !== 'number' || !Number.isSafeInteger(sdkAppId)) throw new SdkError('invalidArgument', 'sdkAppId (data-sdk-app-id) must be an integer.');
+  if (typeof userId !== 'string' || userId === '' || userId.length > 128) throw new SdkError('invalidArgument', 'userId (data-userid) must be the staff account.');
+  if (typeof token !== 'string' || !/^[0-9a-f]{32}$/.test(token)) throw new SdkError('tokenInvalid', 'The token (data-token) must be the 32-character Token from CreateSDKLoginToken.');
+  if (typeof parentOrigin !== 'string' || parentOrigin.length > 512) throw new SdkError('invalidArgument', 'parentOrigin is missing.');
+  return { sdkAppId, userId, token, parentOrigin };
+}
+
+function parsePasswordLogin(body: unknown): PasswordLoginRequest {
+  if (!isRecord(body)) throw new SdkError('invalidArgument', 'The body must be a JSON object.');
+  const { mail, password, sdkAppId } = body;
+  if (typeof mail !== 'string' || mail === '' || mail.length > 128) throw new SdkError('invalidArgument', 'mail is required.');
+  if (typeof password !== 'string' || password === '' || password.length > 256) throw new SdkError('invalidArgument', 'password is required.');
+  if (sdkAppId !== undefined && sdkAppId !== null && (typeof sdkAppId !== 'number' || !Number.isSafeInteger(sdkAppId))) throw new SdkError('invalidArgument', 'sdkAppId must be an integer.');
+  return { mail, password, sdkAppId: typeof sdkAppId === 'number' ? sdkAppId : undefined };
+}
+
+/**
+ * The SdkURL script and the login endpoints: `/sdk/v1/tccc.js` (+ `.d.ts`),
+ * `/sdk/v1/origin-check`, `/sdk/v1/login` (token → ticket) and
+ * `/workbench/api/login` (password → ticket).
+ */
+export async function registerSdkRoutes(app: FastifyInstance, deps: SdkRouteDeps): Promise<void> {
+  await app.register(async (scope) => {
+    scope.setErrorHandler((error: { statusCode?: number }, _req, reply) =>
+      fail(reply, new SdkError(error.statusCode === 413 ? 'invalidArgument' : 'invalidArgument', 'The request body must be JSON of at most 16 KB.')),
+    );
+
+    for (const file of ['tccc.js', 'tccc.d.ts']) {
+      scope.get(`/sdk/v1/${file}`, (req, reply) => {
+        const asset = deps.sdkAssets?.get(file);
+        if (!asset) return reply.code(503).type('text/plain').send('The SDK is not built; run `npm run build`.');
+        // Any page may load the script (pages often add crossorigin="anonymous"); it holds no secrets.
+        void reply.header('Access-Control-Allow-Origin', '*').header('Cross-Origin-Resource-Policy', 'cross-origin');
+        return sendAsset(req, reply, asset, 'public, max-age=300, must-revalidate');
+      });
+    }
+
+    scope.get<{ Querystring: { sdkAppId?: string } }>('/sdk/v1/origin-check', async (req, reply) => {
+      const origin = typeof req.headers.origin === 'string' ? req.headers.origin : '';
+      const sdkAppId = Number(req.query.sdkAppId);
+      void reply.header('Access-Control-Allow-Origin', '*').header('Cache-Control', 'no-store');
+      if (!Number.isSafeInteger(sdkAppId) || !origin) return reply.send({ allowed: false, origin });
+      return reply.send({ allowed: await deps.origins.isAllowed(sdkAppId, origin), origin });
+    });
+
+    scope.post('/sdk/v1/login', { bodyLimit: 16 * 1024 }, async (req, reply) => {
+      try {
+        return reply.header('Cache-Control', 'no-store').send(await deps.login.exchangeToken(parseTokenLogin(req.body)));
+      } catch (error) {
+        if (error instanceof SdkError) return fail(reply, error);
+        throw error;
+      }
+    });
+
+    scope.post('/workbench/api/login', { bodyLimit: 16 * 1024 }, async (req, reply) => {
+      try {
+        return reply.header('Cache-Control', 'no-store').send(await deps.login.passwordLogin(parsePasswordLogin(req.body), req.ip));
+      } catch (error) {
+        if (error instanceof SdkError) return fail(reply, error);
+        throw error;
+      }
+    });
+  });
+}
