@@ -2,3 +2,8 @@ export * from './errors.js';
 export * from './schema.js';
 export * from './cloudapi/envelope.js';
 export * from './cloudapi/actions.js';
+export * from './sdk/status.js';
+export * from './sdk/errors.js';
+export * from './sdk/events.js';
+export * from './sdk/bridge.js';
+export * from './realtime/messages.js';

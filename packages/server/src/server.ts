@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { LoginService } from './auth/login-service.js';
 import { LoginTokens } from './auth/login-tokens.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import { RequestVerifier } from './auth/request-verifier.js';
@@ -10,6 +12,11 @@ import { CloudApiDispatcher } from './cloudapi/dispatcher.js';
 import { localUrl, type ServerConfig } from './config/config.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
+import { registerSdkRoutes } from './http/sdk-routes.js';
+import { loadAssets } from './http/static-assets.js';
+import { registerWorkbenchRoutes } from './http/workbench-routes.js';
+import { RealtimeHub } from './realtime/hub.js';
+import { OriginPolicy } from './staff/origins.js';
 import { Presence } from './staff/presence.js';
 import { SkillGroupService } from './staff/skill-group-service.js';
 import { StaffService } from './staff/staff-service.js';
@@ -22,6 +29,7 @@ export interface RunningServer {
   port: number;
   app: FastifyInstance;
   services: Services;
+  hub: RealtimeHub;
   /** Stops accepting requests, finishes in-flight ones, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -32,20 +40,27 @@ export interface StartOptions {
   box: SecretBox;
   log: Logger;
   clock?: () => number;
+  /** Built front-ends; default: the sdk and workbench packages next to this one. */
+  assetDirs?: { sdk: string; workbench: string };
 }
 
 const PURGE_INTERVAL_MS = 60_000;
+const DEFAULT_ASSET_DIRS = {
+  sdk: fileURLToPath(new URL('../../sdk/dist/', import.meta.url)),
+  workbench: fileURLToPath(new URL('../../workbench/dist/', import.meta.url)),
+};
 
 /** Starts OpenCCC's HTTP server on an opened data folder. */
-export async function startServer({ config, store, box, log, clock = Date.now }: StartOptions): Promise<RunningServer> {
+export async function startServer({ config, store, box, log, clock = Date.now, assetDirs = DEFAULT_ASSET_DIRS }: StartOptions): Promise<RunningServer> {
   const presence = new Presence();
   const staff = new StaffService(store, presence, clock);
+  const status = new StatusService(store, presence, staff, clock);
   const services: Services = {
     store,
     presence,
     staff,
     skillGroups: new SkillGroupService(store, clock),
-    status: new StatusService(store, presence, staff, clock),
+    status,
     tokens: new LoginTokens(store.credentials, clock),
     clock,
     publicUrl: config.publicUrl ?? '',
@@ -58,9 +73,31 @@ export async function startServer({ config, store, box, log, clock = Date.now }:
     limiter: new RateLimiter(config.rateLimit.rate, config.rateLimit.burst),
     log,
   });
+  const origins = new OriginPolicy(store.origins, () => new URL(services.publicUrl).origin);
+  let hub: RealtimeHub | null = null;
+  const login = new LoginService(store, origins, {
+    ticketTtlSeconds: config.ticketTtlSeconds,
+    // Five attempts a minute per address and per account.
+    passwordLimiter: new RateLimiter(5 / 60, 5, clock),
+    clock,
+    onLogin: (sdkAppId, mail, hash) => hub?.onLogin(sdkAppId, mail, hash),
+  });
+  hub = new RealtimeHub({
+    login,
+    presence,
+    status,
+    log,
+    clock,
+    graceMs: config.presenceGraceSeconds * 1000,
+    extendEveryMs: 10 * 60_000,
+  });
+
   let ready = false;
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
   const app = await buildApp({ log, dispatcher, metrics, store, clock, publicUrl: () => services.publicUrl, isReady: () => ready, https });
+  await registerSdkRoutes(app, { sdkAssets: loadAssets(assetDirs.sdk), login, origins });
+  registerWorkbenchRoutes(app, loadAssets(assetDirs.workbench), origins);
+  hub.attach(app.server);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -74,16 +111,19 @@ export async function startServer({ config, store, box, log, clock = Date.now }:
   ready = true;
   log.info({ url: services.publicUrl, port, dataDir: config.dataDir }, 'openccc ready');
 
+  const realtime = hub;
   let closing: Promise<void> | null = null;
   return {
     url: services.publicUrl,
     port,
     app,
     services,
+    hub: realtime,
     close() {
       closing ??= (async () => {
         ready = false;
         clearInterval(purge);
+        realtime.close();
         await app.close();
         await store.close();
         log.info('openccc stopped');

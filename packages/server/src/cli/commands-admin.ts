@@ -1,6 +1,7 @@
 import { hashPassword } from '../auth/passwords.js';
 import { newPassword } from '../auth/secrets.js';
 import { createInstance } from '../bootstrap.js';
+import { normalizeOrigin } from '../staff/origins.js';
 import { openFromFlags, pickInstance, type CommonFlags } from './context.js';
 import { CliError, printJson, printTable } from './output.js';
 
@@ -48,6 +49,31 @@ export async function staffCommand(sub: string | undefined, args: string[], flag
     } else {
       throw new CliError('Usage: openccc staff list | reset-password <mail> [--password P] [--instance ID]');
     }
+  } finally {
+    await folder.store.close();
+  }
+}
+
+/** `openccc origins add|list|remove <origin>`: host pages allowed to embed the workbench. */
+export async function originsCommand(sub: string | undefined, args: string[], flags: CommonFlags, env: NodeJS.ProcessEnv): Promise<void> {
+  const folder = openFromFlags(flags, env);
+  try {
+    const instance = await pickInstance(folder, flags.instance);
+    if (sub === 'list') {
+      const list = await folder.store.origins.list(instance.sdkAppId);
+      if (flags.json) printJson({ sdkAppId: instance.sdkAppId, origins: list });
+      else process.stdout.write(list.length ? `${list.join('\n')}\n` : '(none: only OpenCCC\'s own origin may embed the workbench)\n');
+      return;
+    }
+    if (sub !== 'add' && sub !== 'remove') throw new CliError('Usage: openccc origins add|remove <origin> | list [--instance ID]');
+    const text = args[0];
+    if (!text) throw new CliError(`Usage: openccc origins ${sub} <origin>, e.g. https://crm.example.com`);
+    const origin = normalizeOrigin(text);
+    if (!origin) throw new CliError(`"${text}" is not an origin: give scheme, host and optional port only, e.g. https://crm.example.com or http://localhost:3000 (or * for any).`);
+    const changed = sub === 'add' ? await folder.store.origins.add(instance.sdkAppId, origin, Date.now()) : await folder.store.origins.remove(instance.sdkAppId, origin);
+    if (sub === 'remove' && !changed) throw new CliError(`${origin} is not in the list of instance ${instance.sdkAppId}.`);
+    if (flags.json) printJson({ sdkAppId: instance.sdkAppId, origin, result: sub === 'add' ? (changed ? 'added' : 'unchanged') : 'removed' });
+    else process.stdout.write(`${origin} ${sub === 'add' ? (changed ? 'added to' : 'was already in') : 'removed from'} the allowed origins of ${instance.sdkAppId}; applies to the next page load.\n`);
   } finally {
     await folder.store.close();
   }

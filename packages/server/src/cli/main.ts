@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config.js';
 import { keysCommand } from './commands-keys.js';
-import { instancesCommand, staffCommand } from './commands-admin.js';
+import { instancesCommand, originsCommand, staffCommand } from './commands-admin.js';
 import { initCommand, startCommand } from './commands-run.js';
 import { CliError } from './output.js';
 
@@ -14,13 +14,15 @@ Commands:
   keys create|list|disable|enable|delete   manage Cloud API keys
   instances create|list     manage instances (SdkAppIds)
   staff list|reset-password manage staff accounts
+  origins add|list|remove   host-page origins allowed to embed the workbench
 
 Common options:
   --data DIR        data folder (default ./data, or OPENCCC_DATA_DIR)
   --instance ID     SdkAppId to act on (default: the first instance)
   --json            print JSON for scripts
 
-start options: --host H --port P --public-url URL --tls-cert FILE --tls-key FILE --rate-limit N --log-level L
+start options: --host H --port P --public-url URL --tls-cert FILE --tls-key FILE --rate-limit N
+               --token-ttl S --ticket-ttl S --presence-grace S --log-level L
 See docs/cli.md for everything.`;
 
 const OPTIONS = {
@@ -34,6 +36,8 @@ const OPTIONS = {
   'tls-key': { type: 'string' },
   'rate-limit': { type: 'string' },
   'token-ttl': { type: 'string' },
+  'ticket-ttl': { type: 'string' },
+  'presence-grace': { type: 'string' },
   'log-level': { type: 'string' },
   sub: { type: 'boolean' },
   actions: { type: 'string' },
@@ -64,6 +68,8 @@ async function main(argv: string[]): Promise<void> {
       return instancesCommand(sub, values, env);
     case 'staff':
       return staffCommand(sub, rest, values, env);
+    case 'origins':
+      return originsCommand(sub, rest, values, env);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
   }

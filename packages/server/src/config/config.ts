@@ -8,6 +8,10 @@ export interface ServerConfig {
   /** Base URL browsers and SDKs reach this server at, without a trailing slash; null: derived from the listening address. */
   publicUrl: string | null;
   tokenTtlSeconds: number;
+  /** Login tickets live this long without a connection (a working day by default); connected agents' tickets are extended. */
+  ticketTtlSeconds: number;
+  /** An agent with no connection stays online this long before going offline. */
+  presenceGraceSeconds: number;
   /** Cloud API requests per second per key (0: unlimited) and the burst allowed. */
   rateLimit: { rate: number; burst: number };
   tls: { certFile: string; keyFile: string } | null;
@@ -20,6 +24,8 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8080,
   tokenTtlSeconds: 600,
+  ticketTtlSeconds: 43_200,
+  presenceGraceSeconds: 30,
   rateLimit: 200,
   logLevel: 'info',
 } as const;
@@ -40,6 +46,8 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
   const host = pick('host', 'OPENCCC_HOST') ?? DEFAULTS.host;
   const port = integer('--port', pick('port', 'OPENCCC_PORT') ?? String(DEFAULTS.port), 0, 65535);
   const tokenTtlSeconds = integer('OPENCCC_TOKEN_TTL_SECONDS', pick('token-ttl', 'OPENCCC_TOKEN_TTL_SECONDS') ?? String(DEFAULTS.tokenTtlSeconds), 1, 86400);
+  const ticketTtlSeconds = integer('OPENCCC_TICKET_TTL_SECONDS', pick('ticket-ttl', 'OPENCCC_TICKET_TTL_SECONDS') ?? String(DEFAULTS.ticketTtlSeconds), 60, 30 * 86400);
+  const presenceGraceSeconds = integer('OPENCCC_PRESENCE_GRACE_SECONDS', pick('presence-grace', 'OPENCCC_PRESENCE_GRACE_SECONDS') ?? String(DEFAULTS.presenceGraceSeconds), 0, 3600);
   const rate = integer('--rate-limit', pick('rate-limit', 'OPENCCC_RATE_LIMIT') ?? String(DEFAULTS.rateLimit), 0, 10_000_000);
   const certFile = pick('tls-cert', 'OPENCCC_TLS_CERT');
   const keyFile = pick('tls-key', 'OPENCCC_TLS_KEY');
@@ -63,6 +71,8 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
     port,
     publicUrl,
     tokenTtlSeconds,
+    ticketTtlSeconds,
+    presenceGraceSeconds,
     rateLimit: { rate, burst: Math.max(rate * 2, 1) },
     tls,
     masterKey: env['OPENCCC_MASTER_KEY'] ?? null,

@@ -1,0 +1,107 @@
+import type { SdkErrorCode } from '../sdk/errors.js';
+import type { SignedOutReason, TcccEventPayloads } from '../sdk/events.js';
+import type { ServerStatus } from '../sdk/status.js';
+
+/**
+ * The workbench ↔ server WebSocket protocol (`/realtime/v1`), JSON text frames.
+ * Bump REALTIME_VERSION on any incompatible change; the server refuses others.
+ */
+export const REALTIME_VERSION = 1;
+export const REALTIME_PATH = '/realtime/v1';
+
+/** Client heartbeat period; the server drops a socket silent for HEARTBEAT_TIMEOUT_MS. */
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+export const HEARTBEAT_TIMEOUT_MS = 45_000;
+
+/** WebSocket close codes the server uses; the client must not reconnect after these. */
+export const CloseCodes = {
+  authFailed: 4001,
+  signedOutElsewhere: 4002,
+  forcedOffline: 4003,
+  protocolError: 4004,
+  loggedOut: 4005,
+} as const;
+
+export interface StaffProfile {
+  sdkAppId: number;
+  mail: string;
+  name: string;
+  nick: string;
+  staffNumber: string;
+  role: number;
+}
+
+/** Methods the workbench may call on the server. */
+export type RealtimeMethod =
+  | 'Agent.online'
+  | 'Agent.offline'
+  | 'Agent.setStatus'
+  | 'Call.startOutboundCall'
+  | 'Call.accept'
+  | 'Call.hungUp'
+  | 'Call.deleteCall'
+  | 'Call.startInternalCall'
+  | 'Call.transfer'
+  | 'Call.hold'
+  | 'Call.unHold'
+  | 'Call.sendDigits';
+
+export type ClientMessage =
+  | {
+      type: 'hello';
+      v: number;
+      ticket: string;
+      client: { type: 'Web'; embedded: boolean };
+      /** The status this workbench last showed, restored if the server has none (e.g. after a server restart). */
+      resume?: { status: ServerStatus; reason: string };
+    }
+  | { type: 'ping' }
+  | { type: 'request'; id: number; method: RealtimeMethod; params: Record<string, unknown> }
+  | { type: 'logout' };
+
+export type ServerEvent = { [K in keyof TcccEventPayloads]: { type: 'event'; name: K; payload: TcccEventPayloads[K] } }[keyof TcccEventPayloads];
+
+export type ServerMessage =
+  | {
+      type: 'welcome';
+      v: number;
+      staff: StaffProfile;
+      status: ServerStatus;
+      reason: string;
+      /** Sessions in progress (filled by the call engine). */
+      sessions: unknown[];
+      serverTime: number;
+      ticketExpiresAt: number;
+    }
+  | { type: 'pong'; serverTime: number }
+  | { type: 'reply'; id: number; ok: true; data?: unknown }
+  | { type: 'reply'; id: number; ok: false; error: { code: SdkErrorCode; message: string } }
+  | ServerEvent
+  | { type: 'signedOut'; reason: SignedOutReason; message: string }
+  | { type: 'refused'; code: SdkErrorCode; message: string };
+
+/** POST /sdk/v1/login: exchange an SDK login token for a login ticket. */
+export interface TokenLoginRequest {
+  sdkAppId: number;
+  userId: string;
+  token: string;
+  /** The host page's origin as the workbench saw it in the handshake. */
+  parentOrigin: string;
+}
+
+/** POST /workbench/api/login: the standalone workbench's password login. */
+export interface PasswordLoginRequest {
+  mail: string;
+  password: string;
+  sdkAppId?: number;
+}
+
+export interface LoginSuccess {
+  ticket: string;
+  expiresAt: number;
+  staff: StaffProfile;
+}
+
+export interface LoginFailure {
+  error: { code: SdkErrorCode; message: string };
+}

@@ -1,0 +1,281 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  CloseCodes,
+  HEARTBEAT_TIMEOUT_MS,
+  REALTIME_PATH,
+  REALTIME_VERSION,
+  SERVER_STATUSES,
+  toSdkStatus,
+  type ClientMessage,
+  type ServerStatus,
+} from '@openccc/protocol';
+import type { Logger } from 'pino';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { profileOf, type LoginService } from '../auth/login-service.js';
+import type { Presence } from '../staff/presence.js';
+import type { StatusService } from '../staff/status-service.js';
+import { send, staffKey, type AgentConnection } from './agent-connection.js';
+import { handleAgentRequest } from './agent-requests.js';
+import { SdkError } from './sdk-error.js';
+
+export interface HubOptions {
+  login: LoginService;
+  presence: Presence;
+  status: StatusService;
+  log: Logger;
+  clock: () => number;
+  /** How long an agent stays online with no connection before going offline. */
+  graceMs: number;
+  /** Extend a connected agent's ticket at most this often. */
+  extendEveryMs: number;
+}
+
+interface StaffConnections {
+  sdkAppId: number;
+  mail: string;
+  ticketHash: string;
+  connections: Set<AgentConnection>;
+  graceTimer: NodeJS.Timeout | null;
+}
+
+const HELLO_TIMEOUT_MS = 10_000;
+const RESUMABLE: ReadonlySet<ServerStatus> = new Set(['free', 'rest', 'notReady', 'afterCallWork']);
+
+/**
+ * The agents' WebSocket endpoint: authenticates tickets, keeps presence in step
+ * with connections (offline only after a grace period without any), enforces
+ * newest-login-wins, and relays status both ways.
+ */
+export class RealtimeHub {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly staff = new Map<string, StaffConnections>();
+  private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly o: HubOptions) {
+    o.presence.on('changed', (sdkAppId, mail, entry) => {
+      for (const conn of this.staff.get(staffKey(sdkAppId, mail))?.connections ?? []) {
+        send(conn.socket, { type: 'event', name: 'statusChanged', payload: { status: toSdkStatus(entry.status), reason: entry.reason } });
+      }
+    });
+    o.presence.on('forcedOffline', (sdkAppId, mail) => this.signOut(staffKey(sdkAppId, mail), 'forced'));
+    this.sweeper = setInterval(() => this.sweep(), Math.min(10_000, HEARTBEAT_TIMEOUT_MS / 3));
+    this.sweeper.unref();
+  }
+
+  /** Handles HTTP upgrades to REALTIME_PATH on the server. */
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== REALTIME_PATH || this.closed) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    });
+  }
+
+  /** Another login of this staff happened: older workbenches are signed out. */
+  onLogin(sdkAppId: number, mail: string, ticketHash: string): void {
+    const key = staffKey(sdkAppId, mail);
+    const entry = this.staff.get(key);
+    if (entry && entry.ticketHash !== ticketHash) this.signOut(key, 'elsewhere');
+  }
+
+  /** Closes every connection (clients reconnect to the restarted server). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.sweeper);
+    for (const entry of this.staff.values()) {
+      if (entry.graceTimer) clearTimeout(entry.graceTimer);
+      for (const conn of entry.connections) conn.socket.close(1012, 'server restarting');
+    }
+    this.staff.clear();
+    for (const ws of this.wss.clients) ws.close(1012, 'server restarting');
+    this.wss.close();
+  }
+
+  private accept(ws: WebSocket): void {
+    let conn: AgentConnection | null = null;
+    const helloTimer = setTimeout(() => ws.close(CloseCodes.protocolError, 'no hello'), HELLO_TIMEOUT_MS);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      let message: ClientMessage;
+      try {
+        if (isBinary) throw new Error('binary');
+        message = JSON.parse(String(data)) as ClientMessage;
+        if (typeof message !== 'object' || message === null || typeof message.type !== 'string') throw new Error('shape');
+      } catch {
+        send(ws, { type: 'refused', code: 'invalidArgument', message: 'Messages must be JSON objects with a type.' });
+        ws.close(CloseCodes.protocolError, 'bad message');
+        return;
+      }
+      if (conn) {
+        conn.lastSeen = this.o.clock();
+        this.onMessage(conn, message);
+      } else if (message.type === 'hello') {
+        clearTimeout(helloTimer);
+        this.hello(ws, message).then(
+          (c) => {
+            conn = c;
+          },
+          (err: unknown) => this.refuse(ws, err),
+        );
+      } else {
+        this.refuse(ws, new SdkError('invalidArgument', 'The first message must be hello.'));
+      }
+    });
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      if (conn) this.drop(conn);
+    });
+    ws.on('error', (err) => this.o.log.debug({ err }, 'realtime socket error'));
+  }
+
+  private async hello(ws: WebSocket, hello: Extract<ClientMessage, { type: 'hello' }>): Promise<AgentConnection> {
+    if (hello.v !== REALTIME_VERSION) throw new SdkError('invalidArgument', `This server speaks realtime protocol v${REALTIME_VERSION}; reload the workbench.`);
+    if (typeof hello.ticket !== 'string') throw new SdkError('ticketInvalid', 'A ticket is required.');
+    const { credential, staff } = await this.o.login.verifyTicket(hello.ticket);
+    const key = staffKey(staff.sdkAppId, staff.mail);
+    let entry = this.staff.get(key);
+    if (entry && entry.ticketHash !== credential.hash) {
+      // verifyTicket passed, so this ticket is the newest login (older ones are revoked at login).
+      this.signOut(key, 'elsewhere');
+      entry = undefined;
+    }
+    if (!entry) {
+      entry = { sdkAppId: staff.sdkAppId, mail: staff.mail, ticketHash: credential.hash, connections: new Set(), graceTimer: null };
+      this.staff.set(key, entry);
+    }
+    if (entry.graceTimer) {
+      clearTimeout(entry.graceTimer);
+      entry.graceTimer = null;
+    }
+    const now = this.o.clock();
+    const conn: AgentConnection = {
+      socket: ws,
+      sdkAppId: staff.sdkAppId,
+      mail: staff.mail,
+      ticketHash: credential.hash,
+      embedded: hello.client?.embedded === true,
+      lastSeen: now,
+      extendedAt: 0,
+    };
+    entry.connections.add(conn);
+    const current = this.o.presence.get(staff.sdkAppId, staff.mail);
+    if (!current || current.status === 'offline') {
+      const resume = hello.resume;
+      const wanted = resume && (SERVER_STATUSES as readonly string[]).includes(resume.status) && RESUMABLE.has(resume.status) ? resume : null;
+      await this.o.status.record(staff.sdkAppId, staff.mail, wanted?.status ?? 'free', wanted?.status === 'rest' ? String(wanted.reason ?? '').slice(0, 128) : '');
+    }
+    this.updateClients(key);
+    const ticketExpiresAt = await this.o.login.extend(credential.hash);
+    conn.extendedAt = now;
+    const entryNow = this.o.presence.get(staff.sdkAppId, staff.mail);
+    send(ws, {
+      type: 'welcome',
+      v: REALTIME_VERSION,
+      staff: profileOf(staff),
+      status: entryNow?.status ?? 'free',
+      reason: entryNow?.reason ?? '',
+      sessions: [],
+      serverTime: now,
+      ticketExpiresAt,
+    });
+    this.o.log.info({ sdkAppId: staff.sdkAppId, mail: staff.mail, embedded: conn.embedded }, 'agent connected');
+    return conn;
+  }
+
+  private onMessage(conn: AgentConnection, message: ClientMessage): void {
+    switch (message.type) {
+      case 'ping': {
+        send(conn.socket, { type: 'pong', serverTime: this.o.clock() });
+        if (conn.lastSeen - conn.extendedAt > this.o.extendEveryMs) {
+          conn.extendedAt = conn.lastSeen;
+          this.o.login.extend(conn.ticketHash).catch((err: unknown) => this.o.log.warn({ err }, 'extending a ticket failed'));
+        }
+        return;
+      }
+      case 'request': {
+        const { id, method, params } = message;
+        if (typeof id !== 'number') return;
+        handleAgentRequest(this.o, conn, String(method), typeof params === 'object' && params !== null ? params : {}).then(
+          (data) => send(conn.socket, { type: 'reply', id, ok: true, data }),
+          (err: unknown) => {
+            const e = err instanceof SdkError ? err : this.internal(err);
+            send(conn.socket, { type: 'reply', id, ok: false, error: { code: e.code, message: e.message } });
+          },
+        );
+        return;
+      }
+      case 'logout': {
+        const key = staffKey(conn.sdkAppId, conn.mail);
+        void this.o.login.revoke(conn.ticketHash);
+        this.signOut(key, 'logout');
+        void this.o.status.record(conn.sdkAppId, conn.mail, 'offline', '');
+        return;
+      }
+      default:
+        send(conn.socket, { type: 'refused', code: 'invalidArgument', message: `Unknown message type ${String((message as { type: unknown }).type)}.` });
+    }
+  }
+
+  private refuse(ws: WebSocket, err: unknown): void {
+    const e = err instanceof SdkError ? err : this.internal(err);
+    send(ws, { type: 'refused', code: e.code, message: e.message });
+    ws.close(e.code === 'accountForcedOffline' ? CloseCodes.forcedOffline : CloseCodes.authFailed, e.code);
+  }
+
+  private internal(err: unknown): SdkError {
+    this.o.log.error({ err }, 'realtime request failed');
+    return new SdkError('internal', 'Internal error.');
+  }
+
+  private signOut(key: string, reason: 'elsewhere' | 'forced' | 'logout'): void {
+    const entry = this.staff.get(key);
+    if (!entry) return;
+    this.staff.delete(key);
+    if (entry.graceTimer) clearTimeout(entry.graceTimer);
+    const messages = {
+      elsewhere: 'You signed in somewhere else; this workbench was signed out.',
+      forced: 'An administrator took this account offline.',
+      logout: 'Signed out.',
+    };
+    const codes = { elsewhere: CloseCodes.signedOutElsewhere, forced: CloseCodes.forcedOffline, logout: CloseCodes.loggedOut };
+    for (const conn of entry.connections) {
+      send(conn.socket, { type: 'signedOut', reason, message: messages[reason] });
+      conn.socket.close(codes[reason], reason);
+    }
+    entry.connections.clear();
+  }
+
+  private drop(conn: AgentConnection): void {
+    const key = staffKey(conn.sdkAppId, conn.mail);
+    const entry = this.staff.get(key);
+    if (!entry || !entry.connections.delete(conn)) return;
+    this.updateClients(key);
+    if (entry.connections.size > 0) return;
+    entry.graceTimer = setTimeout(() => {
+      if (this.staff.get(key) !== entry || entry.connections.size > 0) return;
+      this.staff.delete(key);
+      this.o.status.record(conn.sdkAppId, conn.mail, 'offline', '').catch((err: unknown) => this.o.log.warn({ err }, 'recording offline failed'));
+      this.o.log.info({ sdkAppId: conn.sdkAppId, mail: conn.mail }, 'agent offline after grace period');
+    }, this.o.graceMs);
+    entry.graceTimer.unref();
+  }
+
+  private updateClients(key: string): void {
+    const entry = this.staff.get(key);
+    if (!entry) return;
+    const presence = this.o.presence.get(entry.sdkAppId, entry.mail);
+    if (presence) presence.clients = [{ clientType: 'Web', isConnected: entry.connections.size > 0 }];
+  }
+
+  private sweep(): void {
+    const deadline = this.o.clock() - HEARTBEAT_TIMEOUT_MS;
+    for (const entry of this.staff.values()) {
+      for (const conn of entry.connections) if (conn.lastSeen < deadline) conn.socket.terminate();
+    }
+  }
+}
