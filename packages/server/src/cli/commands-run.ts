@@ -44,6 +44,11 @@ export async function startCommand(flags: Record<string, string | undefined>, en
   const log = createLogger(config.logLevel);
   const { store, box } = openDataFolder(config.dataDir, config.masterKey);
   const firstRun = await initialize(store, box, Date.now());
+  // Shown before listening, so the credentials are not lost if the port turns out to be taken.
+  if (firstRun) {
+    const expected = config.publicUrl ?? (config.port === 0 ? '(a free port, printed below)' : localUrl(config.host, config.port, config.tls !== null));
+    process.stdout.write(`${firstRunText(firstRun, expected, config.dataDir)}\n`);
+  }
   let server;
   try {
     server = await startServer({ config, store, box, log });
@@ -51,8 +56,7 @@ export async function startCommand(flags: Record<string, string | undefined>, en
     await store.close();
     throw error;
   }
-  if (firstRun) process.stdout.write(`${firstRunText(firstRun, server.url, config.dataDir)}\n`);
-  else process.stdout.write(`\n  OpenCCC is running at ${server.url}  (data: ${config.dataDir})\n\n`);
+  process.stdout.write(`\n  OpenCCC is running at ${server.url}  (data: ${config.dataDir})\n\n`);
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');
     server.close().then(

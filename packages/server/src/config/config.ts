@@ -30,6 +30,8 @@ export const DEFAULTS = {
   logLevel: 'info',
 } as const;
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -65,6 +67,8 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('--public-url must be an http:// or https:// URL.');
     publicUrl = parsed.href.replace(/\/+$/, '');
   }
+  const logLevel = pick('log-level', 'OPENCCC_LOG_LEVEL') ?? DEFAULTS.logLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}".`);
   return {
     dataDir,
     host,
@@ -76,7 +80,7 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
     rateLimit: { rate, burst: Math.max(rate * 2, 1) },
     tls,
     masterKey: env['OPENCCC_MASTER_KEY'] ?? null,
-    logLevel: pick('log-level', 'OPENCCC_LOG_LEVEL') ?? DEFAULTS.logLevel,
+    logLevel,
   };
 }
 

@@ -11,13 +11,13 @@ export class SkillGroupService {
 
   async create(sdkAppId: number, name: string, type: number, maxConcurrency: number | undefined): Promise<number> {
     await requireInstance(this.store.instances, sdkAppId);
+    if (type === 2) {
+      throw cloudError('InvalidParameterValue', 'SkillGroupType must be 0 (phone), 1 (online), 3 (audio) or 4 (video).', 'SkillGroupType 应为 0（电话）、1（在线）、3（音频）或 4（视频）。');
+    }
     // Voice skill groups (phone, audio, video) serve one session per agent at a time.
     const concurrency = type === 1 ? (maxConcurrency ?? 1) : 1;
     if (type !== 1 && maxConcurrency !== undefined && maxConcurrency !== 1) {
       throw cloudError('InvalidParameterValue', 'MaxConcurrency must be 1 for phone, audio and video skill groups.', '电话、音频、视频类型技能组的 MaxConcurrency 只能为 1。');
-    }
-    if (type === 2) {
-      throw cloudError('InvalidParameterValue', 'SkillGroupType must be 0 (phone), 1 (online), 3 (audio) or 4 (video).', 'SkillGroupType 应为 0（电话）、1（在线）、3（音频）或 4（视频）。');
     }
     const id = await this.store.skillGroups.create({ sdkAppId, name, type, maxConcurrency: concurrency }, this.clock());
     if (id === undefined) throw nameTaken(name);

@@ -140,6 +140,7 @@ export class StaffService {
   async unbind(sdkAppId: number, mail: string, skillGroupIds: number[]): Promise<void> {
     await requireInstance(this.store.instances, sdkAppId);
     await this.require(sdkAppId, mail);
+    await this.requireGroups(sdkAppId, skillGroupIds);
     await this.store.staff.unbind(sdkAppId, mail, skillGroupIds, this.clock());
   }
 

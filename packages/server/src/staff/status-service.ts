@@ -106,7 +106,8 @@ export class StatusService {
     await requireInstance(this.store.instances, sdkAppId);
     const staff = await this.staff.require(sdkAppId, mail);
     const from = startSeconds * 1000;
-    const to = endSeconds * 1000;
+    // EndTimestamp names a whole second: include changes made during it.
+    const to = endSeconds * 1000 + 999;
     if (to < from || to - from >= 7 * DAY_MS) {
       throw cloudError('InvalidParameterValue', 'EndTimestamp must not be before StartTimestamp, and the range must be shorter than 7 days.', '结束时间不能早于开始时间，且时间范围应小于 7 天。');
     }
