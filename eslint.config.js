@@ -16,6 +16,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['packages/sdk/src/**', 'packages/workbench/src/**', 'test/e2e/pages/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // The host-page SDK reports integration mistakes on the page's console by design.
+    files: ['packages/sdk/src/**', 'packages/workbench/src/**'],
+    rules: { 'no-console': ['error', { allow: ['error', 'warn'] }] },
+  },
+  {
     files: ['bench/**', '**/*.test.ts', 'test/**'],
     rules: { 'no-console': 'off' },
   },

@@ -1,0 +1,63 @@
+import { TcccEvents } from '@openccc/protocol';
+import type { Tccc, TcccSettableStatus } from '../types/tccc.js';
+import { failure, type Runtime } from './runtime.js';
+
+/** Whether this browser can run the workbench (WebRTC audio, WebSocket, MessageChannel). */
+function isBrowserSupported(): boolean {
+  return (
+    typeof RTCPeerConnection === 'function' &&
+    typeof WebSocket === 'function' &&
+    typeof MessageChannel === 'function' &&
+    typeof navigator.mediaDevices?.getUserMedia === 'function'
+  );
+}
+
+/** `window.tccc`: a thin façade over the runtime; every call goes through the bridge to the workbench. */
+export function createFacade(runtime: Runtime): Tccc {
+  const call = (method: string) => (params?: unknown) => runtime.call(method, params) as Promise<never>;
+  const ui = (action: (u: NonNullable<Runtime['ui']>) => void) => () => {
+    if (runtime.ui) action(runtime.ui);
+  };
+  const setStatus = (options: { status: TcccSettableStatus; restReason?: string }) => {
+    if (!options || typeof options !== 'object') return Promise.reject(failure('invalidArgument', 'Agent.setStatus expects { status, restReason? }.'));
+    return runtime.call('Agent.setStatus', options) as Promise<never>;
+  };
+  return {
+    events: TcccEvents,
+    on: (name, handler) => runtime.emitter.on(name, handler as never),
+    off: (name, handler) => runtime.emitter.off(name, handler as never),
+    Agent: {
+      online: call('Agent.online'),
+      offline: call('Agent.offline'),
+      setStatus,
+      getStatus: () => runtime.status,
+    },
+    Call: {
+      startOutboundCall: call('Call.startOutboundCall'),
+      accept: call('Call.accept'),
+      hungUp: call('Call.hungUp'),
+      deleteCall: call('Call.deleteCall'),
+      muteMic: call('Call.muteMic'),
+      unmuteMic: call('Call.unmuteMic'),
+      isMicMuted: call('Call.isMicMuted'),
+      startInternalCall: call('Call.startInternalCall'),
+      transfer: call('Call.transfer'),
+      hold: call('Call.hold'),
+      unHold: call('Call.unHold'),
+      sendDigits: call('Call.sendDigits'),
+    },
+    Devices: {
+      isBrowserSupported,
+      getMicrophones: call('Devices.getMicrophones'),
+      getSpeakers: call('Devices.getSpeakers'),
+    },
+    UI: {
+      hide: ui((u) => u.hide()),
+      show: ui((u) => u.show()),
+      showfloatButton: ui((u) => u.setFloatButton(true)),
+      hidefloatButton: ui((u) => u.setFloatButton(false)),
+      showWorkbench: ui((u) => u.setPanel(true)),
+      hideWorkbench: ui((u) => u.setPanel(false)),
+    },
+  };
+}

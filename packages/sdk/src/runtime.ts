@@ -1,0 +1,133 @@
+import { TcccEvents, type SdkErrorCode, type SdkStatus, type WorkbenchMessage } from '@openccc/protocol';
+import { BridgeClient } from './bridge-client.js';
+import { Emitter } from './emitter.js';
+import type { ScriptOptions } from './script-options.js';
+import { WorkbenchUi } from './ui.js';
+
+export type Phase = 'starting' | 'ready' | 'failed' | 'signedOut';
+
+export interface Failure {
+  status: 'error';
+  errorMsg: string;
+  errorCode: SdkErrorCode;
+}
+
+export function failure(errorCode: SdkErrorCode, errorMsg: string): Failure {
+  return { status: 'error', errorMsg, errorCode };
+}
+
+/**
+ * One SDK installation in a page. Survives re-initialisation: loading the
+ * script again with another user (or after tokenExpired) restarts the session
+ * here, while the page's handlers stay registered.
+ */
+export class Runtime {
+  readonly emitter = new Emitter();
+  phase: Phase = 'starting';
+  status: SdkStatus = 'offline';
+  ui: WorkbenchUi | null = null;
+  private bridge: BridgeClient | null = null;
+  private options: ScriptOptions | null = null;
+  private generation = 0;
+
+  /** Starts (or restarts) with these options; ignored when the same user is already starting or ready. */
+  init(options: ScriptOptions): void {
+    const same = this.options && this.options.userId === options.userId && this.options.sdkAppId === options.sdkAppId && this.options.origin === options.origin;
+    if (same && (this.phase === 'starting' || this.phase === 'ready')) return;
+    this.teardown();
+    this.options = options;
+    this.phase = 'starting';
+    this.status = 'offline';
+    void this.start(options, ++this.generation);
+  }
+
+  async call(method: string, params: unknown): Promise<{ status: 'success'; data?: unknown }> {
+    if (this.phase !== 'ready' || !this.bridge) {
+      throw failure('notReady', `tccc.${method} was called before the "ready" event; wait for tccc.on(tccc.events.ready, …).`);
+    }
+    const result = await this.bridge.call(method, params ?? {});
+    if (result.ok) return result.data === undefined ? { status: 'success' } : { status: 'success', data: result.data };
+    throw failure(result.errorCode, result.errorMsg);
+  }
+
+  private async start(options: ScriptOptions, generation: number): Promise<void> {
+    const stale = () => generation !== this.generation;
+    try {
+      const check = await fetch(`${options.origin}/sdk/v1/origin-check?sdkAppId=${options.sdkAppId}`, { credentials: 'omit' });
+      const answer = (await check.json()) as { allowed?: boolean };
+      if (stale()) return;
+      if (!answer.allowed) {
+        return this.fail(
+          'originNotAllowed',
+          `This page's origin ${location.origin} is not allowed to embed the OpenCCC workbench of SdkAppId ${options.sdkAppId}. Add it on the server: openccc origins add ${location.origin}`,
+        );
+      }
+    } catch {
+      if (!stale()) this.fail('workbenchUnreachable', `OpenCCC at ${options.origin} cannot be reached.`);
+      return;
+    }
+    const src = `${options.origin}/workbench/?embed=1&sdkAppId=${options.sdkAppId}`;
+    const ui = new WorkbenchUi(src, options.showWorkbenchAtFirstLogin);
+    const bridge = new BridgeClient((message) => {
+      if (!stale()) this.onWorkbench(message);
+    });
+    this.ui = ui;
+    this.bridge = bridge;
+    const loaded = new Promise<void>((resolve) => ui.frame.addEventListener('load', () => resolve(), { once: true }));
+    ui.mount();
+    await loaded;
+    if (stale()) return;
+    try {
+      await bridge.connect(ui.frame, options.origin);
+    } catch {
+      if (!stale()) this.fail('workbenchUnreachable', `The OpenCCC workbench did not answer. Check that ${location.origin} is an allowed origin and that ${options.origin} is reachable.`);
+      return;
+    }
+    if (stale()) return;
+    bridge.send({ type: 'init', options: { token: options.token, sdkAppId: options.sdkAppId, userId: options.userId } });
+  }
+
+  private onWorkbench(message: WorkbenchMessage): void {
+    if (message.type === 'state') {
+      this.status = message.status;
+      this.ui?.setLanguage(message.language);
+      return;
+    }
+    if (message.type !== 'event') return;
+    const { name, payload } = message;
+    switch (name) {
+      case TcccEvents.ready:
+        this.phase = 'ready';
+        break;
+      case TcccEvents.tokenExpired:
+        this.phase = 'failed';
+        break;
+      case TcccEvents.error:
+        this.phase = 'failed';
+        console.error(`[tccc] ${String(payload['errorCode'])}: ${String(payload['errorMsg'])}`);
+        break;
+      case TcccEvents.signedOut:
+        this.phase = 'signedOut';
+        this.status = 'offline';
+        console.warn(`[tccc] signed out (${String(payload['reason'])}): ${String(payload['errorMsg'])}`);
+        break;
+      case TcccEvents.statusChanged:
+        this.status = payload['status'] as SdkStatus;
+        break;
+    }
+    this.emitter.emit(name, payload);
+  }
+
+  private fail(errorCode: SdkErrorCode, errorMsg: string): void {
+    this.phase = 'failed';
+    console.error(`[tccc] ${errorCode}: ${errorMsg}`);
+    this.emitter.emit(TcccEvents.error, { errorCode, errorMsg });
+  }
+
+  private teardown(): void {
+    this.bridge?.close();
+    this.bridge = null;
+    this.ui?.remove();
+    this.ui = null;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The SDK's host-page chrome: a floating button and a movable, collapsible
+ * panel holding the workbench iframe. Styled through CSSOM only, so pages with
+ * a strict style-src CSP still render it.
+ */
+const Z = '2147483000';
+const TEXT = {
+  'zh-CN': { title: '坐席工作台', collapse: '收起', open: '打开坐席工作台' },
+  'en-US': { title: 'Agent workbench', collapse: 'Collapse', open: 'Open the agent workbench' },
+} as const;
+
+export class WorkbenchUi {
+  readonly frame: HTMLIFrameElement;
+  private readonly root: HTMLDivElement;
+  private readonly button: HTMLButtonElement;
+  private readonly panel: HTMLDivElement;
+  private readonly title: HTMLSpanElement;
+  private readonly collapse: HTMLButtonElement;
+  private hidden = false;
+  private buttonVisible = true;
+  private panelVisible: boolean;
+
+  constructor(src: string, showPanel: boolean) {
+    this.panelVisible = showPanel;
+    this.root = document.createElement('div');
+    this.root.id = 'openccc-tccc';
+    this.root.setAttribute('data-openccc', 'root');
+
+    this.button = document.createElement('button');
+    this.button.type = 'button';
+    this.button.setAttribute('data-openccc', 'float-button');
+    this.button.style.cssText = `position:fixed;right:24px;bottom:24px;width:52px;height:52px;border-radius:50%;border:0;background:#0052d9;color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);cursor:pointer;z-index:${Z};display:flex;align-items:center;justify-content:center;padding:0`;
+    this.button.innerHTML =
+      '<svg width="24" height="24" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z"/></svg>';
+    this.button.addEventListener('click', () => this.setPanel(!this.panelVisible));
+
+    this.panel = document.createElement('div');
+    this.panel.setAttribute('data-openccc', 'panel');
+    this.panel.style.cssText = `position:fixed;right:24px;bottom:88px;width:380px;height:min(640px,calc(100vh - 112px));background:#fff;border-radius:10px;box-shadow:0 10px 32px rgba(0,0,0,.22);z-index:${Z};display:flex;flex-direction:column;overflow:hidden;font:13px/1.4 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif`;
+
+    const header = document.createElement('div');
+    header.setAttribute('data-openccc', 'drag-handle');
+    header.style.cssText = 'height:30px;flex:none;display:flex;align-items:center;justify-content:space-between;padding:0 6px 0 12px;background:#f3f5f8;color:#1d2129;cursor:move;user-select:none;touch-action:none';
+    this.title = document.createElement('span');
+    this.collapse = document.createElement('button');
+    this.collapse.type = 'button';
+    this.collapse.setAttribute('data-openccc', 'collapse');
+    this.collapse.textContent = '—';
+    this.collapse.style.cssText = 'border:0;background:transparent;cursor:pointer;font-size:14px;width:26px;height:26px;color:#4e5969';
+    this.collapse.addEventListener('click', () => this.setPanel(false));
+    header.append(this.title, this.collapse);
+
+    this.frame = document.createElement('iframe');
+    this.frame.src = src;
+    this.frame.title = 'OpenCCC';
+    this.frame.setAttribute('allow', 'microphone; autoplay');
+    this.frame.style.cssText = 'flex:1;width:100%;border:0;background:#fff';
+
+    this.panel.append(header, this.frame);
+    this.root.append(this.panel, this.button);
+    this.makeDraggable(header);
+    this.setLanguage('zh-CN');
+    this.render();
+  }
+
+  mount(): void {
+    (document.body ?? document.documentElement).appendChild(this.root);
+  }
+
+  remove(): void {
+    this.root.remove();
+  }
+
+  setLanguage(language: 'zh-CN' | 'en-US'): void {
+    const t = TEXT[language];
+    this.title.textContent = t.title;
+    this.collapse.title = t.collapse;
+    this.collapse.setAttribute('aria-label', t.collapse);
+    this.button.title = t.open;
+    this.button.setAttribute('aria-label', t.open);
+  }
+
+  hide(): void {
+    this.hidden = true;
+    this.render();
+  }
+
+  show(): void {
+    this.hidden = false;
+    this.render();
+  }
+
+  setFloatButton(visible: boolean): void {
+    this.buttonVisible = visible;
+    this.render();
+  }
+
+  setPanel(visible: boolean): void {
+    this.panelVisible = visible;
+    this.render();
+  }
+
+  private render(): void {
+    // The iframe stays loaded while hidden so the session and audio continue.
+    this.root.style.display = this.hidden ? 'none' : '';
+    this.button.style.display = this.buttonVisible ? 'flex' : 'none';
+    this.panel.style.visibility = this.panelVisible ? 'visible' : 'hidden';
+    this.panel.style.pointerEvents = this.panelVisible ? 'auto' : 'none';
+  }
+
+  private makeDraggable(handle: HTMLElement): void {
+    handle.addEventListener('pointerdown', (down: PointerEvent) => {
+      if (down.target !== handle && down.target !== this.title) return;
+      const rect = this.panel.getBoundingClientRect();
+      const dx = down.clientX - rect.left;
+      const dy = down.clientY - rect.top;
+      handle.setPointerCapture(down.pointerId);
+      this.frame.style.pointerEvents = 'none';
+      const move = (e: PointerEvent) => {
+        const left = Math.min(Math.max(0, e.clientX - dx), innerWidth - rect.width);
+        const top = Math.min(Math.max(0, e.clientY - dy), innerHeight - 30);
+        this.panel.style.left = `${left}px`;
+        this.panel.style.top = `${top}px`;
+        this.panel.style.right = 'auto';
+        this.panel.style.bottom = 'auto';
+      };
+      const up = () => {
+        this.frame.style.pointerEvents = '';
+        handle.removeEventListener('pointermove', move);
+        handle.removeEventListener('pointerup', up);
+      };
+      handle.addEventListener('pointermove', move);
+      handle.addEventListener('pointerup', up);
+    });
+  }
+}

@@ -1,0 +1,155 @@
+import {
+  CloseCodes,
+  HEARTBEAT_INTERVAL_MS,
+  REALTIME_PATH,
+  REALTIME_VERSION,
+  type ClientMessage,
+  type RealtimeMethod,
+  type SdkErrorCode,
+  type ServerMessage,
+  type ServerStatus,
+} from '@openccc/protocol';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface RealtimeHandlers {
+  onMessage(message: ServerMessage): void;
+  onState(state: ConnectionState): void;
+  /** The server ended the login for good (no reconnection). */
+  onEnded(code: SdkErrorCode | 'signedOut', message: string): void;
+}
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: SdkErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Exponential backoff with full jitter: 0.5 s, 1 s, 2 s … capped at 15 s, each randomised. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(15_000, 500 * 2 ** attempt);
+  return Math.round(cap / 2 + random() * (cap / 2));
+}
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * The workbench's WebSocket to the server: hello with the ticket (and the last
+ * shown status, for resync), heartbeats, request/reply, and reconnection with
+ * backoff until the server says the login has ended.
+ */
+export class RealtimeClient {
+  private socket: WebSocket | null = null;
+  private attempt = 0;
+  private heartbeat: number | undefined;
+  private retryTimer: number | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (data: unknown) => void; reject: (e: RequestError) => void; timer: number }>();
+  private stopped = false;
+
+  constructor(
+    private readonly ticket: string,
+    private readonly embedded: boolean,
+    private readonly resume: () => { status: ServerStatus; reason: string } | undefined,
+    private readonly handlers: RealtimeHandlers,
+  ) {}
+
+  start(): void {
+    this.open(false);
+  }
+
+  request(method: RealtimeMethod, params: Record<string, unknown>): Promise<unknown> {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.reject(new RequestError('network', 'Not connected to OpenCCC; retrying.'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = window.setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RequestError('network', `${method} timed out.`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, { resolve, reject, timer });
+      this.send({ type: 'request', id, method, params });
+    });
+  }
+
+  logout(): void {
+    this.send({ type: 'logout' });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    window.clearInterval(this.heartbeat);
+    window.clearTimeout(this.retryTimer);
+    this.socket?.close(1000, 'bye');
+    this.failPending('network', 'Disconnected.');
+  }
+
+  private open(isRetry: boolean): void {
+    if (this.stopped) return;
+    this.handlers.onState(isRetry ? 'reconnecting' : 'connecting');
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${REALTIME_PATH}`;
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.send({ type: 'hello', v: REALTIME_VERSION, ticket: this.ticket, client: { type: 'Web', embedded: this.embedded }, resume: this.resume() });
+      window.clearInterval(this.heartbeat);
+      this.heartbeat = window.setInterval(() => this.send({ type: 'ping' }), HEARTBEAT_INTERVAL_MS);
+    };
+    socket.onmessage = (event: MessageEvent<string>) => {
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(event.data) as ServerMessage;
+      } catch {
+        return;
+      }
+      if (message.type === 'welcome') {
+        this.attempt = 0;
+        this.handlers.onState('open');
+      }
+      if (message.type === 'reply') {
+        const waiting = this.pending.get(message.id);
+        if (!waiting) return;
+        this.pending.delete(message.id);
+        window.clearTimeout(waiting.timer);
+        if (message.ok) waiting.resolve(message.data);
+        else waiting.reject(new RequestError(message.error.code, message.error.message));
+        return;
+      }
+      if (message.type === 'refused') {
+        this.stopped = true;
+        this.handlers.onEnded(message.code, message.message);
+        return;
+      }
+      if (message.type === 'signedOut') this.stopped = true;
+      this.handlers.onMessage(message);
+    };
+    socket.onclose = (event: CloseEvent) => {
+      window.clearInterval(this.heartbeat);
+      this.failPending('network', 'The connection to OpenCCC was lost.');
+      if (this.socket !== socket) return;
+      const final = event.code >= CloseCodes.authFailed && event.code <= CloseCodes.loggedOut;
+      if (this.stopped || final) {
+        this.stopped = true;
+        this.handlers.onState('closed');
+        return;
+      }
+      this.handlers.onState('reconnecting');
+      this.retryTimer = window.setTimeout(() => this.open(true), backoffDelay(this.attempt++));
+    };
+  }
+
+  private send(message: ClientMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private failPending(code: SdkErrorCode, message: string): void {
+    for (const [id, waiting] of this.pending) {
+      window.clearTimeout(waiting.timer);
+      waiting.reject(new RequestError(code, message));
+      this.pending.delete(id);
+    }
+  }
+}

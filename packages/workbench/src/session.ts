@@ -1,0 +1,260 @@
+import {
+  toSdkStatus,
+  type BridgeInitOptions,
+  type LoginFailure,
+  type LoginSuccess,
+  type RealtimeMethod,
+  type SdkErrorCode,
+  type SdkStatus,
+  type ServerMessage,
+  type ServerStatus,
+  type SignedOutReason,
+  type StaffProfile,
+  type TcccEventName,
+} from '@openccc/protocol';
+import { detectLanguage, type Language } from './i18n.js';
+import { RealtimeClient, RequestError, type ConnectionState } from './realtime-client.js';
+
+export type Phase = 'waitingForHost' | 'login' | 'loggingIn' | 'ready' | 'signedOut' | 'failed';
+
+export interface Device {
+  deviceId: string;
+  label: string;
+}
+
+export interface SessionState {
+  phase: Phase;
+  embedded: boolean;
+  staff: StaffProfile | null;
+  status: SdkStatus;
+  reason: string;
+  connection: ConnectionState | 'idle';
+  error: { code: SdkErrorCode; message: string } | null;
+  signedOutReason: SignedOutReason | null;
+  language: Language;
+  /** Sessions in progress (the call engine fills these). */
+  sessions: unknown[];
+  microphones: Device[];
+  speakers: Device[];
+  selectedMicrophone: string;
+  microphonePermission: 'unknown' | 'granted' | 'denied';
+}
+
+type Listener = (state: SessionState) => void;
+type EventListener = (name: TcccEventName, payload: Record<string, unknown>) => void;
+
+const TICKET_KEY = 'openccc.ticket';
+const LANGUAGE_KEY = 'openccc.language';
+const MIC_KEY = 'openccc.microphone';
+
+function storage(kind: 'local' | 'session'): Storage | null {
+  try {
+    return kind === 'local' ? window.localStorage : window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** Thrown by `call` with the SDK error code the host page receives. */
+export class SessionError extends Error {
+  constructor(
+    readonly code: SdkErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The workbench's single source of truth: login, the realtime connection, agent
+ * status and devices. The UI renders it; the host bridge forwards its events.
+ */
+export class Session {
+  private state: SessionState;
+  private readonly listeners = new Set<Listener>();
+  private readonly eventListeners = new Set<EventListener>();
+  private client: RealtimeClient | null = null;
+  private serverStatus: { status: ServerStatus; reason: string } | undefined;
+
+  constructor(embedded: boolean) {
+    const language = (storage('local')?.getItem(LANGUAGE_KEY) as Language | null) ?? detectLanguage();
+    this.state = {
+      phase: embedded ? 'waitingForHost' : 'login',
+      embedded,
+      staff: null,
+      status: 'offline',
+      reason: '',
+      connection: 'idle',
+      error: null,
+      signedOutReason: null,
+      language: language === 'en-US' ? 'en-US' : 'zh-CN',
+      sessions: [],
+      microphones: [],
+      speakers: [],
+      selectedMicrophone: storage('local')?.getItem(MIC_KEY) ?? '',
+      microphonePermission: 'unknown',
+    };
+  }
+
+  get(): SessionState {
+    return this.state;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** tccc events for the host page. */
+  onEvent(listener: EventListener): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Embedded: exchange the SDK token for a ticket. An expired token yields only `tokenExpired`. */
+  async loginWithToken(options: BridgeInitOptions, parentOrigin: string): Promise<void> {
+    await this.login('/sdk/v1/login', { sdkAppId: options.sdkAppId, userId: options.userId, token: options.token, parentOrigin }, false);
+  }
+
+  /** Standalone: mail and password. */
+  async loginWithPassword(mail: string, password: string, sdkAppId?: number): Promise<void> {
+    await this.login('/workbench/api/login', { mail, password, sdkAppId }, true);
+  }
+
+  /** Standalone: continue a login kept in this tab's sessionStorage. */
+  resumeStandalone(): boolean {
+    const ticket = storage('session')?.getItem(TICKET_KEY);
+    if (!ticket) return false;
+    this.update({ phase: 'loggingIn' });
+    this.connect(ticket);
+    return true;
+  }
+
+  async call(method: string, params: Record<string, unknown>): Promise<unknown> {
+    if (method === 'Devices.getMicrophones') return (await this.refreshDevices()).microphones;
+    if (method === 'Devices.getSpeakers') return (await this.refreshDevices()).speakers;
+    if (method === 'Call.muteMic' || method === 'Call.unmuteMic' || method === 'Call.isMicMuted') {
+      throw new SessionError('callsUnavailable', `${method} is not available: this OpenCCC server has no call engine yet.`);
+    }
+    if (!this.client || this.state.phase !== 'ready') throw new SessionError('notReady', 'The workbench is not signed in.');
+    try {
+      return await this.client.request(method as RealtimeMethod, params);
+    } catch (error) {
+      if (error instanceof RequestError) throw new SessionError(error.code, error.message);
+      throw error;
+    }
+  }
+
+  logout(): void {
+    this.client?.logout();
+  }
+
+  setLanguage(language: Language): void {
+    storage('local')?.setItem(LANGUAGE_KEY, language);
+    this.update({ language });
+  }
+
+  selectMicrophone(deviceId: string): void {
+    storage('local')?.setItem(MIC_KEY, deviceId);
+    this.update({ selectedMicrophone: deviceId });
+  }
+
+  /** Asks for the microphone (the browser shows its prompt), then lists devices with labels. */
+  async requestMicrophone(): Promise<void> {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      for (const track of stream.getTracks()) track.stop();
+      this.update({ microphonePermission: 'granted' });
+    } catch {
+      this.update({ microphonePermission: 'denied' });
+    }
+    await this.refreshDevices();
+  }
+
+  async refreshDevices(): Promise<{ microphones: Device[]; speakers: Device[] }> {
+    if (!navigator.mediaDevices?.enumerateDevices) throw new SessionError('browserNotSupported', 'This browser cannot list audio devices.');
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    const pick = (kind: MediaDeviceKind) => devices.filter((d) => d.kind === kind).map((d) => ({ deviceId: d.deviceId, label: d.label }));
+    const microphones = pick('audioinput');
+    const speakers = pick('audiooutput');
+    const labelled = microphones.some((d) => d.label);
+    this.update({ microphones, speakers, microphonePermission: labelled ? 'granted' : this.state.microphonePermission });
+    return { microphones, speakers };
+  }
+
+  private async login(path: string, body: Record<string, unknown>, standalone: boolean): Promise<void> {
+    this.client?.stop();
+    this.update({ phase: 'loggingIn', error: null, signedOutReason: null });
+    let answer: LoginSuccess | LoginFailure;
+    try {
+      const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit' });
+      answer = (await response.json()) as LoginSuccess | LoginFailure;
+    } catch {
+      return this.fail('network', 'OpenCCC cannot be reached.', standalone);
+    }
+    if ('error' in answer) return this.fail(answer.error.code, answer.error.message, standalone);
+    if (standalone) storage('session')?.setItem(TICKET_KEY, answer.ticket);
+    this.update({ staff: answer.staff });
+    this.connect(answer.ticket);
+  }
+
+  private fail(code: SdkErrorCode, message: string, standalone: boolean): void {
+    this.update({ phase: standalone ? 'login' : 'failed', error: { code, message } });
+    if (code === 'tokenExpired') this.emit('tokenExpired', {});
+    else this.emit('error', { errorCode: code, errorMsg: message });
+  }
+
+  private connect(ticket: string): void {
+    this.client = new RealtimeClient(ticket, this.state.embedded, () => this.serverStatus, {
+      onState: (connection) => this.update({ connection }),
+      onMessage: (message) => this.onServer(message),
+      onEnded: (code, message) => {
+        storage('session')?.removeItem(TICKET_KEY);
+        const wasReady = this.state.phase === 'ready';
+        this.update({ phase: this.state.embedded ? 'failed' : 'login', error: { code: code as SdkErrorCode, message }, status: 'offline' });
+        if (!wasReady || code !== 'ticketInvalid') this.emit('error', { errorCode: code, errorMsg: message });
+        else this.emit('signedOut', { reason: 'expired', errorMsg: message });
+      },
+    });
+    this.client.start();
+  }
+
+  private onServer(message: ServerMessage): void {
+    switch (message.type) {
+      case 'welcome': {
+        const first = this.state.phase !== 'ready';
+        this.serverStatus = { status: message.status, reason: message.reason };
+        this.update({ phase: 'ready', staff: message.staff, status: toSdkStatus(message.status), reason: message.reason, sessions: message.sessions, error: null });
+        if (first) this.emit('ready', {});
+        return;
+      }
+      case 'event': {
+        if (message.name === 'statusChanged') {
+          const { status, reason = '' } = message.payload;
+          this.serverStatus = { status: status === 'arrange' ? 'afterCallWork' : status, reason };
+          this.update({ status, reason });
+        }
+        this.emit(message.name, message.payload as unknown as Record<string, unknown>);
+        return;
+      }
+      case 'signedOut': {
+        storage('session')?.removeItem(TICKET_KEY);
+        this.client?.stop();
+        this.update({ phase: 'signedOut', signedOutReason: message.reason, status: 'offline', error: null });
+        this.emit('signedOut', { reason: message.reason, errorMsg: message.message });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private emit(name: TcccEventName, payload: Record<string, unknown>): void {
+    for (const listener of [...this.eventListeners]) listener(name, payload);
+  }
+
+  private update(patch: Partial<SessionState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of [...this.listeners]) listener(this.state);
+  }
+}
