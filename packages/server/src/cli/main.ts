@@ -76,7 +76,13 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const known = error instanceof CliError || error instanceof ConfigError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+  const code = (error as NodeJS.ErrnoException | null)?.code ?? '';
+  // Operating-system refusals (port taken, file missing, permission) are the user's to fix: say what, not where in the code.
+  const known =
+    error instanceof CliError ||
+    error instanceof ConfigError ||
+    String(code).startsWith('ERR_PARSE_ARGS') ||
+    ['EADDRINUSE', 'EACCES', 'ENOENT', 'EADDRNOTAVAIL', 'EPERM'].includes(String(code));
   process.stderr.write(`openccc: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
   process.exitCode = 1;
 });

@@ -162,13 +162,14 @@ export class RealtimeHub {
       lastSeen: now,
       extendedAt: 0,
     };
-    entry.connections.add(conn);
     const current = this.o.presence.get(staff.sdkAppId, staff.mail);
     if (!current || current.status === 'offline') {
+      // Coming online is reported by the welcome below, not as a statusChanged before ready.
       const resume = hello.resume;
       const wanted = resume && (SERVER_STATUSES as readonly string[]).includes(resume.status) && RESUMABLE.has(resume.status) ? resume : null;
       await this.o.status.record(staff.sdkAppId, staff.mail, wanted?.status ?? 'free', wanted?.status === 'rest' ? String(wanted.reason ?? '').slice(0, 128) : '');
     }
+    entry.connections.add(conn);
     this.updateClients(key);
     const ticketExpiresAt = await this.o.login.extend(credential.hash);
     conn.extendedAt = now;
