@@ -94,7 +94,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
 
   let ready = false;
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
-  const app = await buildApp({ log, dispatcher, metrics, store, clock, publicUrl: () => services.publicUrl, isReady: () => ready, https });
+  const { app, drain } = await buildApp({ log, dispatcher, metrics, store, clock, publicUrl: () => services.publicUrl, isReady: () => ready, https });
   await registerSdkRoutes(app, { sdkAssets: loadAssets(assetDirs.sdk), login, origins });
   registerWorkbenchRoutes(app, loadAssets(assetDirs.workbench), origins);
   hub.attach(app.server);
@@ -124,7 +124,11 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
         ready = false;
         clearInterval(purge);
         realtime.close();
-        await app.close();
+        const closed = app.close();
+        // Requests in flight finish; then every connection (browsers keep some open) is closed.
+        await drain();
+        app.server.closeAllConnections();
+        await closed;
         await store.close();
         log.info('openccc stopped');
       })();

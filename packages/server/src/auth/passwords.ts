@@ -28,6 +28,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
   const salt = Buffer.from(parts[4] as string, 'base64');
   const expected = Buffer.from(parts[5] as string, 'base64');
-  const key = await derive(password, salt, { N, r, p });
+  let key: Buffer;
+  try {
+    key = await derive(password, salt, { N, r, p });
+  } catch {
+    // A corrupt stored hash matches no password.
+    return false;
+  }
   return key.length === expected.length && timingSafeEqual(key, expected);
 }

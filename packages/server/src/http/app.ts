@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { CloudApiDispatcher } from '../cloudapi/dispatcher.js';
 import type { Store } from '../store/ports.js';
 import { clientErrorHandler, registerCloudApi } from './cloud-api-route.js';
+import { trackInFlight } from './in-flight.js';
 import { registerConsoleLogin } from './console-login.js';
 import type { Metrics } from './metrics.js';
 import { landingPage } from './pages.js';
@@ -21,7 +22,7 @@ export interface AppDeps {
 }
 
 /** The one HTTP application: Cloud API, health, metrics and pages. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; drain: () => Promise<void> }> {
   // GET Cloud API requests may carry 32 KB of parameters in the URL, above Node's 16 KB header default.
   const maxHeaderSize = 64 * 1024;
   const tls = deps.https;
@@ -34,6 +35,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     serverFactory: (handler) => (tls ? createHttpsServer({ ...tls, maxHeaderSize }, handler) : createHttpServer({ maxHeaderSize }, handler)),
   }) as unknown as FastifyInstance;
 
+  // Registered first so that every route, in every scope, is counted.
+  const drain = trackInFlight(app);
   await registerCloudApi(app, deps.dispatcher, deps.metrics, (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(deps.publicUrl())));
 
   app.get('/healthz', (_req, reply) =>
@@ -41,5 +44,5 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   app.get('/metrics', (_req, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.render()));
   registerConsoleLogin(app, deps.store, deps.clock);
-  return app;
+  return { app, drain };
 }

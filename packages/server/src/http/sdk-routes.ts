@@ -46,9 +46,14 @@ function parsePasswordLogin(body: unknown): PasswordLoginRequest {
  */
 export async function registerSdkRoutes(app: FastifyInstance, deps: SdkRouteDeps): Promise<void> {
   await app.register(async (scope) => {
-    scope.setErrorHandler((error: { statusCode?: number }, _req, reply) =>
-      fail(reply, new SdkError(error.statusCode === 413 ? 'invalidArgument' : 'invalidArgument', 'The request body must be JSON of at most 16 KB.')),
-    );
+    scope.setErrorHandler((error: { statusCode?: number }, req, reply) => {
+      // Fastify's own 4xx errors are about the request body; anything else is ours.
+      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+        return fail(reply, new SdkError('invalidArgument', 'The request body must be JSON of at most 16 KB.'));
+      }
+      req.log.error({ err: error }, 'login request failed');
+      return fail(reply, new SdkError('internal', 'Internal error; try again.'));
+    });
 
     for (const file of ['tccc.js', 'tccc.d.ts']) {
       scope.get(`/sdk/v1/${file}`, (req, reply) => {

@@ -94,11 +94,17 @@ export class RealtimeHub {
     }
     this.staff.clear();
     for (const ws of this.wss.clients) ws.close(1012, 'server restarting');
+    // Browsers may not complete the closing handshake promptly; do not let shutdown wait for them.
+    const deadline = setTimeout(() => {
+      for (const ws of this.wss.clients) ws.terminate();
+    }, 500);
+    deadline.unref();
     this.wss.close();
   }
 
   private accept(ws: WebSocket): void {
     let conn: AgentConnection | null = null;
+    let helloStarted = false;
     const helloTimer = setTimeout(() => ws.close(CloseCodes.protocolError, 'no hello'), HELLO_TIMEOUT_MS);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       let message: ClientMessage;
@@ -114,14 +120,19 @@ export class RealtimeHub {
       if (conn) {
         conn.lastSeen = this.o.clock();
         this.onMessage(conn, message);
-      } else if (message.type === 'hello') {
+      } else if (message.type === 'hello' && !helloStarted) {
+        helloStarted = true;
         clearTimeout(helloTimer);
         this.hello(ws, message).then(
           (c) => {
             conn = c;
+            // The socket may have closed while hello was being processed.
+            if (ws.readyState !== ws.OPEN) this.drop(c);
           },
           (err: unknown) => this.refuse(ws, err),
         );
+      } else if (message.type === 'hello') {
+        // A second hello while the first is in progress: ignored.
       } else {
         this.refuse(ws, new SdkError('invalidArgument', 'The first message must be hello.'));
       }

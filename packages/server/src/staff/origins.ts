@@ -10,7 +10,8 @@ export function normalizeOrigin(text: string): string | null {
     return null;
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) return null;
-  if (url.pathname !== '/' || url.search || url.hash || /\/[^/]/.test(text.replace(/^https?:\/\//, ''))) return null;
+  if (url.pathname !== '/' || url.search || url.hash || /\/[^/]/.test(text.replace(/^https?:\/\//i, ''))) return null;
+  if (url.hostname.includes('*')) return null;
   return url.origin;
 }
 

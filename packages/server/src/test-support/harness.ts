@@ -46,3 +46,19 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   };
 }
+
+/** Starts the server again on the same data folder and port, after `previous.server.close()`. */
+export async function restartTestServer(previous: TestServer, options: Pick<TestServerOptions, 'flags' | 'clock'> = {}): Promise<TestServer> {
+  const config = resolveServerConfig({ data: previous.dataDir, host: '127.0.0.1', port: String(previous.port), 'rate-limit': '0', ...options.flags }, {});
+  const folder = openDataFolder(previous.dataDir, null);
+  const server = await startServer({ config, store: folder.store, box: folder.box, log: createLogger('silent'), clock: options.clock });
+  return {
+    ...previous,
+    folder,
+    server,
+    async close() {
+      await server.close();
+      rmSync(previous.dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { LoginSuccess } from '@openccc/protocol';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../packages/server/src/test-support/harness.js';
+import { credentialRows, expectRefusal, postJson, sha256Hex, type JsonResponse } from './helpers.js';
+
+// Password logins are limited to five a minute per address and per account, and every
+// request here comes from 127.0.0.1: each test starts ten minutes after the last one.
+let offset = 0;
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ clock: () => Date.now() + offset });
+});
+
+beforeEach(() => {
+  offset += 600_000;
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+function login(mail: string, password: string, sdkAppId?: number): Promise<JsonResponse> {
+  return postJson(server.url, '/workbench/api/login', { mail, password, ...(sdkAppId === undefined ? {} : { sdkAppId }) });
+}
+
+describe('POST /workbench/api/login', () => {
+  it('logs the administrator in with the right password', async () => {
+    const res = await login(server.adminUser, server.adminPassword);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = res.body as LoginSuccess;
+    expect(body.ticket).toMatch(/^[0-9a-f]{64}$/);
+    expect(body.staff).toMatchObject({ sdkAppId: server.sdkAppId, mail: server.adminUser, role: 1 });
+    expect(credentialRows(server.dataDir).some((r) => r.kind === 'login-ticket' && r.hash === sha256Hex(body.ticket))).toBe(true);
+  });
+
+  it('accepts the mail in any case and an explicit SdkAppId', async () => {
+    const res = await login(server.adminUser.toUpperCase(), server.adminPassword, server.sdkAppId);
+    expect(res.status).toBe(200);
+    expect((res.body as LoginSuccess).staff.mail).toBe(server.adminUser);
+  });
+
+  it('answers a wrong password exactly like an unknown mail (401 badCredentials)', async () => {
+    const wrong = expectRefusal(await login(server.adminUser, `${server.adminPassword}x`), 401, 'badCredentials');
+    const unknown = expectRefusal(await login('nobody@example.com', server.adminPassword), 401, 'badCredentials');
+    expect(wrong).toBe(unknown);
+    const otherInstance = expectRefusal(await login(server.adminUser, server.adminPassword, server.sdkAppId + 1), 401, 'badCredentials');
+    expect(otherInstance).toBe(unknown);
+  });
+
+  it('refuses the sixth attempt in a row for one mail with 429 rateLimited, even with the right password', async () => {
+    for (let i = 0; i < 5; i++) expectRefusal(await login(server.adminUser, `wrong-${i}`), 401, 'badCredentials');
+    expectRefusal(await login(server.adminUser, server.adminPassword), 429, 'rateLimited');
+    // One attempt comes back every twelve seconds.
+    offset += 12_000;
+    expect((await login(server.adminUser, server.adminPassword)).status).toBe(200);
+    expectRefusal(await login(server.adminUser, server.adminPassword), 429, 'rateLimited');
+  });
+
+  it('answers malformed bodies with invalidArgument (400)', async () => {
+    const bodies: unknown[] = [
+      '{',
+      '[]',
+      {},
+      { mail: server.adminUser },
+      { password: server.adminPassword },
+      { mail: '', password: 'x' },
+      { mail: server.adminUser, password: '' },
+      { mail: 5, password: 'x' },
+      { mail: 'x'.repeat(129), password: 'x' },
+      { mail: server.adminUser, password: 'x'.repeat(257) },
+      { mail: server.adminUser, password: server.adminPassword, sdkAppId: 'abc' },
+      { mail: server.adminUser, password: server.adminPassword, sdkAppId: 1.5 },
+    ];
+    for (const body of bodies) {
+      const res = await postJson(server.url, '/workbench/api/login', typeof body === 'string' ? body : JSON.stringify(body));
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expectRefusal(res, 400, 'invalidArgument');
+    }
+  });
+});
