@@ -53,7 +53,7 @@ function run(url, requests, label) {
   });
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'openccc-bench-'));
+const dataDir = mkdtempSync(join(process.env.BENCH_DATA_PARENT ?? tmpdir(), 'openccc-bench-'));
 const port = await freePort();
 const creds = JSON.parse(execFileSync(process.execPath, [cli, 'init', '--data', dataDir, '--json'], { encoding: 'utf8' }));
 const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
