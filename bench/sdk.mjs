@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global document, window -- the function passed to tab.evaluate runs in the browser */
 // Agent SDK: sizes of tccc.js and the workbench bundle next to two well-known
 // contact-centre browser SDKs, and the time from appending the SDK script to
 // the `ready` event in headless Chromium (fresh browser context each run).

@@ -38,6 +38,14 @@ describe('the seed snippet on a customer page (another origin)', () => {
     await frame.locator('main[data-phase="ready"]').waitFor();
     expect(await frame.getByTestId('staff').textContent()).toContain(mail);
     expect(await page.evaluate(() => window.tccc.Agent.getStatus())).toBe('free');
+    // zh-CN by default, English on request; the host page's chrome follows.
+    expect(await frame.getByTestId('status-current').textContent()).toContain('空闲');
+    expect(await page.locator('[data-openccc="collapse"]').getAttribute('title')).toBe('收起');
+    await frame.getByTestId('lang-en-US').click();
+    await expect.poll(() => frame.getByTestId('status-current').textContent()).toContain('Available');
+    await expect.poll(() => page.locator('[data-openccc="collapse"]').getAttribute('title')).toBe('Collapse');
+    await frame.getByTestId('lang-zh-CN').click();
+    await expect.poll(() => frame.getByTestId('status-current').textContent()).toContain('空闲');
 
     // SDK → server
     const set = await page.evaluate(() => window.tccc.Agent.setStatus({ status: 'rest', restReason: '午餐' }));

@@ -124,6 +124,7 @@ describe('refusals at SDK initialisation', () => {
     const out = await waitForEvent(page, 'signedOut');
     expect(out.payload.reason).toBe('forced');
     await workbench(page).locator('main[data-phase="signedOut"]').waitFor();
+    expect(await workbench(page).getByTestId('signed-out').textContent()).toContain('管理员已将您的账号下线');
     expect(await page.evaluate(() => window.tccc.Agent.getStatus())).toBe('offline');
 
     const again = await client.CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: mail });

@@ -1,5 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
-import { translate, type MessageKey } from './i18n.js';
+import { CurrentCall } from './components/current-call.js';
+import { DialPad } from './components/dial-pad.js';
+import { Header } from './components/header.js';
+import { LanguageSwitch } from './components/language-switch.js';
+import { LoginForm } from './components/login-form.js';
+import { MicrophonePanel } from './components/microphone-panel.js';
+import { Notice } from './components/notice.js';
+import { PhaseNotice } from './components/phase-notice.js';
+import { SessionList } from './components/session-list.js';
+import { StatusPanel } from './components/status-panel.js';
+import { translator } from './i18n.js';
 import type { Session, SessionState } from './session.js';
 
 function useSession(session: Session): SessionState {
@@ -10,12 +20,59 @@ function useSession(session: Session): SessionState {
 
 export function App({ session, refusedOrigin }: { session: Session; refusedOrigin: string | null }) {
   const state = useSession(session);
-  const t = (key: MessageKey) => translate(state.language, key);
-  if (refusedOrigin) return <p class="notice" data-testid="origin-refused">{t('originRefused')}</p>;
+  const t = translator(state.language);
+  const { phase } = state;
+
+  useEffect(() => {
+    document.documentElement.lang = state.language;
+    document.title = `OpenCCC ${translator(state.language)('appTitle')}`;
+  }, [state.language]);
+
+  const mode = state.embedded ? 'embedded' : 'standalone';
+  const root = { 'data-phase': phase, 'data-status': state.status, 'data-connection': state.connection };
+
+  if (phase === 'ready' && !refusedOrigin) {
+    return (
+      <main class={`app ${mode} ready`} {...root}>
+        <div class="workbench card">
+          <Header session={session} state={state} t={t} />
+          <div class="workspace">
+            <div class="column">
+              <StatusPanel session={session} state={state} t={t} />
+              <DialPad session={session} state={state} t={t} />
+            </div>
+            <div class="column">
+              <CurrentCall sessions={state.sessions} t={t} />
+              <SessionList sessions={state.sessions} t={t} />
+              <MicrophonePanel session={session} state={state} t={t} />
+            </div>
+          </div>
+        </div>
+      </main>
+    );
+  }
+
+  const showLogin = !state.embedded && (phase === 'login' || phase === 'loggingIn');
   return (
-    <main data-phase={state.phase} data-status={state.status} data-connection={state.connection}>
-      <h1>{t('appTitle')}</h1>
-      <p data-testid="staff">{state.staff?.mail ?? ''}</p>
+    <main class={`app ${mode} gate`} {...root}>
+      <div class="gate-card card">
+        <div class="gate-top">
+          <h1 class="app-title">
+            <span class="brand">{t('brand')}</span>
+            <span class="title-text">{t('appTitle')}</span>
+          </h1>
+          <LanguageSwitch session={session} language={state.language} t={t} />
+        </div>
+        {refusedOrigin ? (
+          <Notice testId="origin-refused" tone="error">
+            {t('originRefused')}
+          </Notice>
+        ) : showLogin ? (
+          <LoginForm session={session} state={state} t={t} />
+        ) : (
+          <PhaseNotice state={state} t={t} />
+        )}
+      </div>
     </main>
   );
 }

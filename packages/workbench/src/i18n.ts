@@ -1,3 +1,5 @@
+import type { SdkErrorCode } from '@openccc/protocol';
+
 /** UI strings: zh-CN by default, en-US by switch. Every key exists in both. */
 export type Language = 'zh-CN' | 'en-US';
 
@@ -26,7 +28,7 @@ const zh = {
   goOnline: '上线',
   goOffline: '下线',
   dialPad: '拨号盘',
-  phonePlaceholder: '输入电话号码',
+  phonePlaceholder: '电话号码',
   dial: '呼叫',
   currentCall: '当前通话',
   noCall: '暂无通话',
@@ -35,6 +37,7 @@ const zh = {
   microphone: '麦克风',
   allowMicrophone: '允许使用麦克风',
   microphoneDenied: '麦克风权限被拒绝，请在浏览器设置中允许。',
+  microphoneUnavailable: '未找到可用的麦克风，请检查设备是否连接或被其他程序占用。',
   microphoneDefault: '系统默认',
   signedOutElsewhere: '您的账号已在其他地方登录，当前工作台已退出。',
   signedOutForced: '管理员已将您的账号下线。',
@@ -45,13 +48,60 @@ const zh = {
   language: '语言',
   callsUnavailable: '当前服务器尚未启用通话引擎。',
   errorPrefix: '出错了：',
+  brand: 'OpenCCC',
+  agent: '坐席',
+  connectionLabel: '连接状态',
+  currentStatus: '当前状态',
+  changeStatus: '切换状态',
+  restReasonNone: '（不填写）',
+  restReasonLunch: '午餐',
+  restReasonMeeting: '会议',
+  restReasonTraining: '培训',
+  restReasonOther: '其他',
+  restReasonCustom: '其他原因',
+  restReasonCustomPlaceholder: '请输入原因',
+  statusHintOffline: '您当前处于离线状态，上线后才能切换状态。',
+  statusHintBusy: '通话中无法切换状态。',
+  working: '处理中…',
+  showKeypad: '显示拨号键盘',
+  hideKeypad: '隐藏拨号键盘',
+  backspace: '删除一位',
+  phoneRequired: '请输入电话号码。',
+  sessionId: '会话 ID',
+  sessionType: '类型',
+  sessionPeer: '对方',
+  sessionTypePhone: '电话',
+  sessionTypeInternal: '内线',
+  unknownPeer: '未知号码',
+  microphoneSelect: '选择麦克风',
+  microphoneUnnamed: '麦克风',
+  microphoneUnsupported: '当前浏览器无法使用麦克风（需要 HTTPS 或 localhost）。',
+  signedOutDeleted: '您的账号已被删除。',
+  signedOutTitle: '已退出',
+  failedTitle: '无法登录',
+  loginMissing: '请输入邮箱和密码。',
+  errNotReady: '工作台尚未登录。',
+  errInvalidArgument: '请求参数无效。',
+  errTokenExpired: '登录凭证已过期，请刷新页面。',
+  errTokenInvalid: '登录凭证无效。',
+  errTokenUsed: '登录凭证已被使用，请刷新页面。',
+  errTokenMismatch: '登录凭证与当前应用不匹配。',
+  errAccountUnavailable: '无法登录该账号，请联系管理员。',
+  errBadCredentials: '邮箱或密码错误。',
+  errRateLimited: '尝试次数过多，请稍后再试。',
+  errStatusNotAllowed: '当前状态下不能进行此操作。',
+  errWorkbenchUnreachable: '无法连接坐席工作台。',
+  errBrowserNotSupported: '当前浏览器不支持此功能。',
+  errDeviceError: '音频设备出错。',
+  errNetwork: '无法连接 OpenCCC 服务器，请检查网络后重试。',
+  errInternal: '服务器出错，请稍后再试。',
 };
 
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
   appTitle: 'Agent workbench',
-  loginTitle: 'Sign in to the agent workbench',
+  loginTitle: 'Agent sign-in',
   mail: 'Email',
   password: 'Password',
   sdkAppId: 'SdkAppId (optional)',
@@ -74,7 +124,7 @@ const en: Record<MessageKey, string> = {
   goOnline: 'Go online',
   goOffline: 'Go offline',
   dialPad: 'Dial pad',
-  phonePlaceholder: 'Enter a phone number',
+  phonePlaceholder: 'Phone number',
   dial: 'Call',
   currentCall: 'Current call',
   noCall: 'No call',
@@ -83,6 +133,7 @@ const en: Record<MessageKey, string> = {
   microphone: 'Microphone',
   allowMicrophone: 'Allow microphone',
   microphoneDenied: 'Microphone access was denied; allow it in the browser settings.',
+  microphoneUnavailable: 'No usable microphone was found; check that one is connected and not in use by another program.',
   microphoneDefault: 'System default',
   signedOutElsewhere: 'You signed in somewhere else; this workbench was signed out.',
   signedOutForced: 'An administrator took your account offline.',
@@ -93,12 +144,95 @@ const en: Record<MessageKey, string> = {
   language: 'Language',
   callsUnavailable: 'The call engine is not enabled on this server yet.',
   errorPrefix: 'Error: ',
+  brand: 'OpenCCC',
+  agent: 'Agent',
+  connectionLabel: 'Connection',
+  currentStatus: 'Current status',
+  changeStatus: 'Change status',
+  restReasonNone: '(none)',
+  restReasonLunch: 'Lunch',
+  restReasonMeeting: 'Meeting',
+  restReasonTraining: 'Training',
+  restReasonOther: 'Other',
+  restReasonCustom: 'Other reason',
+  restReasonCustomPlaceholder: 'Type a reason',
+  statusHintOffline: 'You are offline; go online to change your status.',
+  statusHintBusy: 'The status cannot change during a call.',
+  working: 'Working…',
+  showKeypad: 'Show keypad',
+  hideKeypad: 'Hide keypad',
+  backspace: 'Delete one digit',
+  phoneRequired: 'Enter a phone number.',
+  sessionId: 'Session ID',
+  sessionType: 'Type',
+  sessionPeer: 'Peer',
+  sessionTypePhone: 'Phone',
+  sessionTypeInternal: 'Internal',
+  unknownPeer: 'Unknown number',
+  microphoneSelect: 'Select a microphone',
+  microphoneUnnamed: 'Microphone',
+  microphoneUnsupported: 'This browser cannot use the microphone here (HTTPS or localhost is required).',
+  signedOutDeleted: 'Your account has been deleted.',
+  signedOutTitle: 'Signed out',
+  failedTitle: 'Cannot sign in',
+  loginMissing: 'Enter your email and password.',
+  errNotReady: 'The workbench is not signed in.',
+  errInvalidArgument: 'The request was invalid.',
+  errTokenExpired: 'The login token has expired; reload the page.',
+  errTokenInvalid: 'The login token is invalid.',
+  errTokenUsed: 'The login token was already used; reload the page.',
+  errTokenMismatch: 'The login token does not match this application.',
+  errAccountUnavailable: 'This account cannot sign in; contact your administrator.',
+  errBadCredentials: 'Wrong email or password.',
+  errRateLimited: 'Too many attempts; please try again later.',
+  errStatusNotAllowed: 'This is not allowed in the current status.',
+  errWorkbenchUnreachable: 'The agent workbench cannot be reached.',
+  errBrowserNotSupported: 'This browser does not support this feature.',
+  errDeviceError: 'The audio device failed.',
+  errNetwork: 'OpenCCC cannot be reached; check the network and try again.',
+  errInternal: 'The server failed; please try again later.',
 };
 
 const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, 'en-US': en };
 
 export function translate(language: Language, key: MessageKey): string {
   return DICTIONARIES[language][key];
+}
+
+export type Translate = (key: MessageKey) => string;
+
+export function translator(language: Language): Translate {
+  return (key) => translate(language, key);
+}
+
+/** Friendly text for each SDK error code; the server's own (English) message is the fallback. */
+const ERROR_KEYS: Partial<Record<SdkErrorCode, MessageKey>> = {
+  notReady: 'errNotReady',
+  invalidArgument: 'errInvalidArgument',
+  tokenExpired: 'errTokenExpired',
+  tokenInvalid: 'errTokenInvalid',
+  tokenUsed: 'errTokenUsed',
+  tokenMismatch: 'errTokenMismatch',
+  originNotAllowed: 'originRefused',
+  accountForcedOffline: 'signedOutForced',
+  // Generic on purpose: never tell whether an account exists.
+  accountNotFound: 'errAccountUnavailable',
+  ticketInvalid: 'signedOutExpired',
+  signedOutElsewhere: 'signedOutElsewhere',
+  badCredentials: 'errBadCredentials',
+  rateLimited: 'errRateLimited',
+  callsUnavailable: 'callsUnavailable',
+  statusNotAllowed: 'errStatusNotAllowed',
+  workbenchUnreachable: 'errWorkbenchUnreachable',
+  browserNotSupported: 'errBrowserNotSupported',
+  deviceError: 'errDeviceError',
+  network: 'errNetwork',
+  internal: 'errInternal',
+};
+
+export function errorText(language: Language, error: { code: string; message: string }): string {
+  const key = ERROR_KEYS[error.code as SdkErrorCode];
+  return key ? translate(language, key) : error.message || translate(language, 'errInternal');
 }
 
 /** zh-CN unless the URL asks for English (`?lang=en-US`). */

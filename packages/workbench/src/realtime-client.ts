@@ -75,8 +75,11 @@ export class RealtimeClient {
     });
   }
 
-  logout(): void {
+  /** Asks the server to end the login; false when not connected. */
+  logout(): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
     this.send({ type: 'logout' });
+    return true;
   }
 
   stop(): void {

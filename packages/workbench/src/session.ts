@@ -37,7 +37,7 @@ export interface SessionState {
   microphones: Device[];
   speakers: Device[];
   selectedMicrophone: string;
-  microphonePermission: 'unknown' | 'granted' | 'denied';
+  microphonePermission: 'unknown' | 'granted' | 'denied' | 'unavailable';
 }
 
 type Listener = (state: SessionState) => void;
@@ -145,8 +145,13 @@ export class Session {
     }
   }
 
+  /** Signs out here and on the server; works offline too (the server then ends the login on its own time). */
   logout(): void {
-    this.client?.logout();
+    if (!this.client?.logout()) {
+      this.client?.stop();
+      storage('session')?.removeItem(TICKET_KEY);
+      this.update({ phase: 'signedOut', signedOutReason: 'logout', status: 'offline', error: null });
+    }
   }
 
   setLanguage(language: Language): void {
@@ -165,8 +170,10 @@ export class Session {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
       for (const track of stream.getTracks()) track.stop();
       this.update({ microphonePermission: 'granted' });
-    } catch {
-      this.update({ microphonePermission: 'denied' });
+    } catch (error) {
+      // Only a refusal is about permission; a missing or busy device is not.
+      const name = (error as { name?: string } | null)?.name;
+      this.update({ microphonePermission: name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : 'unavailable' });
     }
     await this.refreshDevices();
   }
