@@ -3,7 +3,7 @@
 // no-op route (GET /healthz) on the same server, over keep-alive connections,
 // measured side by side in one run. The server runs in its own process.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -42,13 +42,25 @@ function signed(creds, port, action, payload) {
   };
 }
 
+/** Server process CPU time (user + system) in ms, from /proc. */
+function serverCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 function run(url, requests, label) {
   let errors = 0;
   const withCheck = requests.map((r) => ({ ...r, onResponse: (status, body) => { if (status !== 200 || body.includes('"Error"')) errors++; } }));
+  const cpu0 = serverCpuMs(server.pid);
   return new Promise((resolve, reject) => {
     autocannon({ url, connections, duration: seconds, pipelining: 1, requests: withCheck }, (err, result) => {
       if (err) return reject(err);
-      resolve({ label, rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, errors: errors + result.non2xx + result.errors });
+      const cpuMs = serverCpuMs(server.pid) - cpu0;
+      resolve({ label, rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, errors: errors + result.non2xx + result.errors, cpuMs });
     });
   });
 }
@@ -85,17 +97,19 @@ try {
     p99: Math.max(...list.map((r) => r.p99)),
     total: list.reduce((a, r) => a + r.total, 0),
     errors: list.reduce((a, r) => a + r.errors, 0),
+    cpuUs: (list.reduce((a, r) => a + r.cpuMs, 0) * 1000) / list.reduce((a, r) => a + r.total, 0),
   });
   const n = summarise(results.noop);
   const s = summarise(results.signed);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   console.log(`load: ${connections} keep-alive connections, ${rounds} × ${seconds} s per route, alternating; server and load generator share the machine`);
-  console.log('route                               req/s     p50 ms  p99 ms  requests  errors');
-  const row = (name, r) => console.log(`${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(7)} ${String(r.total).padStart(9)} ${String(r.errors).padStart(7)}`);
+  console.log('route                               req/s     p50 ms  p99 ms  requests  errors  server CPU µs/req');
+  const row = (name, r) =>
+    console.log(`${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(7)} ${String(r.total).padStart(9)} ${String(r.errors).padStart(7)} ${r.cpuUs.toFixed(0).padStart(12)}`);
   row('GET /healthz (unsigned no-op)', n);
   row('POST / CreateSDKLoginToken (TC3)', s);
-  console.log(`ratio signed/no-op: ${(s.rps / n.rps).toFixed(2)}`);
+  console.log(`ratio signed/no-op: ${(s.rps / n.rps).toFixed(2)} in req/s, ${(n.cpuUs / s.cpuUs).toFixed(2)} in server CPU per request`);
   if (s.errors > 0 || n.errors > 0) { console.error('errors during the run'); process.exitCode = 1; }
 } finally {
   server.kill('SIGTERM');
