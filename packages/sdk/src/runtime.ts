@@ -53,7 +53,7 @@ export class Runtime {
   private async start(options: ScriptOptions, generation: number): Promise<void> {
     const stale = () => generation !== this.generation;
     try {
-      const check = await fetch(`${options.origin}/sdk/v1/origin-check?sdkAppId=${options.sdkAppId}`, { credentials: 'omit' });
+      const check = await fetch(`${options.origin}/sdk/v1/origin-check?sdkAppId=${options.sdkAppId}&origin=${encodeURIComponent(location.origin)}`, { credentials: 'omit' });
       const answer = (await check.json()) as { allowed?: boolean };
       if (stale()) return;
       if (!answer.allowed) {

@@ -1,5 +1,5 @@
 import type { LoginSuccess, PasswordLoginRequest, StaffProfile, TokenLoginRequest } from '@openccc/protocol';
-import { SdkError } from '../realtime/sdk-error.js';
+import { SdkError } from './sdk-error.js';
 import type { OriginPolicy } from '../staff/origins.js';
 import type { Credential, Staff, Store } from '../store/ports.js';
 import { hashPassword, verifyPassword } from './passwords.js';

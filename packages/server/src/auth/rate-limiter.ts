@@ -16,11 +16,19 @@ export class RateLimiter {
     if (this.rate <= 0) return true;
     const now = this.now();
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    if (this.buckets.size > 10_000 && !this.buckets.has(key)) this.prune(now);
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate);
     bucket.at = now;
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;
     this.buckets.set(key, bucket);
     return allowed;
+  }
+
+  /** Forgets keys whose buckets have refilled: they behave exactly like unseen keys. */
+  private prune(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + ((now - bucket.at) / 1000) * this.rate >= this.burst) this.buckets.delete(key);
+    }
   }
 }

@@ -46,11 +46,11 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
   const pick = (flag: string, envName: string): string | undefined => flags[flag] ?? env[envName];
   const dataDir = resolve(pick('data', 'OPENCCC_DATA_DIR') ?? DEFAULTS.dataDir);
   const host = pick('host', 'OPENCCC_HOST') ?? DEFAULTS.host;
-  const port = integer('--port', pick('port', 'OPENCCC_PORT') ?? String(DEFAULTS.port), 0, 65535);
-  const tokenTtlSeconds = integer('OPENCCC_TOKEN_TTL_SECONDS', pick('token-ttl', 'OPENCCC_TOKEN_TTL_SECONDS') ?? String(DEFAULTS.tokenTtlSeconds), 1, 86400);
-  const ticketTtlSeconds = integer('OPENCCC_TICKET_TTL_SECONDS', pick('ticket-ttl', 'OPENCCC_TICKET_TTL_SECONDS') ?? String(DEFAULTS.ticketTtlSeconds), 60, 30 * 86400);
-  const presenceGraceSeconds = integer('OPENCCC_PRESENCE_GRACE_SECONDS', pick('presence-grace', 'OPENCCC_PRESENCE_GRACE_SECONDS') ?? String(DEFAULTS.presenceGraceSeconds), 0, 3600);
-  const rate = integer('--rate-limit', pick('rate-limit', 'OPENCCC_RATE_LIMIT') ?? String(DEFAULTS.rateLimit), 0, 10_000_000);
+  const port = integer('--port / OPENCCC_PORT', pick('port', 'OPENCCC_PORT') ?? String(DEFAULTS.port), 0, 65535);
+  const tokenTtlSeconds = integer('--token-ttl / OPENCCC_TOKEN_TTL_SECONDS', pick('token-ttl', 'OPENCCC_TOKEN_TTL_SECONDS') ?? String(DEFAULTS.tokenTtlSeconds), 1, 86400);
+  const ticketTtlSeconds = integer('--ticket-ttl / OPENCCC_TICKET_TTL_SECONDS', pick('ticket-ttl', 'OPENCCC_TICKET_TTL_SECONDS') ?? String(DEFAULTS.ticketTtlSeconds), 60, 30 * 86400);
+  const presenceGraceSeconds = integer('--presence-grace / OPENCCC_PRESENCE_GRACE_SECONDS', pick('presence-grace', 'OPENCCC_PRESENCE_GRACE_SECONDS') ?? String(DEFAULTS.presenceGraceSeconds), 0, 3600);
+  const rate = integer('--rate-limit / OPENCCC_RATE_LIMIT', pick('rate-limit', 'OPENCCC_RATE_LIMIT') ?? String(DEFAULTS.rateLimit), 0, 10_000_000);
   const certFile = pick('tls-cert', 'OPENCCC_TLS_CERT');
   const keyFile = pick('tls-key', 'OPENCCC_TLS_KEY');
   if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('--tls-cert and --tls-key must be given together.');

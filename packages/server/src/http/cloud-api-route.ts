@@ -73,7 +73,10 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): 
   if (socket.writable) {
     const overflow = err.code === 'HPE_HEADER_OVERFLOW';
     const body = overflow
-      ? CloudApiDispatcher.failure(cloudError('RequestSizeLimitExceeded', 'A GET request may carry at most 32 KB of parameters; use POST.', 'GET 请求参数不能超过 32 KB，请使用 POST。'), 'en-US')
+      ? CloudApiDispatcher.failure(
+          cloudError('RequestSizeLimitExceeded', 'The request line and headers exceed 64 KB; send large Cloud API requests with POST.', '请求行和请求头超过 64 KB，请使用 POST 发送较大的云 API 请求。'),
+          'en-US',
+        )
       : '{"error":"Bad Request","statusCode":400}';
     const status = overflow ? '200 OK' : '400 Bad Request';
     socket.write(`HTTP/1.1 ${status}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);

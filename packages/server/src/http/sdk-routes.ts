@@ -1,7 +1,7 @@
 import type { LoginFailure, TokenLoginRequest, PasswordLoginRequest } from '@openccc/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { LoginService } from '../auth/login-service.js';
-import { SdkError } from '../realtime/sdk-error.js';
+import { SdkError } from '../auth/sdk-error.js';
 import type { OriginPolicy } from '../staff/origins.js';
 import { sendAsset, type Asset } from './static-assets.js';
 
@@ -65,8 +65,10 @@ export async function registerSdkRoutes(app: FastifyInstance, deps: SdkRouteDeps
       });
     }
 
-    scope.get<{ Querystring: { sdkAppId?: string } }>('/sdk/v1/origin-check', async (req, reply) => {
-      const origin = typeof req.headers.origin === 'string' ? req.headers.origin : '';
+    scope.get<{ Querystring: { sdkAppId?: string; origin?: string } }>('/sdk/v1/origin-check', async (req, reply) => {
+      // Browsers omit Origin on same-origin GETs; the script then names its page's origin. Advisory only:
+      // the workbench, CSP frame-ancestors and the login endpoint enforce the list.
+      const origin = typeof req.headers.origin === 'string' ? req.headers.origin : typeof req.query.origin === 'string' ? req.query.origin : '';
       const sdkAppId = Number(req.query.sdkAppId);
       void reply.header('Access-Control-Allow-Origin', '*').header('Cache-Control', 'no-store');
       if (!Number.isSafeInteger(sdkAppId) || !origin) return reply.send({ allowed: false, origin });

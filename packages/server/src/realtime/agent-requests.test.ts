@@ -4,7 +4,7 @@ import type { Presence, StaffStatus } from '../staff/presence.js';
 import type { StatusService } from '../staff/status-service.js';
 import type { AgentConnection } from './agent-connection.js';
 import { handleAgentRequest } from './agent-requests.js';
-import { SdkError } from './sdk-error.js';
+import { SdkError } from '../auth/sdk-error.js';
 
 const APP = 1400000001;
 const MAIL = 'agent@example.com';

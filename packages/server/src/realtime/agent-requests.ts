@@ -2,7 +2,7 @@ import { SETTABLE_SDK_STATUSES, fromSettableSdkStatus, type RealtimeMethod, type
 import type { Presence } from '../staff/presence.js';
 import type { StatusService } from '../staff/status-service.js';
 import type { AgentConnection } from './agent-connection.js';
-import { SdkError } from './sdk-error.js';
+import { SdkError } from '../auth/sdk-error.js';
 
 export interface RequestDeps {
   presence: Presence;

@@ -17,7 +17,7 @@ import type { Presence } from '../staff/presence.js';
 import type { StatusService } from '../staff/status-service.js';
 import { send, staffKey, type AgentConnection } from './agent-connection.js';
 import { handleAgentRequest } from './agent-requests.js';
-import { SdkError } from './sdk-error.js';
+import { SdkError } from '../auth/sdk-error.js';
 
 export interface HubOptions {
   login: LoginService;
@@ -50,6 +50,8 @@ const RESUMABLE: ReadonlySet<ServerStatus> = new Set(['free', 'rest', 'notReady'
 export class RealtimeHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly staff = new Map<string, StaffConnections>();
+  /** Staff signed out by a newer login that has not connected yet: offline if it never does. */
+  private readonly pendingOffline = new Map<string, NodeJS.Timeout>();
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
@@ -80,7 +82,11 @@ export class RealtimeHub {
   onLogin(sdkAppId: number, mail: string, ticketHash: string): void {
     const key = staffKey(sdkAppId, mail);
     const entry = this.staff.get(key);
-    if (entry && entry.ticketHash !== ticketHash) this.signOut(key, 'elsewhere');
+    if (entry && entry.ticketHash !== ticketHash) {
+      this.signOut(key, 'elsewhere');
+      // The new login has the grace period to connect, as after any lost connection.
+      this.scheduleOffline(key, sdkAppId, mail);
+    }
   }
 
   /** Closes every connection (clients reconnect to the restarted server). */
@@ -92,6 +98,8 @@ export class RealtimeHub {
       if (entry.graceTimer) clearTimeout(entry.graceTimer);
       for (const conn of entry.connections) conn.socket.close(1012, 'server restarting');
     }
+    for (const timer of this.pendingOffline.values()) clearTimeout(timer);
+    this.pendingOffline.clear();
     this.staff.clear();
     for (const ws of this.wss.clients) ws.close(1012, 'server restarting');
     // Browsers may not complete the closing handshake promptly; do not let shutdown wait for them.
@@ -149,6 +157,8 @@ export class RealtimeHub {
     if (typeof hello.ticket !== 'string') throw new SdkError('ticketInvalid', 'A ticket is required.');
     const { credential, staff } = await this.o.login.verifyTicket(hello.ticket);
     const key = staffKey(staff.sdkAppId, staff.mail);
+    clearTimeout(this.pendingOffline.get(key));
+    this.pendingOffline.delete(key);
     let entry = this.staff.get(key);
     if (entry && entry.ticketHash !== credential.hash) {
       // verifyTicket passed, so this ticket is the newest login (older ones are revoked at login).
@@ -174,7 +184,9 @@ export class RealtimeHub {
       extendedAt: 0,
     };
     const current = this.o.presence.get(staff.sdkAppId, staff.mail);
-    if (!current || current.status === 'offline') {
+    // A workbench reconnecting after the agent chose Agent.offline() stays offline.
+    const stayOffline = hello.resume?.status === 'offline';
+    if ((!current || current.status === 'offline') && !stayOffline) {
       // Coming online is reported by the welcome below, not as a statusChanged before ready.
       const resume = hello.resume;
       const wanted = resume && (SERVER_STATUSES as readonly string[]).includes(resume.status) && RESUMABLE.has(resume.status) ? resume : null;
@@ -189,7 +201,7 @@ export class RealtimeHub {
       type: 'welcome',
       v: REALTIME_VERSION,
       staff: profileOf(staff),
-      status: entryNow?.status ?? 'free',
+      status: entryNow?.status ?? 'offline',
       reason: entryNow?.reason ?? '',
       sessions: [],
       serverTime: now,
@@ -229,7 +241,8 @@ export class RealtimeHub {
         return;
       }
       default:
-        send(conn.socket, { type: 'refused', code: 'invalidArgument', message: `Unknown message type ${String((message as { type: unknown }).type)}.` });
+        // Newer clients may send types this server does not know: ignore them.
+        this.o.log.debug({ type: (message as { type: unknown }).type }, 'unknown realtime message ignored');
     }
   }
 
@@ -248,6 +261,8 @@ export class RealtimeHub {
     const entry = this.staff.get(key);
     if (!entry) return;
     this.staff.delete(key);
+    const presence = this.o.presence.get(entry.sdkAppId, entry.mail);
+    if (presence) presence.clients = [{ clientType: 'Web', isConnected: false }];
     if (entry.graceTimer) clearTimeout(entry.graceTimer);
     const messages = {
       elsewhere: 'You signed in somewhere else; this workbench was signed out.',
@@ -275,6 +290,17 @@ export class RealtimeHub {
       this.o.log.info({ sdkAppId: conn.sdkAppId, mail: conn.mail }, 'agent offline after grace period');
     }, this.o.graceMs);
     entry.graceTimer.unref();
+  }
+
+  private scheduleOffline(key: string, sdkAppId: number, mail: string): void {
+    clearTimeout(this.pendingOffline.get(key));
+    const timer = setTimeout(() => {
+      this.pendingOffline.delete(key);
+      if (this.staff.has(key)) return;
+      this.o.status.record(sdkAppId, mail, 'offline', '').catch((err: unknown) => this.o.log.warn({ err }, 'recording offline failed'));
+    }, this.o.graceMs);
+    timer.unref();
+    this.pendingOffline.set(key, timer);
   }
 
   private updateClients(key: string): void {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepared } from './statements.js';
 import type { ApiKey, ApiKeyPolicy, ApiKeyRepo, ApiKeyStatus, Credential, CredentialKind, CredentialRepo, Instance, InstanceRepo, OriginRepo } from '../ports.js';
 import type { WriteFn } from './sqlite-store.js';
 
@@ -20,7 +21,7 @@ export class SqliteInstances implements InstanceRepo {
 
   create(instance: Instance): Promise<void> {
     return this.write(() => {
-      this.db.prepare('INSERT INTO instances (sdk_app_id, name, created_at) VALUES (?, ?, ?)').run(instance.sdkAppId, instance.name, instance.createdAt);
+      prepared(this.db, 'INSERT INTO instances (sdk_app_id, name, created_at) VALUES (?, ?, ?)').run(instance.sdkAppId, instance.name, instance.createdAt);
     });
   }
 
@@ -30,7 +31,7 @@ export class SqliteInstances implements InstanceRepo {
   }
 
   list(): Promise<Instance[]> {
-    const rows = this.db.prepare<[], InstanceRow>('SELECT * FROM instances ORDER BY created_at, sdk_app_id').all();
+    const rows = prepared<[], InstanceRow>(this.db, 'SELECT * FROM instances ORDER BY created_at, sdk_app_id').all();
     return Promise.resolve(rows.map((row) => ({ sdkAppId: row.sdk_app_id, name: row.name, createdAt: row.created_at })));
   }
 }
@@ -67,8 +68,7 @@ export class SqliteApiKeys implements ApiKeyRepo {
 
   create(key: ApiKey): Promise<void> {
     return this.write(() => {
-      this.db
-        .prepare('INSERT INTO api_keys (secret_id, secret_key_sealed, policy, status, description, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      prepared(this.db, 'INSERT INTO api_keys (secret_id, secret_key_sealed, policy, status, description, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(key.secretId, key.secretKeySealed, key.policy && JSON.stringify(key.policy), key.status, key.description, key.createdAt);
     });
   }
@@ -79,15 +79,15 @@ export class SqliteApiKeys implements ApiKeyRepo {
   }
 
   list(): Promise<ApiKey[]> {
-    return Promise.resolve(this.db.prepare<[], ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, secret_id').all().map(toApiKey));
+    return Promise.resolve(prepared<[], ApiKeyRow>(this.db, 'SELECT * FROM api_keys ORDER BY created_at, secret_id').all().map(toApiKey));
   }
 
   setStatus(secretId: string, status: ApiKeyStatus): Promise<boolean> {
-    return this.write(() => this.db.prepare('UPDATE api_keys SET status = ? WHERE secret_id = ?').run(status, secretId).changes > 0);
+    return this.write(() => prepared(this.db, 'UPDATE api_keys SET status = ? WHERE secret_id = ?').run(status, secretId).changes > 0);
   }
 
   delete(secretId: string): Promise<boolean> {
-    return this.write(() => this.db.prepare('DELETE FROM api_keys WHERE secret_id = ?').run(secretId).changes > 0);
+    return this.write(() => prepared(this.db, 'DELETE FROM api_keys WHERE secret_id = ?').run(secretId).changes > 0);
   }
 }
 
@@ -153,24 +153,24 @@ export class SqliteCredentials implements CredentialRepo {
 
   extend(kind: CredentialKind, hash: string, expiresAt: number): Promise<void> {
     return this.write(() => {
-      this.db.prepare('UPDATE credentials SET expires_at = ? WHERE kind = ? AND hash = ?').run(expiresAt, kind, hash);
+      prepared(this.db, 'UPDATE credentials SET expires_at = ? WHERE kind = ? AND hash = ?').run(expiresAt, kind, hash);
     });
   }
 
   revoke(kind: CredentialKind, hash: string): Promise<void> {
     return this.write(() => {
-      this.db.prepare('DELETE FROM credentials WHERE kind = ? AND hash = ?').run(kind, hash);
+      prepared(this.db, 'DELETE FROM credentials WHERE kind = ? AND hash = ?').run(kind, hash);
     });
   }
 
   revokeOthers(kind: CredentialKind, sdkAppId: number, mail: string, keepHash: string): Promise<number> {
     return this.write(
-      () => this.db.prepare('DELETE FROM credentials WHERE kind = ? AND sdk_app_id = ? AND lower(mail) = lower(?) AND hash <> ?').run(kind, sdkAppId, mail, keepHash).changes,
+      () => prepared(this.db, 'DELETE FROM credentials WHERE kind = ? AND sdk_app_id = ? AND lower(mail) = lower(?) AND hash <> ?').run(kind, sdkAppId, mail, keepHash).changes,
     );
   }
 
   purgeExpired(now: number): Promise<number> {
-    return this.write(() => this.db.prepare('DELETE FROM credentials WHERE expires_at < ?').run(now).changes);
+    return this.write(() => prepared(this.db, 'DELETE FROM credentials WHERE expires_at < ?').run(now).changes);
   }
 }
 
@@ -181,17 +181,17 @@ export class SqliteOrigins implements OriginRepo {
   ) {}
 
   list(sdkAppId: number): Promise<string[]> {
-    const rows = this.db.prepare<[number], { origin: string }>('SELECT origin FROM instance_origins WHERE sdk_app_id = ? ORDER BY created_at, origin').all(sdkAppId);
+    const rows = prepared<[number], { origin: string }>(this.db, 'SELECT origin FROM instance_origins WHERE sdk_app_id = ? ORDER BY created_at, origin').all(sdkAppId);
     return Promise.resolve(rows.map((r) => r.origin));
   }
 
   add(sdkAppId: number, origin: string, now: number): Promise<boolean> {
     return this.write(
-      () => this.db.prepare('INSERT INTO instance_origins (sdk_app_id, origin, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(sdkAppId, origin, now).changes > 0,
+      () => prepared(this.db, 'INSERT INTO instance_origins (sdk_app_id, origin, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(sdkAppId, origin, now).changes > 0,
     );
   }
 
   remove(sdkAppId: number, origin: string): Promise<boolean> {
-    return this.write(() => this.db.prepare('DELETE FROM instance_origins WHERE sdk_app_id = ? AND origin = ?').run(sdkAppId, origin).changes > 0);
+    return this.write(() => prepared(this.db, 'DELETE FROM instance_origins WHERE sdk_app_id = ? AND origin = ?').run(sdkAppId, origin).changes > 0);
   }
 }

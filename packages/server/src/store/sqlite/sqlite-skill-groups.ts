@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepared } from './statements.js';
 import type { NewSkillGroup, SkillGroup, SkillGroupPatch, SkillGroupQuery, SkillGroupRepo } from '../ports.js';
 import type { WriteFn } from './sqlite-store.js';
 
@@ -40,8 +41,7 @@ export class SqliteSkillGroups implements SkillGroupRepo {
 
   create(group: NewSkillGroup, now: number): Promise<number | undefined> {
     return this.write(() => {
-      const result = this.db
-        .prepare(
+      const result = prepared(this.db, 
           `INSERT INTO skill_groups (sdk_app_id, name, type, max_concurrency, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (sdk_app_id, name) DO NOTHING`,
         )
@@ -51,13 +51,12 @@ export class SqliteSkillGroups implements SkillGroupRepo {
   }
 
   get(sdkAppId: number, id: number): Promise<SkillGroup | undefined> {
-    const row = this.db.prepare<[number, number], SkillGroupRow>('SELECT * FROM skill_groups WHERE sdk_app_id = ? AND id = ?').get(sdkAppId, id);
+    const row = prepared<[number, number], SkillGroupRow>(this.db, 'SELECT * FROM skill_groups WHERE sdk_app_id = ? AND id = ?').get(sdkAppId, id);
     return Promise.resolve(row && toSkillGroup(row));
   }
 
   byNames(sdkAppId: number, names: string[]): Promise<SkillGroup[]> {
-    const rows = this.db
-      .prepare<[number, string], SkillGroupRow>('SELECT * FROM skill_groups WHERE sdk_app_id = ? AND name IN (SELECT value FROM json_each(?))')
+    const rows = prepared<[number, string], SkillGroupRow>(this.db, 'SELECT * FROM skill_groups WHERE sdk_app_id = ? AND name IN (SELECT value FROM json_each(?))')
       .all(sdkAppId, JSON.stringify(names));
     return Promise.resolve(rows.map(toSkillGroup));
   }
@@ -71,21 +70,20 @@ export class SqliteSkillGroups implements SkillGroupRepo {
     const named = Object.fromEntries(
       Object.entries({ sdkAppId, id: q.id, name: q.name, modifiedSince: q.modifiedSince, limit: q.limit, offset: q.offset }).filter(([, v]) => v !== undefined),
     );
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM skill_groups WHERE ${clause}`).get(named) as { n: number }).n;
-    const rows = this.db.prepare<Record<string, unknown>, SkillGroupRow>(`SELECT * FROM skill_groups WHERE ${clause} ORDER BY id LIMIT @limit OFFSET @offset`).all(named);
+    const total = (prepared(this.db, `SELECT count(*) AS n FROM skill_groups WHERE ${clause}`).get(named) as { n: number }).n;
+    const rows = prepared<Record<string, unknown>, SkillGroupRow>(this.db, `SELECT * FROM skill_groups WHERE ${clause} ORDER BY id LIMIT @limit OFFSET @offset`).all(named);
     return Promise.resolve({ total, items: rows.map(toSkillGroup) });
   }
 
   update(sdkAppId: number, id: number, patch: SkillGroupPatch, now: number): Promise<'ok' | 'not-found' | 'name-taken'> {
     return this.write(() => {
-      const current = this.db.prepare('SELECT id FROM skill_groups WHERE sdk_app_id = ? AND id = ?').get(sdkAppId, id);
+      const current = prepared(this.db, 'SELECT id FROM skill_groups WHERE sdk_app_id = ? AND id = ?').get(sdkAppId, id);
       if (!current) return 'not-found';
       if (patch.name !== undefined) {
-        const clash = this.db.prepare('SELECT id FROM skill_groups WHERE sdk_app_id = ? AND name = ? AND id <> ?').get(sdkAppId, patch.name, id);
+        const clash = prepared(this.db, 'SELECT id FROM skill_groups WHERE sdk_app_id = ? AND name = ? AND id <> ?').get(sdkAppId, patch.name, id);
         if (clash) return 'name-taken';
       }
-      this.db
-        .prepare(
+      prepared(this.db, 
           `UPDATE skill_groups SET name = coalesce(@name, name), max_concurrency = coalesce(@maxConcurrency, max_concurrency),
              ring_all = coalesce(@ringAll, ring_all), modified_at = @now WHERE id = @id`,
         )
@@ -95,6 +93,6 @@ export class SqliteSkillGroups implements SkillGroupRepo {
   }
 
   delete(sdkAppId: number, id: number): Promise<boolean> {
-    return this.write(() => this.db.prepare('DELETE FROM skill_groups WHERE sdk_app_id = ? AND id = ?').run(sdkAppId, id).changes > 0);
+    return this.write(() => prepared(this.db, 'DELETE FROM skill_groups WHERE sdk_app_id = ? AND id = ?').run(sdkAppId, id).changes > 0);
   }
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepared } from './statements.js';
 import type { ForwardingConfigRecord, Membership, NewStaff, Staff, StaffPatch, StaffQuery, StaffRepo } from '../ports.js';
 import type { WriteFn } from './sqlite-store.js';
 
@@ -120,8 +121,8 @@ export class SqliteStaff implements StaffRepo {
     const clause = where.join(' AND ');
     const params = { sdkAppId, mail: q.mail, modifiedSince: q.modifiedSince, skillGroupId: q.skillGroupId, limit: q.limit, offset: q.offset };
     const named = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM staff s WHERE ${clause}`).get(named) as { n: number }).n;
-    const rows = this.db.prepare<Record<string, unknown>, StaffRow>(`SELECT * FROM staff s WHERE ${clause} ORDER BY s.id LIMIT @limit OFFSET @offset`).all(named);
+    const total = (prepared(this.db, `SELECT count(*) AS n FROM staff s WHERE ${clause}`).get(named) as { n: number }).n;
+    const rows = prepared<Record<string, unknown>, StaffRow>(this.db, `SELECT * FROM staff s WHERE ${clause} ORDER BY s.id LIMIT @limit OFFSET @offset`).all(named);
     return Promise.resolve({ total, items: rows.map(toStaff) });
   }
 
@@ -133,12 +134,12 @@ export class SqliteStaff implements StaffRepo {
       sets.push(`${PATCH_COLUMNS[key]} = @${key}`);
       values[key] = toColumnValue(value);
     }
-    return this.write(() => this.db.prepare(`UPDATE staff SET ${sets.join(', ')} WHERE sdk_app_id = @sdkAppId AND mail = @mail`).run(values).changes > 0);
+    return this.write(() => prepared(this.db, `UPDATE staff SET ${sets.join(', ')} WHERE sdk_app_id = @sdkAppId AND mail = @mail`).run(values).changes > 0);
   }
 
   delete(sdkAppId: number, mails: string[]): Promise<string[]> {
     return this.write(() => {
-      const stmt = this.db.prepare('DELETE FROM staff WHERE sdk_app_id = ? AND mail = ? RETURNING mail');
+      const stmt = prepared(this.db, 'DELETE FROM staff WHERE sdk_app_id = ? AND mail = ? RETURNING mail');
       return mails.flatMap((mail) => (stmt.get(sdkAppId, mail) as { mail: string } | undefined)?.mail ?? []);
     });
   }
@@ -146,8 +147,7 @@ export class SqliteStaff implements StaffRepo {
   memberships(sdkAppId: number, mails: string[]): Promise<Map<string, Membership[]>> {
     const result = new Map<string, Membership[]>();
     if (mails.length === 0) return Promise.resolve(result);
-    const rows = this.db
-      .prepare<unknown[], { mail: string; skill_group_id: number; name: string; type: number; priority: number }>(
+    const rows = prepared<unknown[], { mail: string; skill_group_id: number; name: string; type: number; priority: number }>(this.db, 
         `SELECT s.mail, m.skill_group_id, g.name, g.type, m.priority
            FROM staff s JOIN staff_skill_groups m ON m.staff_id = s.id JOIN skill_groups g ON g.id = m.skill_group_id
           WHERE s.sdk_app_id = ? AND s.mail IN (SELECT value FROM json_each(?))
@@ -180,7 +180,7 @@ export class SqliteStaff implements StaffRepo {
   setGroups(sdkAppId: number, mail: string, groups: Grant[], now: number): Promise<void> {
     return this.write(() => {
       const id = this.staffId(sdkAppId, mail);
-      this.db.prepare('DELETE FROM staff_skill_groups WHERE staff_id = ?').run(id);
+      prepared(this.db, 'DELETE FROM staff_skill_groups WHERE staff_id = ?').run(id);
       for (const g of groups) this.grant.run({ staffId: id, groupId: g.skillGroupId, priority: g.priority });
       this.touch.run(now, id);
     });
@@ -189,15 +189,14 @@ export class SqliteStaff implements StaffRepo {
   unbind(sdkAppId: number, mail: string, skillGroupIds: number[], now: number): Promise<void> {
     return this.write(() => {
       const id = this.staffId(sdkAppId, mail);
-      const stmt = this.db.prepare('DELETE FROM staff_skill_groups WHERE staff_id = ? AND skill_group_id = ?');
+      const stmt = prepared(this.db, 'DELETE FROM staff_skill_groups WHERE staff_id = ? AND skill_group_id = ?');
       for (const groupId of skillGroupIds) stmt.run(id, groupId);
       this.touch.run(now, id);
     });
   }
 
   mailsInGroups(sdkAppId: number, skillGroupIds: number[]): Promise<string[]> {
-    const rows = this.db
-      .prepare<unknown[], { mail: string }>(
+    const rows = prepared<unknown[], { mail: string }>(this.db, 
         `SELECT DISTINCT s.mail FROM staff s JOIN staff_skill_groups m ON m.staff_id = s.id
           WHERE s.sdk_app_id = ? AND m.skill_group_id IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
       )

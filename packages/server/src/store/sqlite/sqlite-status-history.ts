@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepared } from './statements.js';
 import type { StatusHistoryEntry, StatusHistoryRepo } from '../ports.js';
 import type { WriteFn } from './sqlite-store.js';
 
@@ -20,15 +21,13 @@ export class SqliteStatusHistory implements StatusHistoryRepo {
 
   append(e: StatusHistoryEntry): Promise<void> {
     return this.write(() => {
-      this.db
-        .prepare('INSERT INTO staff_status_history (sdk_app_id, mail, status, reason, session_id, at) VALUES (?, ?, ?, ?, ?, ?)')
+      prepared(this.db, 'INSERT INTO staff_status_history (sdk_app_id, mail, status, reason, session_id, at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(e.sdkAppId, e.mail, e.status, e.reason, e.sessionId, e.at);
     });
   }
 
   list(sdkAppId: number, mail: string, from: number, to: number, afterCursor: number, limit: number): Promise<Array<StatusHistoryEntry & { cursor: number }>> {
-    const rows = this.db
-      .prepare<unknown[], HistoryRow>(
+    const rows = prepared<unknown[], HistoryRow>(this.db, 
         `SELECT * FROM staff_status_history WHERE sdk_app_id = ? AND mail = ? AND at >= ? AND at <= ? AND id > ? ORDER BY id LIMIT ?`,
       )
       .all(sdkAppId, mail, from, to, afterCursor, limit);
