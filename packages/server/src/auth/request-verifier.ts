@@ -10,6 +10,7 @@ import {
   stringToSign,
 } from '@openccc/protocol/tc3';
 import type { ApiKey, ApiKeyRepo } from '../store/ports.js';
+import type { LegacyCheck } from './legacy-signature.js';
 import type { SecretBox } from './secret-box.js';
 import { safeEqual } from './secrets.js';
 
@@ -130,12 +131,43 @@ export class RequestVerifier {
     );
   }
 
-  private signingKey(key: ApiKey, date: string, service: string): Buffer {
+  /** Verifies a legacy v1 (HmacSHA1/HmacSHA256) signature; same key rules and error codes as TC3. */
+  async verifyLegacy(check: LegacyCheck, host: string, now: number): Promise<ApiKey> {
+    const skew = check.timestamp - now;
+    if (Math.abs(skew) > SIGNATURE_WINDOW_SECONDS) {
+      throw cloudError(
+        'AuthFailure.SignatureExpire',
+        `Timestamp ${check.timestamp} is ${Math.abs(skew)} seconds ${skew < 0 ? 'behind' : 'ahead of'} the server clock (${now}); it must be within ${SIGNATURE_WINDOW_SECONDS} seconds. Check the client's clock.`,
+        `Timestamp ${check.timestamp} 与服务器时间 ${now} 相差 ${Math.abs(skew)} 秒，超过 ${SIGNATURE_WINDOW_SECONDS} 秒的有效期，请检查客户端时钟。`,
+      );
+    }
+    const key = await this.keys.get(check.secretId);
+    if (!key || key.status !== 'enabled') {
+      throw cloudError('AuthFailure.SecretIdNotFound', `The SecretId ${check.secretId} does not exist or is disabled.`, `SecretId ${check.secretId} 不存在或已被禁用。`);
+    }
+    const secretKey = this.cached(key).secretKey;
+    // Signed with the endpoint as configured in the SDK: with the port, or without it for default ports.
+    for (const candidate of new Set([host, host.replace(/:\d+$/, '')])) {
+      if (safeEqual(check.expected(secretKey, candidate), check.signature)) return key;
+    }
+    throw cloudError(
+      'AuthFailure.SignatureFailure',
+      'The request signature does not match. Check the SecretKey, and that the signed host and parameters are the ones sent.',
+      '请求签名不匹配，请检查 SecretKey，以及签名所用的主机和参数是否与实际发送的一致。',
+    );
+  }
+
+  private cached(key: ApiKey): CachedKey {
     let cached = this.cache.get(key.secretId);
     if (!cached || !cached.sealed.equals(key.secretKeySealed)) {
       cached = { sealed: key.secretKeySealed, secretKey: this.box.open(key.secretKeySealed, key.secretId), signingKeys: new Map() };
       this.cache.set(key.secretId, cached);
     }
+    return cached;
+  }
+
+  private signingKey(key: ApiKey, date: string, service: string): Buffer {
+    const cached = this.cached(key);
     const scope = `${date}/${service}`;
     let signingKey = cached.signingKeys.get(scope);
     if (!signingKey) {

@@ -10,7 +10,10 @@ function languageOf(req: FastifyRequest): Language {
 
 /** GET / is the Cloud API only when it carries TC3 headers; otherwise it is the landing page. */
 export function isCloudApiGet(req: FastifyRequest): boolean {
-  return req.headers.authorization !== undefined || req.headers['x-tc-action'] !== undefined;
+  if (req.headers.authorization !== undefined || req.headers['x-tc-action'] !== undefined) return true;
+  // Legacy v1 signatures carry everything in the query.
+  const query = (req.raw.url ?? '').split('?')[1] ?? '';
+  return /(^|&)Action=/.test(query) && /(^|&)Signature=/.test(query);
 }
 
 /**
