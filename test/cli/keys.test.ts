@@ -117,6 +117,7 @@ describe('openccc keys', () => {
       ['an unknown instance id', () => ['create', '--sub', '--actions', 'Describe*', '--instances', String(otherAppId())], /No instance \d+ in this data folder/],
       ['a non-numeric instance id', () => ['create', '--sub', '--actions', 'Describe*', '--instances', 'abc'], /"abc" is not one/],
       ['--actions without --sub', () => ['create', '--actions', 'Describe*'], /add --sub/],
+      ['an empty --instances (must not mean every instance)', () => ['create', '--sub', '--actions', 'Describe*', '--instances', ''], /--instances needs at least one SdkAppId/],
     ];
 
     it.each(cases)('%s', async (_name, args, message) => {

@@ -119,6 +119,14 @@ describe('values', () => {
   it('answers InvalidParameterValue naming Staffs.0.Mail for something that is not an email', async () => {
     expect(expectError(await createStaff([agent('not-an-email')]), 'InvalidParameterValue')).toContain('Staffs.0.Mail');
   });
+
+  it('refuses a mail with non-ASCII characters (a Kelvin sign looks like K)', async () => {
+    expect(expectError(await createStaff([agent('\u212a@example.com')]), 'InvalidParameterValue')).toContain('Staffs.0.Mail');
+  });
+
+  it('refuses a page number whose offset would overflow', async () => {
+    expect(expectError(await describeStaff({ PageNumber: 9_007_199_254_740_991 }), 'InvalidParameterValue')).toContain('PageNumber');
+  });
 });
 
 describe('GET form values, coerced by the schema', () => {

@@ -88,16 +88,21 @@ describe('ForceMemberOffline', () => {
     expect((await socket.closed).code).toBe(CloseCodes.forcedOffline);
     expect((await metricsOf(client, server.sdkAppId, mail)).Status).toBe('offline');
 
+    // The login was revoked: the old ticket is refused, now and after RestoreMemberOnline.
     const again = connect(server.url);
     await again.send({ type: 'hello', v: 1, ticket: login.ticket, client: { type: 'Web', embedded: true } });
-    expect(await again.next('refused')).toMatchObject({ code: 'accountForcedOffline' });
-    expect((await again.closed).code).toBe(CloseCodes.forcedOffline);
+    expect(await again.next('refused')).toMatchObject({ code: 'ticketInvalid' });
+    expect((await again.closed).code).toBe(CloseCodes.authFailed);
 
     const token = await mintToken(client, server.sdkAppId, mail);
     expectRefusal(await tokenLogin(server.url, { sdkAppId: server.sdkAppId, userId: mail, token }), 403, 'accountForcedOffline');
     await client.RestoreMemberOnline({ SdkAppId: server.sdkAppId, UserId: mail });
+    const stale = connect(server.url);
+    await stale.send({ type: 'hello', v: 1, ticket: login.ticket, client: { type: 'Web', embedded: true } });
+    expect(await stale.next('refused')).toMatchObject({ code: 'ticketInvalid' });
+    const fresh = await loginAs(server.url, client, server.sdkAppId, mail);
     const back = connect(server.url);
-    expect((await back.hello(login.ticket)).status).toBe('free');
+    expect((await back.hello(fresh.ticket)).status).toBe('free');
   });
 });
 

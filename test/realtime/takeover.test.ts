@@ -31,6 +31,17 @@ describe('presence around takeovers and chosen offline', () => {
     expect(await metricsOf(client, server.sdkAppId, mail)).toMatchObject({ Status: 'offline', ClientInfo: [{ ClientType: 'Web', IsConnected: false }] });
   });
 
+  it('DeleteStaff keeps an agent who chose offline but is still signed in', async () => {
+    const mail = await createAgent(client, server.sdkAppId);
+    const login = await loginAs(server.url, client, server.sdkAppId, mail);
+    const socket = connect(server.url);
+    await socket.hello(login.ticket);
+    expect(await socket.request('Agent.offline')).toMatchObject({ ok: true });
+    const answer = await client.DeleteStaff({ SdkAppId: server.sdkAppId, StaffList: [mail] });
+    expect(answer.OnlineStaffList).toEqual([mail]);
+    expect((await client.DescribeStaffInfoList({ SdkAppId: server.sdkAppId, PageSize: 10, PageNumber: 0, StaffMail: mail })).TotalCount).toBe(1);
+  });
+
   it('a workbench reconnecting after Agent.offline() stays offline', async () => {
     const mail = await createAgent(client, server.sdkAppId);
     const login = await loginAs(server.url, client, server.sdkAppId, mail);

@@ -128,8 +128,8 @@ describe('openccc start: configuration', () => {
   afterEach(cleanup);
 
   it.each([
-    ['--port abc', ['--port', 'abc'], /--port must be an integer from 0 to 65535, not "abc"/],
-    ['--port 70000', ['--port', '70000'], /--port must be an integer/],
+    ['--port abc', ['--port', 'abc'], /--port \/ OPENCCC_PORT must be an integer from 0 to 65535, not "abc"/],
+    ['--port 70000', ['--port', '70000'], /--port \/ OPENCCC_PORT must be an integer/],
     ['--public-url notaurl', ['--public-url', 'notaurl'], /--public-url must be an absolute URL/],
     ['--public-url ftp://x', ['--public-url', 'ftp://ccc.example.com'], /--public-url must be an http:\/\/ or https:\/\/ URL/],
     ['only --tls-cert', ['--tls-cert', 'cert.pem'], /--tls-cert and --tls-key must be given together/],

@@ -45,6 +45,7 @@ export interface StartOptions {
 }
 
 const PURGE_INTERVAL_MS = 60_000;
+const EXPIRED_RETENTION_MS = 86_400_000;
 const DEFAULT_ASSET_DIRS = {
   sdk: fileURLToPath(new URL('../../sdk/dist/', import.meta.url)),
   workbench: fileURLToPath(new URL('../../workbench/dist/', import.meta.url)),
@@ -89,7 +90,8 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     log,
     clock,
     graceMs: config.presenceGraceSeconds * 1000,
-    extendEveryMs: 10 * 60_000,
+    // Often enough that a connected agent's ticket never lapses, whatever the configured lifetime.
+    extendEveryMs: Math.min(10 * 60_000, (config.ticketTtlSeconds * 1000) / 2),
   });
 
   let ready = false;
@@ -104,7 +106,8 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   services.publicUrl = config.publicUrl ?? localUrl(config.host, port, config.tls !== null);
 
   const purge = setInterval(() => {
-    store.credentials.purgeExpired(clock()).catch((err: unknown) => log.warn({ err }, 'purging expired credentials failed'));
+    // Kept a day past expiry so that late uses are told 'expired' rather than 'invalid'.
+    store.credentials.purgeExpired(clock() - EXPIRED_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'purging expired credentials failed'));
   }, PURGE_INTERVAL_MS);
   purge.unref();
 

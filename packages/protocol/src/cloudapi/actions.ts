@@ -8,10 +8,12 @@ const sdkAppId = int({ min: 1 });
 const email = str({
   minLength: 3,
   maxLength: 128,
-  pattern: { regex: /^[^\s@]+@[^\s@]+$/, en: 'an email address such as agent@example.com', zh: '邮箱地址，例如 agent@example.com' },
+  // ASCII only: case-insensitive matching is then the same in SQL and in memory.
+  pattern: { regex: /^[!-?A-~]+@[!-?A-~]+$/, en: 'an ASCII email address such as agent@example.com', zh: 'ASCII 邮箱地址，例如 agent@example.com' },
 });
 const staffStatus = str({ oneOf: ['free', 'notReady', 'rest'] });
-const pageNumber = int({ min: 0 });
+// Capped so that PageNumber × PageSize stays a safe offset.
+const pageNumber = int({ min: 0, max: 100_000_000 });
 const id = int({ min: 1 });
 
 export const SeatUserInfoSchema = obj({

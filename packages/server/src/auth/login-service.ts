@@ -107,8 +107,8 @@ export class LoginService {
     const hash = hashSecret(ticket);
     const now = this.options.clock();
     const expiresAt = now + this.options.ticketTtlSeconds * 1000;
-    await this.store.credentials.issue({ kind: 'login-ticket', hash, sdkAppId: staff.sdkAppId, mail: staff.mail, onlyOnce: false, expiresAt, createdAt: now, usedAt: null });
-    await this.store.credentials.revokeOthers('login-ticket', staff.sdkAppId, staff.mail, hash);
+    // One write: two simultaneous logins cannot revoke each other; the later one wins.
+    await this.store.credentials.issueExclusive({ kind: 'login-ticket', hash, sdkAppId: staff.sdkAppId, mail: staff.mail, onlyOnce: false, expiresAt, createdAt: now, usedAt: null });
     this.options.onLogin(staff.sdkAppId, staff.mail, hash);
     return { ticket, expiresAt, staff: profileOf(staff) };
   }

@@ -13,7 +13,7 @@ export interface KeyFlags extends CommonFlags {
 
 function parsePolicy(flags: KeyFlags): ApiKeyPolicy | null {
   if (!flags.sub) {
-    if (flags.actions || flags.instances) throw new CliError('--actions and --instances describe a sub-account key; add --sub.');
+    if (flags.actions !== undefined || flags.instances !== undefined) throw new CliError('--actions and --instances describe a sub-account key; add --sub.');
     return null;
   }
   const actions = (flags.actions ?? '').split(',').map((a) => a.trim()).filter(Boolean);
@@ -21,7 +21,9 @@ function parsePolicy(flags: KeyFlags): ApiKeyPolicy | null {
   const bad = checkActionPatterns(actions);
   if (bad) throw new CliError(bad);
   let sdkAppIds: number[] | null = null;
-  if (flags.instances) {
+  if (flags.instances !== undefined) {
+    // An empty list must not silently mean "every instance".
+    if (flags.instances.trim() === '') throw new CliError('--instances needs at least one SdkAppId; leave it out to allow every instance.');
     sdkAppIds = flags.instances.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
       if (!/^\d+$/.test(s)) throw new CliError(`--instances takes SdkAppIds separated by commas; "${s}" is not one.`);
       return Number(s);

@@ -42,6 +42,8 @@ export async function initCommand(flags: CommonFlags & { 'public-url'?: string }
 export async function startCommand(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): Promise<void> {
   const config: ServerConfig = resolveServerConfig(flags, env);
   const log = createLogger(config.logLevel);
+  // A failed background write must be reported, not take every agent's connection down with the process.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   const { store, box } = openDataFolder(config.dataDir, config.masterKey);
   const firstRun = await initialize(store, box, Date.now());
   // Shown before listening, so the credentials are not lost if the port turns out to be taken.
@@ -59,11 +61,13 @@ export async function startCommand(flags: Record<string, string | undefined>, en
   process.stdout.write(`\n  OpenCCC is running at ${server.url}  (data: ${config.dataDir})\n\n`);
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');
+    // Exit only once the last log lines are written out.
+    const exit = (code: number) => log.flush(() => process.exit(code));
     server.close().then(
-      () => process.exit(0),
+      () => exit(0),
       (err: unknown) => {
         log.error({ err }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };

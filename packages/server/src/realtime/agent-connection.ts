@@ -11,6 +11,8 @@ export interface AgentConnection {
   lastSeen: number;
   /** When the ticket was last extended (unix ms). */
   extendedAt: number;
+  /** Set when the server signed this connection out; its messages are ignored from then on. */
+  closed: boolean;
 }
 
 export function send(socket: WebSocket, message: ServerMessage): void {

@@ -23,7 +23,7 @@ function fakes(status: StaffStatus) {
     },
   };
   const deps = { presence: presence as unknown as Presence, status: statusService as unknown as StatusService };
-  const conn: AgentConnection = { socket: {} as WebSocket, sdkAppId: APP, mail: MAIL, ticketHash: 'h', embedded: true, lastSeen: 0, extendedAt: 0 };
+  const conn: AgentConnection = { socket: {} as WebSocket, sdkAppId: APP, mail: MAIL, ticketHash: 'h', embedded: true, lastSeen: 0, extendedAt: 0, closed: false };
   return { deps, conn, recorded, call: (method: string, params: Record<string, unknown> = {}) => handleAgentRequest(deps, conn, method, params) };
 }
 

@@ -157,11 +157,28 @@ export class RealtimeHub {
     if (typeof hello.ticket !== 'string') throw new SdkError('ticketInvalid', 'A ticket is required.');
     const { credential, staff } = await this.o.login.verifyTicket(hello.ticket);
     const key = staffKey(staff.sdkAppId, staff.mail);
+    const existing = this.staff.get(key);
+    // verifyTicket passed, so this ticket is the newest login (older ones are revoked at login).
+    if (existing && existing.ticketHash !== credential.hash) this.signOut(key, 'elsewhere');
+
+    const current = this.o.presence.get(staff.sdkAppId, staff.mail);
+    // A workbench reconnecting after the agent chose Agent.offline() stays offline.
+    const stayOffline = hello.resume?.status === 'offline';
+    if ((!current || current.status === 'offline') && !stayOffline) {
+      // Coming online is reported by the welcome below, not as a statusChanged before ready.
+      const resume = hello.resume;
+      const wanted = resume && (SERVER_STATUSES as readonly string[]).includes(resume.status) && RESUMABLE.has(resume.status) ? resume : null;
+      await this.o.status.record(staff.sdkAppId, staff.mail, wanted?.status ?? 'free', wanted?.status === 'rest' ? String(wanted.reason ?? '').slice(0, 128) : '');
+    }
+    const ticketExpiresAt = await this.o.login.extend(credential.hash);
+    // Anything may have happened during those writes (ForceMemberOffline, a newer login, deletion): check again.
+    await this.o.login.verifyTicket(hello.ticket);
+
+    // From here on nothing awaits: registration and welcome happen together.
     clearTimeout(this.pendingOffline.get(key));
     this.pendingOffline.delete(key);
     let entry = this.staff.get(key);
     if (entry && entry.ticketHash !== credential.hash) {
-      // verifyTicket passed, so this ticket is the newest login (older ones are revoked at login).
       this.signOut(key, 'elsewhere');
       entry = undefined;
     }
@@ -181,28 +198,18 @@ export class RealtimeHub {
       ticketHash: credential.hash,
       embedded: hello.client?.embedded === true,
       lastSeen: now,
-      extendedAt: 0,
+      extendedAt: now,
+      closed: false,
     };
-    const current = this.o.presence.get(staff.sdkAppId, staff.mail);
-    // A workbench reconnecting after the agent chose Agent.offline() stays offline.
-    const stayOffline = hello.resume?.status === 'offline';
-    if ((!current || current.status === 'offline') && !stayOffline) {
-      // Coming online is reported by the welcome below, not as a statusChanged before ready.
-      const resume = hello.resume;
-      const wanted = resume && (SERVER_STATUSES as readonly string[]).includes(resume.status) && RESUMABLE.has(resume.status) ? resume : null;
-      await this.o.status.record(staff.sdkAppId, staff.mail, wanted?.status ?? 'free', wanted?.status === 'rest' ? String(wanted.reason ?? '').slice(0, 128) : '');
-    }
     entry.connections.add(conn);
     this.updateClients(key);
-    const ticketExpiresAt = await this.o.login.extend(credential.hash);
-    conn.extendedAt = now;
-    const entryNow = this.o.presence.get(staff.sdkAppId, staff.mail);
+    const presence = this.o.presence.get(staff.sdkAppId, staff.mail);
     send(ws, {
       type: 'welcome',
       v: REALTIME_VERSION,
       staff: profileOf(staff),
-      status: entryNow?.status ?? 'offline',
-      reason: entryNow?.reason ?? '',
+      status: presence?.status ?? 'offline',
+      reason: presence?.reason ?? '',
       sessions: [],
       serverTime: now,
       ticketExpiresAt,
@@ -212,6 +219,8 @@ export class RealtimeHub {
   }
 
   private onMessage(conn: AgentConnection, message: ClientMessage): void {
+    // A signed-out connection may still deliver messages until its socket is gone: they are not acted on.
+    if (conn.closed || !this.staff.get(staffKey(conn.sdkAppId, conn.mail))?.connections.has(conn)) return;
     switch (message.type) {
       case 'ping': {
         send(conn.socket, { type: 'pong', serverTime: this.o.clock() });
@@ -235,9 +244,10 @@ export class RealtimeHub {
       }
       case 'logout': {
         const key = staffKey(conn.sdkAppId, conn.mail);
-        void this.o.login.revoke(conn.ticketHash);
         this.signOut(key, 'logout');
-        void this.o.status.record(conn.sdkAppId, conn.mail, 'offline', '');
+        const failed = (err: unknown) => this.o.log.warn({ err }, 'logout write failed');
+        this.o.login.revoke(conn.ticketHash).catch(failed);
+        this.o.status.record(conn.sdkAppId, conn.mail, 'offline', '').catch(failed);
         return;
       }
       default:
@@ -271,8 +281,11 @@ export class RealtimeHub {
     };
     const codes = { elsewhere: CloseCodes.signedOutElsewhere, forced: CloseCodes.forcedOffline, logout: CloseCodes.loggedOut };
     for (const conn of entry.connections) {
+      conn.closed = true;
       send(conn.socket, { type: 'signedOut', reason, message: messages[reason] });
       conn.socket.close(codes[reason], reason);
+      // A client that does not complete the closing handshake is cut off.
+      setTimeout(() => conn.socket.terminate(), 2_000).unref();
     }
     entry.connections.clear();
   }

@@ -43,6 +43,12 @@ export class Presence extends EventEmitter<PresenceEvents> {
     return this.statusOf(sdkAppId, mail) !== 'offline';
   }
 
+  /** Online, or with a workbench connected (an agent who chose offline is still signed in). */
+  isPresent(sdkAppId: number, mail: string): boolean {
+    const entry = this.get(sdkAppId, mail);
+    return this.isOnline(sdkAppId, mail) || (entry?.clients.some((c) => c.isConnected) ?? false);
+  }
+
   /** Sets a new status, accumulating the time spent in the previous one. */
   setStatus(sdkAppId: number, mail: string, status: StaffStatus, reason: string, now: number): PresenceEntry {
     const k = key(sdkAppId, mail);

@@ -123,7 +123,7 @@ export class StaffService {
   /** Deletes offline staff; online staff are kept and returned. Unknown mails are skipped. */
   async delete(sdkAppId: number, mails: string[]): Promise<{ deleted: string[]; online: string[]; notFound: string[] }> {
     await requireInstance(this.store.instances, sdkAppId);
-    const online = mails.filter((m) => this.presence.isOnline(sdkAppId, m));
+    const online = mails.filter((m) => this.presence.isPresent(sdkAppId, m));
     const candidates = mails.filter((m) => !online.includes(m));
     const deleted = await this.store.staff.delete(sdkAppId, candidates);
     const deletedSet = new Set(deleted.map((m) => m.toLowerCase()));

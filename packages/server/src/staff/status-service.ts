@@ -137,6 +137,9 @@ export class StatusService {
     const staff = await this.staff.require(sdkAppId, mail);
     const now = this.clock();
     await this.store.staff.update(sdkAppId, staff.mail, { forcedOffline: true }, now);
+    // RestoreMemberOnline must not bring old logins back: the agent signs in afresh. (Unexpired SDK
+    // tokens stay, so that a page trying one meanwhile is told accountForcedOffline.)
+    await this.store.credentials.revokeOthers('login-ticket', sdkAppId, staff.mail, '');
     const wasOnline = this.presence.isOnline(sdkAppId, staff.mail);
     this.presence.forceOffline(sdkAppId, staff.mail, now);
     if (wasOnline) await this.store.statusHistory.append({ sdkAppId, mail: staff.mail, status: 'offline', reason: '', sessionId: '', at: now });

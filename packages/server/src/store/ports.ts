@@ -144,6 +144,7 @@ export interface StaffRepo {
   get(sdkAppId: number, mail: string): Promise<Staff | undefined>;
   list(sdkAppId: number, query: StaffQuery): Promise<{ total: number; items: Staff[] }>;
   update(sdkAppId: number, mail: string, patch: StaffPatch, now: number): Promise<boolean>;
+  /** Deletes staff and every credential (tokens, tickets, links) they held; returns the mails deleted. */
   delete(sdkAppId: number, mails: string[]): Promise<string[]>;
   /** Memberships keyed by lower-case mail, each list ordered by priority. */
   memberships(sdkAppId: number, mails: string[]): Promise<Map<string, Membership[]>>;
@@ -168,6 +169,8 @@ export interface SkillGroupRepo {
 
 export interface CredentialRepo {
   issue(credential: Credential): Promise<void>;
+  /** Issues a credential and revokes every other of its kind held by the same staff, in one step. */
+  issueExclusive(credential: Credential): Promise<void>;
   /** Looks a credential up without marking it used. */
   find(kind: CredentialKind, hash: string): Promise<Credential | undefined>;
   /**

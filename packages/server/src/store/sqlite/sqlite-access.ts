@@ -137,6 +137,13 @@ export class SqliteCredentials implements CredentialRepo {
     });
   }
 
+  issueExclusive(c: Credential): Promise<void> {
+    return this.write(() => {
+      this.insert.run(c.kind, c.hash, c.sdkAppId, c.mail, c.onlyOnce ? 1 : 0, c.expiresAt, c.createdAt, c.usedAt);
+      prepared(this.db, 'DELETE FROM credentials WHERE kind = ? AND sdk_app_id = ? AND lower(mail) = lower(?) AND hash <> ?').run(c.kind, c.sdkAppId, c.mail, c.hash);
+    });
+  }
+
   find(kind: CredentialKind, hash: string): Promise<Credential | undefined> {
     const row = this.byKey.get(kind, hash);
     return Promise.resolve(row && toCredential(row));

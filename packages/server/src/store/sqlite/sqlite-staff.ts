@@ -140,7 +140,13 @@ export class SqliteStaff implements StaffRepo {
   delete(sdkAppId: number, mails: string[]): Promise<string[]> {
     return this.write(() => {
       const stmt = prepared(this.db, 'DELETE FROM staff WHERE sdk_app_id = ? AND mail = ? RETURNING mail');
-      return mails.flatMap((mail) => (stmt.get(sdkAppId, mail) as { mail: string } | undefined)?.mail ?? []);
+      const credentials = prepared(this.db, 'DELETE FROM credentials WHERE sdk_app_id = ? AND lower(mail) = lower(?)');
+      return mails.flatMap((mail) => {
+        const deleted = (stmt.get(sdkAppId, mail) as { mail: string } | undefined)?.mail;
+        if (deleted === undefined) return [];
+        credentials.run(sdkAppId, deleted);
+        return [deleted];
+      });
     });
   }
 

@@ -953,6 +953,35 @@ export function describeStoreContract(name: string, open: OpenStore): void {
       });
     });
 
+    describe('credentials: issueExclusive', () => {
+      it('issues one and revokes the staff\'s others of that kind; of two at once, the later wins', async () => {
+        await store.credentials.issue(credential('old', { kind: 'login-ticket', mail: 'a@example.com' }));
+        await store.credentials.issue(credential('tok', { kind: 'sdk-token', mail: 'a@example.com' }));
+        await Promise.all([
+          store.credentials.issueExclusive(credential('first', { kind: 'login-ticket', mail: 'a@example.com' })),
+          store.credentials.issueExclusive(credential('second', { kind: 'login-ticket', mail: 'A@example.com' })),
+        ]);
+        expect(await store.credentials.find('login-ticket', 'old')).toBeUndefined();
+        expect(await store.credentials.find('login-ticket', 'first')).toBeUndefined();
+        expect(await store.credentials.find('login-ticket', 'second')).toBeDefined();
+        expect(await store.credentials.find('sdk-token', 'tok')).toBeDefined();
+      });
+    });
+
+    describe('staff: deletion takes credentials along', () => {
+      it('revokes every credential of a deleted staff, and only theirs', async () => {
+        await withInstances(APP);
+        await store.staff.createMany([newStaff(APP, 'gone@example.com'), newStaff(APP, 'stays@example.com')], [[], []], T0);
+        await store.credentials.issue(credential('t1', { kind: 'login-ticket', mail: 'Gone@example.com' }));
+        await store.credentials.issue(credential('t2', { kind: 'sdk-token', mail: 'gone@example.com' }));
+        await store.credentials.issue(credential('t3', { kind: 'login-ticket', mail: 'stays@example.com' }));
+        expect(await store.staff.delete(APP, ['gone@example.com'])).toEqual(['gone@example.com']);
+        expect(await store.credentials.find('login-ticket', 't1')).toBeUndefined();
+        expect(await store.credentials.find('sdk-token', 't2')).toBeUndefined();
+        expect(await store.credentials.find('login-ticket', 't3')).toBeDefined();
+      });
+    });
+
     describe('staff: instance boundaries', () => {
       it('does not grant a skill group of another instance', async () => {
         await withInstances(APP, OTHER_APP);
