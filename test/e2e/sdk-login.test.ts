@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../packages/server/src/test-support/harness.js';
 import type { CccClient } from '../../packages/server/src/test-support/sdk-client.js';
 import { launchChromium } from './support/browser.js';
-import { agentWithToken, events, openSeedPage, startE2eServer, waitForEvent, workbench } from './support/fixtures.js';
+import { agentWithToken, openSeedPage, startE2eServer, waitForEvent, workbench } from './support/fixtures.js';
 import { startHostSite, type HostSite } from './support/host-site.js';
 
 describe('the seed snippet on a customer page (another origin)', () => {
@@ -101,10 +101,12 @@ describe('the seed snippet on a customer page (another origin)', () => {
     // Loading the script again for the same user changes nothing.
     const again = await page.evaluate(async ({ token, sdkAppId, userId, sdkUrl }) => {
       await (window as unknown as { injectTcccScript: (o: object) => Promise<void> }).injectTcccScript({ token, sdkAppId, userId, sdkUrl });
-      return document.querySelectorAll('iframe[title="OpenCCC"]').length;
+      return document.querySelectorAll('iframe[data-openccc="frame"]').length;
     }, { token, sdkAppId: String(server.sdkAppId), userId: mail, sdkUrl });
     expect(again).toBe(1);
-    expect((await events(page)).filter((e) => e.name === 'ready')).toHaveLength(1);
+    // Nothing was redone, but a page waiting for ready after each load hears it again.
+    await waitForEvent(page, 'ready', 1);
+    expect(await page.locator('iframe[data-openccc="frame"]').count()).toBe(1);
 
     // Another user switches accounts in the same installation.
     const other = 'facade-2@example.com';
@@ -112,9 +114,12 @@ describe('the seed snippet on a customer page (another origin)', () => {
     await page.evaluate(async ({ token, sdkAppId, userId, sdkUrl }) => {
       await (window as unknown as { injectTcccScript: (o: object) => Promise<void> }).injectTcccScript({ token, sdkAppId, userId, sdkUrl });
     }, { token: second.token, sdkAppId: String(server.sdkAppId), userId: other, sdkUrl: second.sdkUrl });
-    await waitForEvent(page, 'ready', 1);
-    expect(await page.locator('iframe[title="OpenCCC"]').count()).toBe(1);
+    await waitForEvent(page, 'ready', 2);
+    await expect.poll(() => page.locator('iframe[data-openccc="frame"]').count()).toBe(1);
     expect(await workbench(page).getByTestId('staff').textContent()).toContain(other);
+    // The previous agent's workbench signed out before its frame was removed.
+    const previous = await client.DescribeStaffStatusMetrics({ SdkAppId: server.sdkAppId, StaffList: [mail] });
+    expect(previous.Metrics?.[0]?.Status).toBe('offline');
     await page.close();
   });
 
@@ -143,8 +148,37 @@ describe('the seed snippet on a customer page (another origin)', () => {
     expect(await panel.isVisible()).toBe(false);
     await page.evaluate(() => window.tccc.UI.show());
     expect(await panel.isVisible()).toBe(true);
-    const iframe = page.locator('iframe[title="OpenCCC"]');
+    const iframe = page.locator('iframe[data-openccc="frame"]');
     expect(await iframe.getAttribute('allow')).toBe('microphone; autoplay');
+    await page.close();
+  });
+
+  it('applies UI calls made before the panel exists, and recovers when the page removes the frame', async () => {
+    const mail = 'removed@example.com';
+    const { token, sdkUrl } = await agentWithToken(client, server.sdkAppId, mail);
+    const page = await browser.newPage();
+    await page.goto(site.url('seed.html'));
+    await page.evaluate(async ({ token, sdkAppId, userId, sdkUrl }) => {
+      await (window as unknown as { injectTcccScript: (o: object) => Promise<void> }).injectTcccScript({ token, sdkAppId, userId, sdkUrl });
+      window.tccc.UI.hideWorkbench();
+    }, { token, sdkAppId: String(server.sdkAppId), userId: mail, sdkUrl });
+    await waitForEvent(page, 'ready');
+    expect(await page.locator('[data-openccc="panel"]').isVisible()).toBe(false);
+
+    // An SPA tears the SDK's element down: the next call says so at once instead of hanging.
+    await page.evaluate(() => document.getElementById('openccc-tccc')?.remove());
+    const failed = await page.evaluate(() => window.tccc.Agent.setStatus({ status: 'rest' }).catch((e: unknown) => e));
+    expect(failed).toMatchObject({ status: 'error', errorCode: 'workbenchUnreachable' });
+    expect((await waitForEvent(page, 'error')).payload.errorCode).toBe('workbenchUnreachable');
+    expect(await page.evaluate(() => window.tccc.Agent.getStatus())).toBe('offline');
+
+    // Loading the SDK again for the same user starts over.
+    const fresh = await client.CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: mail });
+    await page.evaluate(async ({ token, sdkAppId, userId, sdkUrl }) => {
+      await (window as unknown as { injectTcccScript: (o: object) => Promise<void> }).injectTcccScript({ token, sdkAppId, userId, sdkUrl });
+    }, { token: fresh.Token as string, sdkAppId: String(server.sdkAppId), userId: mail, sdkUrl });
+    await waitForEvent(page, 'ready', 1);
+    expect(await page.evaluate(() => window.tccc.Agent.getStatus())).toBe('free');
     await page.close();
   });
 });

@@ -95,7 +95,7 @@ describe('refusals at SDK initialisation', () => {
       const refused = await waitForEvent(page, 'error');
       expect(refused.payload.errorCode).toBe('originNotAllowed');
       expect(String(refused.payload.errorMsg)).toContain(`openccc origins add ${site.origin}`);
-      expect(await page.locator('iframe[title="OpenCCC"]').count()).toBe(0);
+      expect(await page.locator('iframe[data-openccc="frame"]').count()).toBe(0);
 
       // Framing the workbench directly is stopped by the browser (CSP frame-ancestors).
       const direct = await browser.newPage();

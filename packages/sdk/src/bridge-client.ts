@@ -23,7 +23,9 @@ export class BridgeClient {
       const channel = new MessageChannel();
       channel.port1.onmessage = (event: MessageEvent<WorkbenchMessage>) => {
         const message = event.data;
-        if (message?.type === 'ack') {
+        if (message?.type === 'destroyed') {
+          this.onClosed?.();
+        } else if (message?.type === 'ack') {
           window.clearTimeout(timer);
           resolve();
         } else if (message?.type === 'result') {
@@ -58,14 +60,30 @@ export class BridgeClient {
     });
   }
 
-  close(): void {
+  /** Asks the workbench to sign out; `done` runs once it confirmed, or after 2 s. */
+  close(done: () => void): void {
     for (const [id, waiting] of this.pending) {
       window.clearTimeout(waiting.timer);
       waiting.resolve({ type: 'result', id, ok: false, errorCode: 'notReady', errorMsg: 'The SDK was re-initialised.' });
     }
     this.pending.clear();
-    this.send({ type: 'destroy' });
-    this.port?.close();
+    const port = this.port;
     this.port = null;
+    if (!port) return done();
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      port.close();
+      done();
+    };
+    const timer = window.setTimeout(finish, 2_000);
+    this.onClosed = () => {
+      window.clearTimeout(timer);
+      finish();
+    };
+    port.postMessage({ type: 'destroy' } satisfies HostMessage);
   }
+
+  private onClosed: (() => void) | null = null;
 }

@@ -15,7 +15,9 @@ function isBrowserSupported(): boolean {
 /** `window.tccc`: a thin façade over the runtime; every call goes through the bridge to the workbench. */
 export function createFacade(runtime: Runtime): Tccc {
   const call = (method: string) => (params?: unknown) => runtime.call(method, params) as Promise<never>;
-  const ui = (action: (u: NonNullable<Runtime['ui']>) => void) => () => {
+  // Remembered for a panel that does not exist yet, applied at once to one that does.
+  const ui = (wish: Partial<Runtime['uiWish']>, action: (u: NonNullable<Runtime['ui']>) => void) => () => {
+    Object.assign(runtime.uiWish, wish);
     if (runtime.ui) action(runtime.ui);
   };
   const setStatus = (options: { status: TcccSettableStatus; restReason?: string }) => {
@@ -52,12 +54,12 @@ export function createFacade(runtime: Runtime): Tccc {
       getSpeakers: call('Devices.getSpeakers'),
     },
     UI: {
-      hide: ui((u) => u.hide()),
-      show: ui((u) => u.show()),
-      showfloatButton: ui((u) => u.setFloatButton(true)),
-      hidefloatButton: ui((u) => u.setFloatButton(false)),
-      showWorkbench: ui((u) => u.setPanel(true)),
-      hideWorkbench: ui((u) => u.setPanel(false)),
+      hide: ui({ hidden: true }, (u) => u.hide()),
+      show: ui({ hidden: false }, (u) => u.show()),
+      showfloatButton: ui({ floatButton: true }, (u) => u.setFloatButton(true)),
+      hidefloatButton: ui({ floatButton: false }, (u) => u.setFloatButton(false)),
+      showWorkbench: ui({ panel: true }, (u) => u.setPanel(true)),
+      hideWorkbench: ui({ panel: false }, (u) => u.setPanel(false)),
     },
   };
 }

@@ -26,6 +26,8 @@ export class Runtime {
   phase: Phase = 'starting';
   status: SdkStatus = 'offline';
   ui: WorkbenchUi | null = null;
+  /** UI requests made before the panel exists are applied when it mounts. */
+  readonly uiWish: { hidden?: boolean; floatButton?: boolean; panel?: boolean } = {};
   private bridge: BridgeClient | null = null;
   private options: ScriptOptions | null = null;
   private generation = 0;
@@ -33,7 +35,13 @@ export class Runtime {
   /** Starts (or restarts) with these options; ignored when the same user is already starting or ready. */
   init(options: ScriptOptions): void {
     const same = this.options && this.options.userId === options.userId && this.options.sdkAppId === options.sdkAppId && this.options.origin === options.origin;
-    if (same && (this.phase === 'starting' || this.phase === 'ready')) return;
+    this.checkFrame();
+    if (same && this.phase === 'starting') return;
+    if (same && this.phase === 'ready') {
+      // Nothing to redo; pages that wait for ready after each load still hear it.
+      setTimeout(() => this.emitter.emit(TcccEvents.ready, {}), 0);
+      return;
+    }
     this.teardown();
     this.options = options;
     this.phase = 'starting';
@@ -42,6 +50,10 @@ export class Runtime {
   }
 
   async call(method: string, params: unknown): Promise<{ status: 'success'; data?: unknown }> {
+    if (this.ui && !this.ui.frame.isConnected) {
+      this.checkFrame();
+      throw failure('workbenchUnreachable', 'The OpenCCC workbench frame was removed from the page; load the SDK again.');
+    }
     if (this.phase !== 'ready' || !this.bridge) {
       throw failure('notReady', `tccc.${method} was called before the "ready" event; wait for tccc.on(tccc.events.ready, …).`);
     }
@@ -67,7 +79,9 @@ export class Runtime {
       return;
     }
     const src = `${options.origin}/workbench/?embed=1&sdkAppId=${options.sdkAppId}`;
-    const ui = new WorkbenchUi(src, options.showWorkbenchAtFirstLogin);
+    const ui = new WorkbenchUi(src, this.uiWish.panel ?? options.showWorkbenchAtFirstLogin);
+    if (this.uiWish.floatButton !== undefined) ui.setFloatButton(this.uiWish.floatButton);
+    if (this.uiWish.hidden) ui.hide();
     const bridge = new BridgeClient((message) => {
       if (!stale()) this.onWorkbench(message);
     });
@@ -77,10 +91,19 @@ export class Runtime {
     ui.mount();
     await loaded;
     if (stale()) return;
+    // A second load means the frame was reloaded (e.g. moved in the DOM): its bridge is gone.
+    ui.frame.addEventListener('load', () => {
+      if (!stale()) this.lost();
+    });
     try {
       await bridge.connect(ui.frame, options.origin);
     } catch {
-      if (!stale()) this.fail('workbenchUnreachable', `The OpenCCC workbench did not answer. Check that ${location.origin} is an allowed origin and that ${options.origin} is reachable.`);
+      if (!stale()) {
+        this.fail(
+          'workbenchUnreachable',
+          `The OpenCCC workbench did not answer. Check that ${location.origin} (and every page framing it) is an allowed origin, and that ${options.origin} is reachable.`,
+        );
+      }
       return;
     }
     if (stale()) return;
@@ -124,10 +147,26 @@ export class Runtime {
     this.emitter.emit(TcccEvents.error, { errorCode, errorMsg });
   }
 
+  /** Notices that the page removed the SDK's frame: the session is over, and a re-init starts afresh. */
+  private checkFrame(): void {
+    if (this.ui && !this.ui.frame.isConnected && (this.phase === 'ready' || this.phase === 'starting')) this.lost();
+  }
+
+  private lost(): void {
+    this.status = 'offline';
+    this.fail('workbenchUnreachable', 'The OpenCCC workbench frame was removed or reloaded by the page; load the SDK again to sign in.');
+  }
+
   private teardown(): void {
-    this.bridge?.close();
+    const bridge = this.bridge;
+    const ui = this.ui;
     this.bridge = null;
-    this.ui?.remove();
     this.ui = null;
+    if (!ui) return;
+    // The old workbench signs out before its frame goes (or after 2 s without an answer).
+    ui.hide();
+    const remove = () => ui.remove();
+    if (bridge) bridge.close(remove);
+    else remove();
   }
 }

@@ -5,8 +5,8 @@
  */
 const Z = '2147483000';
 const TEXT = {
-  'zh-CN': { title: '坐席工作台', collapse: '收起', open: '打开坐席工作台' },
-  'en-US': { title: 'Agent workbench', collapse: 'Collapse', open: 'Open the agent workbench' },
+  'zh-CN': { title: '坐席工作台', collapse: '收起', open: '打开坐席工作台', frame: 'OpenCCC 坐席工作台' },
+  'en-US': { title: 'Agent workbench', collapse: 'Collapse', open: 'Open the agent workbench', frame: 'OpenCCC agent workbench' },
 } as const;
 
 export class WorkbenchUi {
@@ -35,8 +35,11 @@ export class WorkbenchUi {
     this.button.addEventListener('click', () => this.setPanel(!this.panelVisible));
 
     this.panel = document.createElement('div');
+    this.panel.id = 'openccc-tccc-panel';
     this.panel.setAttribute('data-openccc', 'panel');
-    this.panel.style.cssText = `position:fixed;right:24px;bottom:88px;width:380px;height:min(640px,calc(100vh - 112px));background:#fff;border-radius:10px;box-shadow:0 10px 32px rgba(0,0,0,.22);z-index:${Z};display:flex;flex-direction:column;overflow:hidden;font:13px/1.4 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif`;
+    this.panel.setAttribute('role', 'region');
+    this.button.setAttribute('aria-controls', this.panel.id);
+    this.panel.style.cssText = `position:fixed;right:min(24px,2vw);bottom:88px;width:min(380px,calc(100vw - 16px));height:min(640px,calc(100vh - 112px));background:#fff;border-radius:10px;box-shadow:0 10px 32px rgba(0,0,0,.22);z-index:${Z};display:flex;flex-direction:column;overflow:hidden;font:13px/1.4 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif`;
 
     const header = document.createElement('div');
     header.setAttribute('data-openccc', 'drag-handle');
@@ -52,7 +55,7 @@ export class WorkbenchUi {
 
     this.frame = document.createElement('iframe');
     this.frame.src = src;
-    this.frame.title = 'OpenCCC';
+    this.frame.setAttribute('data-openccc', 'frame');
     this.frame.setAttribute('allow', 'microphone; autoplay');
     this.frame.style.cssText = 'flex:1;width:100%;border:0;background:#fff';
 
@@ -78,6 +81,8 @@ export class WorkbenchUi {
     this.collapse.setAttribute('aria-label', t.collapse);
     this.button.title = t.open;
     this.button.setAttribute('aria-label', t.open);
+    this.panel.setAttribute('aria-label', t.title);
+    this.frame.title = t.frame;
   }
 
   hide(): void {
@@ -104,6 +109,7 @@ export class WorkbenchUi {
     // The iframe stays loaded while hidden so the session and audio continue.
     this.root.style.display = this.hidden ? 'none' : '';
     this.button.style.display = this.buttonVisible ? 'flex' : 'none';
+    this.button.setAttribute('aria-expanded', String(this.panelVisible));
     this.panel.style.visibility = this.panelVisible ? 'visible' : 'hidden';
     this.panel.style.pointerEvents = this.panelVisible ? 'auto' : 'none';
   }

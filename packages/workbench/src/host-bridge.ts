@@ -64,6 +64,7 @@ function attach(session: Session, port: MessagePort, parentOrigin: string): void
         return;
       case 'destroy':
         session.logout();
+        post({ type: 'destroyed' });
         port.close();
         return;
       default:

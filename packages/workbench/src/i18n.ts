@@ -232,7 +232,8 @@ const ERROR_KEYS: Partial<Record<SdkErrorCode, MessageKey>> = {
 
 export function errorText(language: Language, error: { code: string; message: string }): string {
   const key = ERROR_KEYS[error.code as SdkErrorCode];
-  return key ? translate(language, key) : error.message || translate(language, 'errInternal');
+  // Unknown codes (a newer server) get the generic text in the UI language; the detail stays in data-detail.
+  return key ? translate(language, key) : translate(language, 'errInternal');
 }
 
 /** zh-CN unless the URL asks for English (`?lang=en-US`). */

@@ -35,6 +35,8 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
+/** A ping unanswered this long means the connection is dead even if the socket looks open. */
+const PONG_TIMEOUT_MS = 20_000;
 
 /**
  * The workbench's WebSocket to the server: hello with the ticket (and the last
@@ -49,6 +51,9 @@ export class RealtimeClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (data: unknown) => void; reject: (e: RequestError) => void; timer: number }>();
   private stopped = false;
+  /** When the oldest unanswered ping was sent; null when the server has answered since. */
+  private awaitingSince: number | null = null;
+  private readonly wake = () => this.onWake();
 
   constructor(
     private readonly ticket: string,
@@ -58,6 +63,8 @@ export class RealtimeClient {
   ) {}
 
   start(): void {
+    window.addEventListener('online', this.wake);
+    document.addEventListener('visibilitychange', this.wake);
     this.open(false);
   }
 
@@ -83,6 +90,8 @@ export class RealtimeClient {
   }
 
   stop(): void {
+    window.removeEventListener('online', this.wake);
+    document.removeEventListener('visibilitychange', this.wake);
     this.stopped = true;
     window.clearInterval(this.heartbeat);
     window.clearTimeout(this.retryTimer);
@@ -98,10 +107,12 @@ export class RealtimeClient {
     this.socket = socket;
     socket.onopen = () => {
       this.send({ type: 'hello', v: REALTIME_VERSION, ticket: this.ticket, client: { type: 'Web', embedded: this.embedded }, resume: this.resume() });
+      this.awaitingSince = null;
       window.clearInterval(this.heartbeat);
-      this.heartbeat = window.setInterval(() => this.send({ type: 'ping' }), HEARTBEAT_INTERVAL_MS);
+      this.heartbeat = window.setInterval(() => this.beat(), HEARTBEAT_INTERVAL_MS);
     };
     socket.onmessage = (event: MessageEvent<string>) => {
+      this.awaitingSince = null;
       let message: ServerMessage;
       try {
         message = JSON.parse(event.data) as ServerMessage;
@@ -140,8 +151,37 @@ export class RealtimeClient {
         return;
       }
       this.handlers.onState('reconnecting');
-      this.retryTimer = window.setTimeout(() => this.open(true), backoffDelay(this.attempt++));
+      this.retryTimer = window.setTimeout(() => {
+        this.retryTimer = undefined;
+        this.open(true);
+      }, backoffDelay(this.attempt++));
     };
+  }
+
+  /** Heartbeat: detects a dead connection (no answer to the previous ping) and sends the next ping. */
+  private beat(): void {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    if (this.awaitingSince !== null && Date.now() - this.awaitingSince > PONG_TIMEOUT_MS) {
+      // Half-open (Wi-Fi switch, sleep, NAT timeout): drop it and reconnect.
+      socket.close(4000, 'no pong');
+      return;
+    }
+    this.awaitingSince ??= Date.now();
+    this.send({ type: 'ping' });
+  }
+
+  /** Back online or visible again: check the connection now, and retry at once if it is down. */
+  private onWake(): void {
+    if (this.stopped || document.visibilityState === 'hidden') return;
+    if (this.socket?.readyState === WebSocket.OPEN) {
+      this.beat();
+    } else if (this.retryTimer !== undefined) {
+      window.clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      this.attempt = 0;
+      this.open(true);
+    }
   }
 
   private send(message: ClientMessage): void {

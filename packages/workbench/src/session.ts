@@ -230,9 +230,13 @@ export class Session {
     switch (message.type) {
       case 'welcome': {
         const first = this.state.phase !== 'ready';
+        const status = toSdkStatus(message.status);
+        const changed = status !== this.state.status || message.reason !== this.state.reason;
         this.serverStatus = { status: message.status, reason: message.reason };
-        this.update({ phase: 'ready', staff: message.staff, status: toSdkStatus(message.status), reason: message.reason, sessions: message.sessions, error: null });
+        this.update({ phase: 'ready', staff: message.staff, status, reason: message.reason, sessions: message.sessions, error: null });
         if (first) this.emit('ready', {});
+        // A change made while the connection was down (e.g. SetStaffStatus) still reaches the page.
+        else if (changed) this.emit('statusChanged', { status, reason: message.reason });
         return;
       }
       case 'event': {

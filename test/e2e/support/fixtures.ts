@@ -46,5 +46,5 @@ export function events(page: Page): Promise<PageEvent[]> {
 
 /** The workbench document inside the SDK's iframe. */
 export function workbench(page: Page) {
-  return page.frameLocator('iframe[title="OpenCCC"]');
+  return page.frameLocator('iframe[data-openccc="frame"]');
 }

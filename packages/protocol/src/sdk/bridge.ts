@@ -30,6 +30,8 @@ export type HostMessage =
 /** Workbench → host. */
 export type WorkbenchMessage =
   | { type: 'ack'; v: number }
+  /** Answer to `destroy`: the workbench has signed out. */
+  | { type: 'destroyed' }
   | { type: 'event'; name: TcccEventName; payload: Record<string, unknown> }
   | { type: 'result'; id: number; ok: true; data?: unknown }
   | { type: 'result'; id: number; ok: false; errorCode: SdkErrorCode; errorMsg: string }

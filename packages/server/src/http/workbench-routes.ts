@@ -9,6 +9,11 @@ export interface WorkbenchConfig {
   embedded: boolean;
 }
 
+/** The WebSocket origin of the page being served (`wss://ccc.example.com`), for CSP connect-src. */
+function socketOrigin(req: FastifyRequest): string {
+  return `${req.protocol === 'https' ? 'wss' : 'ws'}://${req.host}`;
+}
+
 function injectConfig(html: string, config: WorkbenchConfig): string {
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
   return html.replace('<!--openccc-config-->', `<script type="application/json" id="openccc-config">${json}</script>`);
@@ -35,7 +40,7 @@ export function registerWorkbenchRoutes(app: FastifyInstance, assets: Map<string
     void reply
       .header(
         'Content-Security-Policy',
-        `default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; media-src 'self' blob:; frame-ancestors ${await origins.frameAncestors(sdkAppId)}`,
+        `default-src 'self'; connect-src 'self' ${socketOrigin(req)}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; media-src 'self' blob:; frame-ancestors ${await origins.frameAncestors(sdkAppId)}`,
       )
       .header('Referrer-Policy', 'no-referrer')
       .header('X-Content-Type-Options', 'nosniff')

@@ -150,6 +150,10 @@ export class RealtimeHub {
       if (conn) this.drop(conn);
     });
     ws.on('error', (err) => this.o.log.debug({ err }, 'realtime socket error'));
+    // Browsers answer protocol pings themselves, even in background tabs whose timers are throttled.
+    ws.on('pong', () => {
+      if (conn) conn.lastSeen = this.o.clock();
+    });
   }
 
   private async hello(ws: WebSocket, hello: Extract<ClientMessage, { type: 'hello' }>): Promise<AgentConnection> {
@@ -257,9 +261,14 @@ export class RealtimeHub {
   }
 
   private refuse(ws: WebSocket, err: unknown): void {
-    const e = err instanceof SdkError ? err : this.internal(err);
-    send(ws, { type: 'refused', code: e.code, message: e.message });
-    ws.close(e.code === 'accountForcedOffline' ? CloseCodes.forcedOffline : CloseCodes.authFailed, e.code);
+    if (!(err instanceof SdkError)) {
+      // Our failure, not the login's: 1011 lets the client retry with backoff.
+      this.internal(err);
+      ws.close(1011, 'internal error');
+      return;
+    }
+    send(ws, { type: 'refused', code: err.code, message: err.message });
+    ws.close(err.code === 'accountForcedOffline' ? CloseCodes.forcedOffline : CloseCodes.authFailed, err.code);
   }
 
   private internal(err: unknown): SdkError {
@@ -326,7 +335,10 @@ export class RealtimeHub {
   private sweep(): void {
     const deadline = this.o.clock() - HEARTBEAT_TIMEOUT_MS;
     for (const entry of this.staff.values()) {
-      for (const conn of entry.connections) if (conn.lastSeen < deadline) conn.socket.terminate();
+      for (const conn of entry.connections) {
+        if (conn.lastSeen < deadline) conn.socket.terminate();
+        else conn.socket.ping();
+      }
     }
   }
 }

@@ -100,7 +100,7 @@ export function DialPad({ session, state, t }: { session: Session; state: Sessio
         </div>
         <div id="dial-message" aria-live="polite">
           {(missing || action.error) && (
-            <p class="error" role="alert" data-testid="dial-error" title={action.error?.message}>
+            <p class="error" role="alert" data-testid="dial-error" data-detail={action.error?.message}>
               {action.error ? errorText(state.language, action.error) : t('phoneRequired')}
             </p>
           )}

@@ -71,7 +71,7 @@ export function LoginForm({ session, state, t }: { session: Session; state: Sess
         </p>
       )}
       {error && !busy && !missing && (
-        <p class="error" role="alert" data-testid="error" title={error.message}>
+        <p class="error" role="alert" data-testid="error" data-detail={error.message}>
           {/* Never say whether the account exists: accountNotFound reads like a wrong password here. */}
           {errorText(state.language, error.code === 'accountNotFound' ? { ...error, code: 'badCredentials' } : error)}
         </p>

@@ -34,7 +34,7 @@ export function PhaseNotice({ state, t }: { state: SessionState; t: Translate })
     case 'failed':
       return (
         <Notice tone="error" title={t('failedTitle')}>
-          <span data-testid="error" title={state.error?.message}>
+          <span data-testid="error" data-detail={state.error?.message}>
             {state.error ? errorText(state.language, state.error) : t('errInternal')}
           </span>
         </Notice>

@@ -81,7 +81,7 @@ export function StatusPanel({ session, state, t }: { session: Session; state: Se
       />
       {hint && <p class="hint">{hint}</p>}
       {action.error && (
-        <p class="error" role="alert" data-testid="error" title={action.error.message}>
+        <p class="error" role="alert" data-testid="error" data-detail={action.error.message}>
           {errorText(language, action.error)}
         </p>
       )}
