@@ -80,3 +80,22 @@ describe('POST /workbench/api/login', () => {
     }
   });
 });
+
+describe('POST /workbench/api/login behind a reverse proxy', () => {
+  let proxied: TestServer;
+  beforeAll(async () => {
+    proxied = await startTestServer({ flags: { 'trust-proxy': 'true' } });
+  });
+  afterAll(async () => {
+    await proxied?.close();
+  });
+
+  it('limits attempts per client address from X-Forwarded-For, not per proxy', async () => {
+    const attempt = (ip: string, i: number) =>
+      postJson(proxied.url, '/workbench/api/login', { mail: `nobody-${ip}-${i}@example.com`, password: 'wrong' }, { 'x-forwarded-for': ip });
+    for (let i = 0; i < 5; i++) expectRefusal(await attempt('203.0.113.7', i), 401, 'badCredentials');
+    expectRefusal(await attempt('203.0.113.7', 5), 429, 'rateLimited');
+    // Another client behind the same proxy is not affected.
+    expectRefusal(await attempt('198.51.100.9', 0), 401, 'badCredentials');
+  });
+});

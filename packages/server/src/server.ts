@@ -96,7 +96,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
 
   let ready = false;
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
-  const { app, drain } = await buildApp({ log, dispatcher, metrics, store, clock, publicUrl: () => services.publicUrl, isReady: () => ready, https });
+  const { app, drain } = await buildApp({ log, dispatcher, metrics, store, clock, publicUrl: () => services.publicUrl, isReady: () => ready, https, trustProxy: config.trustProxy });
   await registerSdkRoutes(app, { sdkAssets: loadAssets(assetDirs.sdk), login, origins });
   registerWorkbenchRoutes(app, loadAssets(assetDirs.workbench), origins);
   hub.attach(app.server);

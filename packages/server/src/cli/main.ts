@@ -22,7 +22,7 @@ Common options:
   --json            print JSON for scripts
 
 start options: --host H --port P --public-url URL --tls-cert FILE --tls-key FILE --rate-limit N
-               --token-ttl S --ticket-ttl S --presence-grace S --log-level L
+               --token-ttl S --ticket-ttl S --presence-grace S --log-level L --trust-proxy true|false
 See docs/cli.md for everything.`;
 
 const OPTIONS = {
@@ -39,6 +39,7 @@ const OPTIONS = {
   'ticket-ttl': { type: 'string' },
   'presence-grace': { type: 'string' },
   'log-level': { type: 'string' },
+  'trust-proxy': { type: 'string' },
   sub: { type: 'boolean' },
   actions: { type: 'string' },
   instances: { type: 'string' },

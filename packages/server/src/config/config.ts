@@ -17,6 +17,8 @@ export interface ServerConfig {
   tls: { certFile: string; keyFile: string } | null;
   masterKey: string | null;
   logLevel: string;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for per-address login limits). */
+  trustProxy: boolean;
 }
 
 export const DEFAULTS = {
@@ -69,6 +71,8 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
   }
   const logLevel = pick('log-level', 'OPENCCC_LOG_LEVEL') ?? DEFAULTS.logLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}".`);
+  const trustProxyText = pick('trust-proxy', 'OPENCCC_TRUST_PROXY') ?? 'false';
+  if (!['true', 'false', '1', '0'].includes(trustProxyText)) throw new ConfigError(`--trust-proxy / OPENCCC_TRUST_PROXY must be true or false, not "${trustProxyText}".`);
   return {
     dataDir,
     host,
@@ -81,6 +85,7 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
     tls,
     masterKey: env['OPENCCC_MASTER_KEY'] ?? null,
     logLevel,
+    trustProxy: trustProxyText === 'true' || trustProxyText === '1',
   };
 }
 

@@ -19,6 +19,7 @@ export interface AppDeps {
   publicUrl: () => string;
   isReady: () => boolean;
   https?: { cert: Buffer; key: Buffer };
+  trustProxy?: boolean;
 }
 
 /** The one HTTP application: Cloud API, health, metrics and pages. */
@@ -32,6 +33,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; d
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     clientErrorHandler,
+    trustProxy: deps.trustProxy ?? false,
     serverFactory: (handler) => (tls ? createHttpsServer({ ...tls, maxHeaderSize }, handler) : createHttpServer({ maxHeaderSize }, handler)),
   }) as unknown as FastifyInstance;
 
