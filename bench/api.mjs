@@ -52,9 +52,9 @@ function serverCpuMs(pid) {
   }
 }
 
-function run(url, requests, label) {
+function run(url, requests, label, expectError = false) {
   let errors = 0;
-  const withCheck = requests.map((r) => ({ ...r, onResponse: (status, body) => { if (status !== 200 || body.includes('"Error"')) errors++; } }));
+  const withCheck = requests.map((r) => ({ ...r, onResponse: (status, body) => { if (status !== 200 || body.includes('"Error"') !== expectError) errors++; } }));
   const cpu0 = serverCpuMs(server.pid);
   return new Promise((resolve, reject) => {
     autocannon({ url, connections, duration: seconds, pipelining: 1, requests: withCheck }, (err, result) => {
@@ -83,13 +83,17 @@ try {
 
   const tokenRequests = Array.from({ length: 16 }, () => signed(creds, port, 'CreateSDKLoginToken', { SdkAppId: creds.sdkAppId, SeatUserId: agent }));
   const noop = [{ method: 'GET', path: '/healthz' }];
+  // For reference: the same POST body through the Cloud API route, refused at its first check (no X-TC-Action).
+  const refused = [{ method: 'POST', path: '/', body: tokenRequests[0].body, headers: { 'content-type': 'application/json' } }];
   // Warm up both paths (JIT, caches), then alternate to spread machine noise over both.
   await run(url, noop, 'warmup');
   await run(url, tokenRequests, 'warmup');
-  const results = { noop: [], signed: [] };
+  await run(url, refused, 'warmup', true);
+  const results = { noop: [], signed: [], refused: [] };
   for (let i = 0; i < rounds; i++) {
     results.noop.push(await run(url, noop, 'noop'));
     results.signed.push(await run(url, tokenRequests, 'signed'));
+    results.refused.push(await run(url, refused, 'refused', true));
   }
   const summarise = (list) => ({
     rps: list.reduce((a, r) => a + r.total, 0) / (list.length * seconds),
@@ -101,16 +105,19 @@ try {
   });
   const n = summarise(results.noop);
   const s = summarise(results.signed);
+  const r = summarise(results.refused);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   console.log(`load: ${connections} keep-alive connections, ${rounds} × ${seconds} s per route, alternating; server and load generator share the machine`);
-  console.log('route                               req/s     p50 ms  p99 ms  requests  errors  server CPU µs/req');
+  console.log('route                                   req/s     p50 ms  p99 ms  requests  errors  server CPU µs/req');
   const row = (name, r) =>
-    console.log(`${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(7)} ${String(r.total).padStart(9)} ${String(r.errors).padStart(7)} ${r.cpuUs.toFixed(0).padStart(12)}`);
+    console.log(`${name.padEnd(38)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(7)} ${String(r.total).padStart(9)} ${String(r.errors).padStart(7)} ${r.cpuUs.toFixed(0).padStart(12)}`);
   row('GET /healthz (unsigned no-op)', n);
   row('POST / CreateSDKLoginToken (TC3)', s);
+  row('POST / unsigned, refused (reference)', r);
   console.log(`ratio signed/no-op: ${(s.rps / n.rps).toFixed(2)} in req/s, ${(n.cpuUs / s.cpuUs).toFixed(2)} in server CPU per request`);
-  if (s.errors > 0 || n.errors > 0) { console.error('errors during the run'); process.exitCode = 1; }
+  console.log(`signed / refused POST: ${(s.rps / r.rps).toFixed(2)} in req/s, ${(r.cpuUs / s.cpuUs).toFixed(2)} in server CPU per request`);
+  if (s.errors > 0 || n.errors > 0 || r.errors > 0) { console.error('errors during the run'); process.exitCode = 1; }
 } finally {
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
