@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { assertTransition } from './agent-status.js';
 
 /** Agent status as the Cloud API reports it. */
 export type StaffStatus = 'free' | 'busy' | 'rest' | 'notReady' | 'afterCallWork' | 'offline';
@@ -49,8 +50,9 @@ export class Presence extends EventEmitter<PresenceEvents> {
     return this.isOnline(sdkAppId, mail) || (entry?.clients.some((c) => c.isConnected) ?? false);
   }
 
-  /** Sets a new status, accumulating the time spent in the previous one. */
+  /** The one place status changes: checks the transition, accumulates the time spent in the previous status, emits. */
   setStatus(sdkAppId: number, mail: string, status: StaffStatus, reason: string, now: number): PresenceEntry {
+    assertTransition(this.statusOf(sdkAppId, mail), status);
     const k = key(sdkAppId, mail);
     const entry = this.entries.get(k) ?? {
       status: 'offline' as StaffStatus,
