@@ -106,6 +106,9 @@ describe('GET /workbench/', () => {
     const after = await fetch(url);
     expect(frameAncestors(after)).toBe(`frame-ancestors 'self' ${HOST_PAGE}`);
     expect(after.headers.get('cache-control')).toBe('no-store');
+    // Sockets only to this host (both schemes: a TLS proxy may sit in front).
+    const host = new URL(server.url).host;
+    expect(after.headers.get('content-security-policy')).toContain(`connect-src 'self' ws://${host} wss://${host};`);
     const config = injectedConfig(await after.text()) as { allowedOrigins: string[] };
     expect(config).toMatchObject({ sdkAppId: server.sdkAppId, embedded: true });
     expect(config.allowedOrigins).toContain(HOST_PAGE);

@@ -9,9 +9,12 @@ export interface WorkbenchConfig {
   embedded: boolean;
 }
 
-/** The WebSocket origin of the page being served (`wss://ccc.example.com`), for CSP connect-src. */
+/**
+ * The WebSocket origins of the host being served, for CSP connect-src. Both schemes: behind a TLS proxy
+ * the server sees plain HTTP while the page, and so its socket, is secure.
+ */
 function socketOrigin(req: FastifyRequest): string {
-  return `${req.protocol === 'https' ? 'wss' : 'ws'}://${req.host}`;
+  return `ws://${req.host} wss://${req.host}`;
 }
 
 function injectConfig(html: string, config: WorkbenchConfig): string {
