@@ -150,6 +150,19 @@ describe('the seed snippet on a customer page (another origin)', () => {
     expect(await panel.isVisible()).toBe(true);
     const iframe = page.locator('iframe[data-openccc="frame"]');
     expect(await iframe.getAttribute('allow')).toBe('microphone; autoplay');
+    expect(await button.getAttribute('aria-expanded')).toBe('true');
+
+    // The title bar moves the panel from the keyboard too, and a moved panel stays on screen.
+    const before = await panel.boundingBox();
+    await page.locator('[data-openccc="drag-handle"]').focus();
+    await page.keyboard.press('Shift+ArrowLeft');
+    const after = await panel.boundingBox();
+    expect(Math.round((before?.x ?? 0) - (after?.x ?? 0))).toBe(50);
+    await page.setViewportSize({ width: 600, height: 500 });
+    await expect.poll(async () => {
+      const box = await panel.boundingBox();
+      return (box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 600;
+    }).toBe(true);
     await page.close();
   });
 

@@ -71,6 +71,7 @@ export class WorkbenchUi {
   }
 
   remove(): void {
+    window.removeEventListener('resize', this.onResize);
     this.root.remove();
   }
 
@@ -114,6 +115,15 @@ export class WorkbenchUi {
     this.panel.style.pointerEvents = this.panelVisible ? 'auto' : 'none';
   }
 
+  /** Places the panel's top-left corner, kept inside the viewport (at least its title bar stays reachable). */
+  private moveTo(left: number, top: number): void {
+    const width = this.panel.getBoundingClientRect().width;
+    this.panel.style.left = `${Math.min(Math.max(0, left), Math.max(0, innerWidth - width))}px`;
+    this.panel.style.top = `${Math.min(Math.max(0, top), Math.max(0, innerHeight - 30))}px`;
+    this.panel.style.right = 'auto';
+    this.panel.style.bottom = 'auto';
+  }
+
   private makeDraggable(handle: HTMLElement): void {
     handle.addEventListener('pointerdown', (down: PointerEvent) => {
       if (down.target !== handle && down.target !== this.title) return;
@@ -122,14 +132,7 @@ export class WorkbenchUi {
       const dy = down.clientY - rect.top;
       handle.setPointerCapture(down.pointerId);
       this.frame.style.pointerEvents = 'none';
-      const move = (e: PointerEvent) => {
-        const left = Math.min(Math.max(0, e.clientX - dx), innerWidth - rect.width);
-        const top = Math.min(Math.max(0, e.clientY - dy), innerHeight - 30);
-        this.panel.style.left = `${left}px`;
-        this.panel.style.top = `${top}px`;
-        this.panel.style.right = 'auto';
-        this.panel.style.bottom = 'auto';
-      };
+      const move = (e: PointerEvent) => this.moveTo(e.clientX - dx, e.clientY - dy);
       const up = () => {
         this.frame.style.pointerEvents = '';
         handle.removeEventListener('pointermove', move);
@@ -138,5 +141,24 @@ export class WorkbenchUi {
       handle.addEventListener('pointermove', move);
       handle.addEventListener('pointerup', up);
     });
+    // Keyboard users move the focused title bar with the arrow keys (Shift for bigger steps).
+    handle.tabIndex = 0;
+    handle.addEventListener('keydown', (e: KeyboardEvent) => {
+      const step = e.shiftKey ? 50 : 10;
+      const delta = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key];
+      if (!delta || e.target !== handle) return;
+      e.preventDefault();
+      const rect = this.panel.getBoundingClientRect();
+      this.moveTo(rect.left + (delta[0] ?? 0), rect.top + (delta[1] ?? 0));
+    });
+    window.addEventListener('resize', this.onResize);
   }
+
+  /** A panel that was moved stays on screen when the window shrinks. */
+  private readonly onResize = () => {
+    if (this.panel.style.left) {
+      const rect = this.panel.getBoundingClientRect();
+      this.moveTo(rect.left, rect.top);
+    }
+  };
 }
