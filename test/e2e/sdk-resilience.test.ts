@@ -87,6 +87,16 @@ describe('an embedded workbench over time', () => {
     await page.close();
   });
 
+  it('takes sdkAppId, token and userid from the src query when there are no data attributes', async () => {
+    const mail = 'query@example.com';
+    const { token, sdkUrl } = await agentWithToken(client, server.sdkAppId, mail);
+    const page = await browser.newPage();
+    await page.goto(site.url('query.html', { token, sdkAppId: server.sdkAppId, userId: mail, sdkUrl }));
+    await waitForEvent(page, 'ready');
+    expect(await workbench(page).getByTestId('staff').textContent()).toContain(mail);
+    await page.close();
+  });
+
   it('the standalone workbench signs in with email and password', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/workbench/`);
