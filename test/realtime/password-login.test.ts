@@ -84,7 +84,7 @@ describe('POST /workbench/api/login', () => {
 describe('POST /workbench/api/login behind a reverse proxy', () => {
   let proxied: TestServer;
   beforeAll(async () => {
-    proxied = await startTestServer({ flags: { 'trust-proxy': 'true' } });
+    proxied = await startTestServer({ flags: { 'trust-proxy': 'loopback' } });
   });
   afterAll(async () => {
     await proxied?.close();
@@ -97,5 +97,12 @@ describe('POST /workbench/api/login behind a reverse proxy', () => {
     expectRefusal(await attempt('203.0.113.7', 5), 429, 'rateLimited');
     // Another client behind the same proxy is not affected.
     expectRefusal(await attempt('198.51.100.9', 0), 401, 'badCredentials');
+  });
+
+  it('cannot be fooled by addresses the client prepends to X-Forwarded-For', async () => {
+    // The proxy appends the real address; only trusted hops are skipped, from the right.
+    const spoofed = (i: number) => postJson(proxied.url, '/workbench/api/login', { mail: `spoof-${i}@example.com`, password: 'wrong' }, { 'x-forwarded-for': `10.9.8.${i}, 192.0.2.44` });
+    for (let i = 0; i < 5; i++) expectRefusal(await spoofed(i), 401, 'badCredentials');
+    expectRefusal(await spoofed(5), 429, 'rateLimited');
   });
 });

@@ -89,17 +89,23 @@ describe('long grace period', () => {
     let release = () => undefined as void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let extended: Promise<void> = Promise.resolve();
-    credentials.extend = (...args) => (extended = gate.then(() => extend(...args)));
+    let reached = () => undefined as void;
+    const waiting = new Promise<void>((resolve) => (reached = resolve));
+    credentials.extend = (...args) => {
+      reached();
+      return (extended = gate.then(() => extend(...args)));
+    };
     try {
       const socket = connect(server.url);
-      const free = presenceReaches(server.server, mail, 'free');
       await socket.send({ type: 'hello', v: 1, ticket: login.ticket, client: { type: 'Web', embedded: true } });
-      await free;
+      await waiting; // hello is now waiting on its ticket write
       const gone = serverSideClose(server.server);
       socket.ws.terminate();
       await gone;
+      const free = presenceReaches(server.server, mail, 'free');
       release();
       await extended;
+      await free;
       expect((await metricsOf(client, server.sdkAppId, mail)).ClientInfo).toEqual([{ ClientType: 'Web', IsConnected: false }]);
     } finally {
       credentials.extend = extend;

@@ -87,10 +87,18 @@ export class Runtime {
     });
     this.ui = ui;
     this.bridge = bridge;
-    const loaded = new Promise<void>((resolve) => ui.frame.addEventListener('load', () => resolve(), { once: true }));
+    // A frame removed before it loads never fires load: give up after 15 s.
+    const loaded = new Promise<boolean>((resolve) => {
+      ui.frame.addEventListener('load', () => resolve(true), { once: true });
+      window.setTimeout(() => resolve(false), 15_000);
+    });
     ui.mount();
-    await loaded;
+    const didLoad = await loaded;
     if (stale()) return;
+    if (!didLoad) {
+      this.fail('workbenchUnreachable', `The OpenCCC workbench did not load from ${options.origin}.`);
+      return;
+    }
     // A second load means the frame was reloaded (e.g. moved in the DOM): its bridge is gone.
     ui.frame.addEventListener('load', () => {
       if (!stale()) this.lost();
@@ -153,6 +161,9 @@ export class Runtime {
   }
 
   private lost(): void {
+    if (this.phase !== 'ready' && this.phase !== 'starting') return;
+    // Whatever the old start was still waiting for (handshake, login) must not report again.
+    this.generation++;
     this.status = 'offline';
     this.fail('workbenchUnreachable', 'The OpenCCC workbench frame was removed or reloaded by the page; load the SDK again to sign in.');
   }

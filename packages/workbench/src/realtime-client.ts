@@ -53,6 +53,8 @@ export class RealtimeClient {
   private stopped = false;
   /** When the oldest unanswered ping was sent; null when the server has answered since. */
   private awaitingSince: number | null = null;
+  /** True between the server's welcome and the socket's end: only then are pings and requests sent. */
+  private welcomed = false;
   private readonly wake = () => this.onWake();
 
   constructor(
@@ -70,7 +72,7 @@ export class RealtimeClient {
 
   request(method: RealtimeMethod, params: Record<string, unknown>): Promise<unknown> {
     const socket = this.socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.reject(new RequestError('network', 'Not connected to OpenCCC; retrying.'));
+    if (!socket || socket.readyState !== WebSocket.OPEN || !this.welcomed) return Promise.reject(new RequestError('network', 'Not connected to OpenCCC; retrying.'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = window.setTimeout(() => {
@@ -95,7 +97,10 @@ export class RealtimeClient {
     this.stopped = true;
     window.clearInterval(this.heartbeat);
     window.clearTimeout(this.retryTimer);
-    this.socket?.close(1000, 'bye');
+    // Detached first, so its late close event cannot report on a newer client's behalf.
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'bye');
     this.failPending('network', 'Disconnected.');
   }
 
@@ -106,6 +111,7 @@ export class RealtimeClient {
     const socket = new WebSocket(url);
     this.socket = socket;
     socket.onopen = () => {
+      this.welcomed = false;
       this.send({ type: 'hello', v: REALTIME_VERSION, ticket: this.ticket, client: { type: 'Web', embedded: this.embedded }, resume: this.resume() });
       this.awaitingSince = null;
       window.clearInterval(this.heartbeat);
@@ -120,6 +126,7 @@ export class RealtimeClient {
         return;
       }
       if (message.type === 'welcome') {
+        this.welcomed = true;
         this.attempt = 0;
         this.handlers.onState('open');
       }
@@ -141,9 +148,10 @@ export class RealtimeClient {
       this.handlers.onMessage(message);
     };
     socket.onclose = (event: CloseEvent) => {
+      if (this.socket !== socket) return;
+      this.welcomed = false;
       window.clearInterval(this.heartbeat);
       this.failPending('network', 'The connection to OpenCCC was lost.');
-      if (this.socket !== socket) return;
       const final = event.code >= CloseCodes.authFailed && event.code <= CloseCodes.loggedOut;
       if (this.stopped || final) {
         this.stopped = true;
@@ -161,10 +169,20 @@ export class RealtimeClient {
   /** Heartbeat: detects a dead connection (no answer to the previous ping) and sends the next ping. */
   private beat(): void {
     const socket = this.socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    if (!socket || socket.readyState !== WebSocket.OPEN || !this.welcomed) return;
     if (this.awaitingSince !== null && Date.now() - this.awaitingSince > PONG_TIMEOUT_MS) {
-      // Half-open (Wi-Fi switch, sleep, NAT timeout): drop it and reconnect.
+      // Half-open (Wi-Fi switch, sleep, NAT timeout). The browser may take a minute to give up on the
+      // closing handshake, so detach from this socket and reconnect now.
+      this.socket = null;
+      this.welcomed = false;
+      window.clearInterval(this.heartbeat);
+      this.failPending('network', 'The connection to OpenCCC was lost.');
       socket.close(4000, 'no pong');
+      this.handlers.onState('reconnecting');
+      this.retryTimer = window.setTimeout(() => {
+        this.retryTimer = undefined;
+        this.open(true);
+      }, backoffDelay(this.attempt++));
       return;
     }
     this.awaitingSince ??= Date.now();

@@ -22,7 +22,7 @@ Common options:
   --json            print JSON for scripts
 
 start options: --host H --port P --public-url URL --tls-cert FILE --tls-key FILE --rate-limit N
-               --token-ttl S --ticket-ttl S --presence-grace S --log-level L --trust-proxy true|false
+               --token-ttl S --ticket-ttl S --presence-grace S --log-level L --trust-proxy ADDRS
 See docs/cli.md for everything.`;
 
 const OPTIONS = {

@@ -17,8 +17,12 @@ export interface ServerConfig {
   tls: { certFile: string; keyFile: string } | null;
   masterKey: string | null;
   logLevel: string;
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for per-address login limits). */
-  trustProxy: boolean;
+  /**
+   * Behind reverse proxies: false, or the trusted proxies' addresses (comma-separated IPs, CIDRs or
+   * `loopback`/`linklocal`/`uniquelocal`). The client address is then read from X-Forwarded-For, right
+   * to left, skipping only trusted proxies, so a client cannot choose it.
+   */
+  trustProxy: false | string;
 }
 
 export const DEFAULTS = {
@@ -71,8 +75,7 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
   }
   const logLevel = pick('log-level', 'OPENCCC_LOG_LEVEL') ?? DEFAULTS.logLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}".`);
-  const trustProxyText = pick('trust-proxy', 'OPENCCC_TRUST_PROXY') ?? 'false';
-  if (!['true', 'false', '1', '0'].includes(trustProxyText)) throw new ConfigError(`--trust-proxy / OPENCCC_TRUST_PROXY must be true or false, not "${trustProxyText}".`);
+  const trustProxy = parseTrustProxy(pick('trust-proxy', 'OPENCCC_TRUST_PROXY') ?? 'false');
   return {
     dataDir,
     host,
@@ -85,7 +88,7 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
     tls,
     masterKey: env['OPENCCC_MASTER_KEY'] ?? null,
     logLevel,
-    trustProxy: trustProxyText === 'true' || trustProxyText === '1',
+    trustProxy,
   };
 }
 
@@ -93,4 +96,13 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
 export function localUrl(host: string, port: number, tls: boolean): string {
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
+}
+
+function parseTrustProxy(text: string): false | string {
+  if (text === 'false') return false;
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.every((p) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(p) || ['loopback', 'linklocal', 'uniquelocal'].includes(p))) return parts.join(',');
+  throw new ConfigError(
+    `--trust-proxy / OPENCCC_TRUST_PROXY must be false or the proxies' addresses, such as 127.0.0.1, 10.0.0.0/8 or loopback (trusting any sender would let clients choose their address), not "${text}".`,
+  );
 }

@@ -19,7 +19,7 @@ export interface AppDeps {
   publicUrl: () => string;
   isReady: () => boolean;
   https?: { cert: Buffer; key: Buffer };
-  trustProxy?: boolean;
+  trustProxy?: false | string;
 }
 
 /** The one HTTP application: Cloud API, health, metrics and pages. */

@@ -82,11 +82,10 @@ export class RealtimeHub {
   onLogin(sdkAppId: number, mail: string, ticketHash: string): void {
     const key = staffKey(sdkAppId, mail);
     const entry = this.staff.get(key);
-    if (entry && entry.ticketHash !== ticketHash) {
-      this.signOut(key, 'elsewhere');
-      // The new login has the grace period to connect, as after any lost connection.
-      this.scheduleOffline(key, sdkAppId, mail);
-    }
+    if (entry && entry.ticketHash !== ticketHash) this.signOut(key, 'elsewhere');
+    // The new login has the grace period to connect, as after any lost connection; also when an agent
+    // shows as online with no connection at all (e.g. an earlier hello failed).
+    if (!this.staff.has(key) && this.o.presence.isOnline(sdkAppId, mail)) this.scheduleOffline(key, sdkAppId, mail);
   }
 
   /** Closes every connection (clients reconnect to the restarted server). */
@@ -141,7 +140,11 @@ export class RealtimeHub {
         );
       } else if (message.type === 'hello') {
         // A second hello while the first is in progress: ignored.
-      } else {
+      } else if (helloStarted && message.type === 'ping') {
+        send(ws, { type: 'pong', serverTime: this.o.clock() });
+      } else if (helloStarted && message.type === 'request' && typeof message.id === 'number') {
+        send(ws, { type: 'reply', id: message.id, ok: false, error: { code: 'network', message: 'Still signing in; try again.' } });
+      } else if (!helloStarted) {
         this.refuse(ws, new SdkError('invalidArgument', 'The first message must be hello.'));
       }
     });
@@ -165,15 +168,6 @@ export class RealtimeHub {
     // verifyTicket passed, so this ticket is the newest login (older ones are revoked at login).
     if (existing && existing.ticketHash !== credential.hash) this.signOut(key, 'elsewhere');
 
-    const current = this.o.presence.get(staff.sdkAppId, staff.mail);
-    // A workbench reconnecting after the agent chose Agent.offline() stays offline.
-    const stayOffline = hello.resume?.status === 'offline';
-    if ((!current || current.status === 'offline') && !stayOffline) {
-      // Coming online is reported by the welcome below, not as a statusChanged before ready.
-      const resume = hello.resume;
-      const wanted = resume && (SERVER_STATUSES as readonly string[]).includes(resume.status) && RESUMABLE.has(resume.status) ? resume : null;
-      await this.o.status.record(staff.sdkAppId, staff.mail, wanted?.status ?? 'free', wanted?.status === 'rest' ? String(wanted.reason ?? '').slice(0, 128) : '');
-    }
     const ticketExpiresAt = await this.o.login.extend(credential.hash);
     // Anything may have happened during those writes (ForceMemberOffline, a newer login, deletion): check again.
     await this.o.login.verifyTicket(hello.ticket);
@@ -193,6 +187,18 @@ export class RealtimeHub {
     if (entry.graceTimer) {
       clearTimeout(entry.graceTimer);
       entry.graceTimer = null;
+    }
+    // The status is decided here, together with registration, so no failure or timer can come in between.
+    const current = this.o.presence.get(staff.sdkAppId, staff.mail);
+    // A workbench reconnecting after the agent chose Agent.offline() stays offline.
+    const stayOffline = hello.resume?.status === 'offline';
+    if ((!current || current.status === 'offline') && !stayOffline) {
+      // Coming online is reported by the welcome below, not as a statusChanged before ready.
+      const resume = hello.resume;
+      const wanted = resume && (SERVER_STATUSES as readonly string[]).includes(resume.status) && RESUMABLE.has(resume.status) ? resume : null;
+      this.o.status
+        .apply(staff.sdkAppId, staff.mail, wanted?.status ?? 'free', wanted?.status === 'rest' ? String(wanted.reason ?? '').slice(0, 128) : '')
+        .catch((err: unknown) => this.o.log.warn({ err }, 'writing status history failed'));
     }
     const now = this.o.clock();
     const conn: AgentConnection = {
@@ -251,7 +257,7 @@ export class RealtimeHub {
         this.signOut(key, 'logout');
         const failed = (err: unknown) => this.o.log.warn({ err }, 'logout write failed');
         this.o.login.revoke(conn.ticketHash).catch(failed);
-        this.o.status.record(conn.sdkAppId, conn.mail, 'offline', '').catch(failed);
+        this.o.status.apply(conn.sdkAppId, conn.mail, 'offline', '').catch(failed);
         return;
       }
       default:
@@ -308,7 +314,7 @@ export class RealtimeHub {
     entry.graceTimer = setTimeout(() => {
       if (this.staff.get(key) !== entry || entry.connections.size > 0) return;
       this.staff.delete(key);
-      this.o.status.record(conn.sdkAppId, conn.mail, 'offline', '').catch((err: unknown) => this.o.log.warn({ err }, 'recording offline failed'));
+      this.o.status.apply(conn.sdkAppId, conn.mail, 'offline', '').catch((err: unknown) => this.o.log.warn({ err }, 'recording offline failed'));
       this.o.log.info({ sdkAppId: conn.sdkAppId, mail: conn.mail }, 'agent offline after grace period');
     }, this.o.graceMs);
     entry.graceTimer.unref();
@@ -319,7 +325,7 @@ export class RealtimeHub {
     const timer = setTimeout(() => {
       this.pendingOffline.delete(key);
       if (this.staff.has(key)) return;
-      this.o.status.record(sdkAppId, mail, 'offline', '').catch((err: unknown) => this.o.log.warn({ err }, 'recording offline failed'));
+      this.o.status.apply(sdkAppId, mail, 'offline', '').catch((err: unknown) => this.o.log.warn({ err }, 'recording offline failed'));
     }, this.o.graceMs);
     timer.unref();
     this.pendingOffline.set(key, timer);

@@ -55,9 +55,19 @@ export class StatusService {
 
   /** Applies a status change and appends it to the history. */
   async record(sdkAppId: number, mail: string, status: StaffStatus, reason: string, sessionId = ''): Promise<void> {
+    await this.apply(sdkAppId, mail, status, reason, sessionId);
+  }
+
+  /**
+   * Changes presence at once (synchronously, so callers can pair it with other in-memory
+   * steps) and returns the history write. A change to the same status and reason is no change.
+   */
+  apply(sdkAppId: number, mail: string, status: StaffStatus, reason: string, sessionId = ''): Promise<void> {
+    const current = this.presence.get(sdkAppId, mail);
+    if ((current?.status ?? 'offline') === status && (current?.reason ?? '') === reason) return Promise.resolve();
     const now = this.clock();
     this.presence.setStatus(sdkAppId, mail, status, reason, now);
-    await this.store.statusHistory.append({ sdkAppId, mail, status, reason, sessionId, at: now });
+    return this.store.statusHistory.append({ sdkAppId, mail, status, reason, sessionId, at: now });
   }
 
   async metrics(sdkAppId: number, filter: { staffList?: string[]; groupIds?: number[]; statuses?: string[] }) {
