@@ -166,7 +166,11 @@ export class RealtimeHub {
     const key = staffKey(staff.sdkAppId, staff.mail);
     const existing = this.staff.get(key);
     // verifyTicket passed, so this ticket is the newest login (older ones are revoked at login).
-    if (existing && existing.ticketHash !== credential.hash) this.signOut(key, 'elsewhere');
+    if (existing && existing.ticketHash !== credential.hash) {
+      this.signOut(key, 'elsewhere');
+      // Should this hello fail, the agent still goes offline after the grace period.
+      this.scheduleOffline(key, staff.sdkAppId, staff.mail);
+    }
 
     const ticketExpiresAt = await this.o.login.extend(credential.hash);
     // Anything may have happened during those writes (ForceMemberOffline, a newer login, deletion): check again.
