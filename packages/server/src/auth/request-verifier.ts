@@ -34,7 +34,19 @@ interface CachedKey {
   signingKeys: Map<string, Buffer>;
 }
 
-function header(headers: IncomingSignedRequest['headers'], name: string): string | undefined {
+/** Throws AuthFailure.SignatureExpire when the signed time is more than the window away from now. */
+function checkWindow(field: string, timestamp: number, now: number): void {
+  const skew = timestamp - now;
+  if (Math.abs(skew) <= SIGNATURE_WINDOW_SECONDS) return;
+  throw cloudError(
+    'AuthFailure.SignatureExpire',
+    `${field} ${timestamp} is ${Math.abs(skew)} seconds ${skew < 0 ? 'behind' : 'ahead of'} the server clock (${now}); it must be within ${SIGNATURE_WINDOW_SECONDS} seconds. Check the client's clock.`,
+    `${field} ${timestamp} 与服务器时间 ${now} 相差 ${Math.abs(skew)} 秒，超过 ${SIGNATURE_WINDOW_SECONDS} 秒的有效期，请检查客户端时钟。`,
+  );
+}
+
+/** A header's value; repeated headers are joined, as they were when signed. */
+export function header(headers: IncomingSignedRequest['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(',') : value;
 }
@@ -75,14 +87,7 @@ export class RequestVerifier {
     if (!auth.signedHeaders.includes('content-type') || !auth.signedHeaders.includes('host')) {
       throw invalidAuthorization('SignedHeaders must include content-type and host.', 'SignedHeaders 必须包含 content-type 和 host。');
     }
-    const skew = timestamp - now;
-    if (Math.abs(skew) > SIGNATURE_WINDOW_SECONDS) {
-      throw cloudError(
-        'AuthFailure.SignatureExpire',
-        `X-TC-Timestamp ${timestamp} is ${Math.abs(skew)} seconds ${skew < 0 ? 'behind' : 'ahead of'} the server clock (${now}); it must be within ${SIGNATURE_WINDOW_SECONDS} seconds. Check the client's clock.`,
-        `X-TC-Timestamp ${timestamp} 与服务器时间 ${now} 相差 ${Math.abs(skew)} 秒，超过 ${SIGNATURE_WINDOW_SECONDS} 秒的有效期，请检查客户端时钟。`,
-      );
-    }
+    checkWindow('X-TC-Timestamp', timestamp, now);
     if (auth.date !== scopeDate(timestamp)) {
       throw cloudError(
         'AuthFailure.SignatureFailure',
@@ -90,14 +95,7 @@ export class RequestVerifier {
         `签名凭证中的日期 ${auth.date} 与 X-TC-Timestamp 对应的 UTC 日期 ${scopeDate(timestamp)} 不一致。`,
       );
     }
-    const key = await this.keys.get(auth.secretId);
-    if (!key || key.status !== 'enabled') {
-      throw cloudError(
-        'AuthFailure.SecretIdNotFound',
-        `The SecretId ${auth.secretId} does not exist or is disabled.`,
-        `SecretId ${auth.secretId} 不存在或已被禁用。`,
-      );
-    }
+    const key = await this.enabledKey(auth.secretId);
     const signingKey = this.signingKey(key, auth.date, auth.service);
 
     const headerValues: Array<[string, string]> = [];
@@ -133,18 +131,8 @@ export class RequestVerifier {
 
   /** Verifies a legacy v1 (HmacSHA1/HmacSHA256) signature; same key rules and error codes as TC3. */
   async verifyLegacy(check: LegacyCheck, host: string, now: number): Promise<ApiKey> {
-    const skew = check.timestamp - now;
-    if (Math.abs(skew) > SIGNATURE_WINDOW_SECONDS) {
-      throw cloudError(
-        'AuthFailure.SignatureExpire',
-        `Timestamp ${check.timestamp} is ${Math.abs(skew)} seconds ${skew < 0 ? 'behind' : 'ahead of'} the server clock (${now}); it must be within ${SIGNATURE_WINDOW_SECONDS} seconds. Check the client's clock.`,
-        `Timestamp ${check.timestamp} 与服务器时间 ${now} 相差 ${Math.abs(skew)} 秒，超过 ${SIGNATURE_WINDOW_SECONDS} 秒的有效期，请检查客户端时钟。`,
-      );
-    }
-    const key = await this.keys.get(check.secretId);
-    if (!key || key.status !== 'enabled') {
-      throw cloudError('AuthFailure.SecretIdNotFound', `The SecretId ${check.secretId} does not exist or is disabled.`, `SecretId ${check.secretId} 不存在或已被禁用。`);
-    }
+    checkWindow('Timestamp', check.timestamp, now);
+    const key = await this.enabledKey(check.secretId);
     const secretKey = this.cached(key).secretKey;
     // Signed with the endpoint as configured in the SDK: with the port, or without it for default ports.
     for (const candidate of new Set([host, host.replace(/:\d+$/, '')])) {
@@ -155,6 +143,15 @@ export class RequestVerifier {
       'The request signature does not match. Check the SecretKey, and that the signed host and parameters are the ones sent.',
       '请求签名不匹配，请检查 SecretKey，以及签名所用的主机和参数是否与实际发送的一致。',
     );
+  }
+
+  /** The key, read afresh so that a key disabled or deleted from the CLI is refused at once. */
+  private async enabledKey(secretId: string): Promise<ApiKey> {
+    const key = await this.keys.get(secretId);
+    if (!key || key.status !== 'enabled') {
+      throw cloudError('AuthFailure.SecretIdNotFound', `The SecretId ${secretId} does not exist or is disabled.`, `SecretId ${secretId} 不存在或已被禁用。`);
+    }
+    return key;
   }
 
   private cached(key: ApiKey): CachedKey {

@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import { legacyActionParams, prepareLegacyCheck, readLegacyRequest, type LegacyRequest } from '../auth/legacy-signature.js';
 import { allowsAction, allowsInstance } from '../auth/policy.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
-import type { IncomingSignedRequest, RequestVerifier } from '../auth/request-verifier.js';
+import { header, type IncomingSignedRequest, type RequestVerifier } from '../auth/request-verifier.js';
 import type { ApiKey } from '../store/ports.js';
 import type { ActionContext, ActionHandler, Services } from './context.js';
 import { actionHandlers } from './handlers.js';
@@ -38,11 +38,6 @@ export interface DispatcherDeps {
   verifier: RequestVerifier;
   limiter: RateLimiter;
   log: Logger;
-}
-
-function header(headers: IncomingSignedRequest['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 const KNOWN_ACTIONS = new Set(CCC_CLIENT_ACTIONS);

@@ -47,6 +47,7 @@ function parsePasswordLogin(body: unknown): PasswordLoginRequest {
 export async function registerSdkRoutes(app: FastifyInstance, deps: SdkRouteDeps): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler((error: { statusCode?: number }, req, reply) => {
+      if (error instanceof SdkError) return fail(reply, error);
       // Fastify's own 4xx errors are about the request body; anything else is ours.
       if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
         return fail(reply, new SdkError('invalidArgument', 'The request body must be JSON of at most 16 KB.'));
@@ -76,21 +77,11 @@ export async function registerSdkRoutes(app: FastifyInstance, deps: SdkRouteDeps
     });
 
     scope.post('/sdk/v1/login', { bodyLimit: 16 * 1024 }, async (req, reply) => {
-      try {
-        return reply.header('Cache-Control', 'no-store').send(await deps.login.exchangeToken(parseTokenLogin(req.body)));
-      } catch (error) {
-        if (error instanceof SdkError) return fail(reply, error);
-        throw error;
-      }
+      return reply.header('Cache-Control', 'no-store').send(await deps.login.exchangeToken(parseTokenLogin(req.body)));
     });
 
     scope.post('/workbench/api/login', { bodyLimit: 16 * 1024 }, async (req, reply) => {
-      try {
-        return reply.header('Cache-Control', 'no-store').send(await deps.login.passwordLogin(parsePasswordLogin(req.body), req.ip));
-      } catch (error) {
-        if (error instanceof SdkError) return fail(reply, error);
-        throw error;
-      }
+      return reply.header('Cache-Control', 'no-store').send(await deps.login.passwordLogin(parsePasswordLogin(req.body), req.ip));
     });
   });
 }

@@ -290,8 +290,7 @@ export class RealtimeHub {
     const entry = this.staff.get(key);
     if (!entry) return;
     this.staff.delete(key);
-    const presence = this.o.presence.get(entry.sdkAppId, entry.mail);
-    if (presence) presence.clients = [{ clientType: 'Web', isConnected: false }];
+    this.o.presence.setConnected(entry.sdkAppId, entry.mail, false);
     if (entry.graceTimer) clearTimeout(entry.graceTimer);
     const messages = {
       elsewhere: 'You signed in somewhere else; this workbench was signed out.',
@@ -337,9 +336,7 @@ export class RealtimeHub {
 
   private updateClients(key: string): void {
     const entry = this.staff.get(key);
-    if (!entry) return;
-    const presence = this.o.presence.get(entry.sdkAppId, entry.mail);
-    if (presence) presence.clients = [{ clientType: 'Web', isConnected: entry.connections.size > 0 }];
+    if (entry) this.o.presence.setConnected(entry.sdkAppId, entry.mail, entry.connections.size > 0);
   }
 
   private sweep(): void {

@@ -72,6 +72,12 @@ export class Presence extends EventEmitter<PresenceEvents> {
     return entry;
   }
 
+  /** Records whether the staff's workbench is connected (ClientInfo in the metrics). */
+  setConnected(sdkAppId: number, mail: string, connected: boolean): void {
+    const entry = this.get(sdkAppId, mail);
+    if (entry) entry.clients = [{ clientType: 'Web', isConnected: connected }];
+  }
+
   /** Asks every connection of the staff to sign out (ForceMemberOffline). */
   forceOffline(sdkAppId: number, mail: string, now: number): void {
     if (this.isOnline(sdkAppId, mail)) this.setStatus(sdkAppId, mail, 'offline', '', now);

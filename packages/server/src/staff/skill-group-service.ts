@@ -17,7 +17,7 @@ export class SkillGroupService {
     // Voice skill groups (phone, audio, video) serve one session per agent at a time.
     const concurrency = type === 1 ? (maxConcurrency ?? 1) : 1;
     if (type !== 1 && maxConcurrency !== undefined && maxConcurrency !== 1) {
-      throw cloudError('InvalidParameterValue', 'MaxConcurrency must be 1 for phone, audio and video skill groups.', '电话、音频、视频类型技能组的 MaxConcurrency 只能为 1。');
+      throw voiceConcurrency();
     }
     const id = await this.store.skillGroups.create({ sdkAppId, name, type, maxConcurrency: concurrency }, this.clock());
     if (id === undefined) throw nameTaken(name);
@@ -41,7 +41,7 @@ export class SkillGroupService {
     await requireInstance(this.store.instances, sdkAppId);
     const group = await this.require(sdkAppId, id);
     if (group.type !== 1 && patch.maxConcurrency !== undefined && patch.maxConcurrency !== 1) {
-      throw cloudError('InvalidParameterValue', 'MaxConcurrency must be 1 for phone, audio and video skill groups.', '电话、音频、视频类型技能组的 MaxConcurrency 只能为 1。');
+      throw voiceConcurrency();
     }
     const result = await this.store.skillGroups.update(sdkAppId, id, patch, this.clock());
     if (result === 'name-taken') throw nameTaken(patch.name ?? '');
@@ -52,6 +52,10 @@ export class SkillGroupService {
     await requireInstance(this.store.instances, sdkAppId);
     if (!(await this.store.skillGroups.delete(sdkAppId, id))) await this.require(sdkAppId, id);
   }
+}
+
+function voiceConcurrency() {
+  return cloudError('InvalidParameterValue', 'MaxConcurrency must be 1 for phone, audio and video skill groups.', '电话、音频、视频类型技能组的 MaxConcurrency 只能为 1。');
 }
 
 function nameTaken(name: string) {
