@@ -68,6 +68,11 @@ export function missingError(path: string): CloudApiError {
   );
 }
 
+/** An integer (or an infinity, as `1e400` parses) that a double no longer holds exactly. */
+function isBeyondSafeIntegers(value: unknown): boolean {
+  return typeof value === 'number' && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY) && !Number.isSafeInteger(value);
+}
+
 export interface IntOptions {
   min?: number;
   max?: number;
@@ -79,7 +84,15 @@ export function int(options: IntOptions = {}): Schema<number> {
     typeName: 'Integer',
     parse(value, path, mode) {
       let n = value;
-      if (mode === 'form' && typeof value === 'string' && /^-?\d{1,16}$/.test(value)) n = Number(value);
+      if (mode === 'form' && typeof value === 'string' && /^-?\d+$/.test(value)) n = Number(value);
+      // 2^53 or 1e21 are integers to JSON, but no longer exact as numbers: say so rather than "Integer was given".
+      if (isBeyondSafeIntegers(n)) {
+        throw valueError(
+          path,
+          `must be between ${min} and ${max}, but the value given is outside the safe integer range (-${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}).`,
+          `应在 ${min} 到 ${max} 之间，实际取值超出安全整数范围（-${Number.MAX_SAFE_INTEGER} 到 ${Number.MAX_SAFE_INTEGER}）。`,
+        );
+      }
       if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw typeError(path, 'Integer', value);
       if (n < min || n > max) {
         throw valueError(path, `must be between ${min} and ${max}, but ${n} was given.`, `应在 ${min} 到 ${max} 之间，实际为 ${n}。`);
