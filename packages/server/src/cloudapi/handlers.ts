@@ -1,12 +1,15 @@
-import type { ActionHandlers } from './context.js';
+import type { ActionHandlers, CheckedHandlers } from './context.js';
 import { sdkLoginActions } from './actions/sdk-login.js';
 import { skillGroupActions } from './actions/skill-groups.js';
 import { staffStatusActions } from './actions/staff-status.js';
 import { staffActions } from './actions/staff.js';
 
-export const actionHandlers: ActionHandlers = {
+const handlers = {
   ...sdkLoginActions,
   ...staffActions,
   ...skillGroupActions,
   ...staffStatusActions,
-};
+} satisfies ActionHandlers;
+
+/** Every implemented action's handler; responses use only the official models' fields (checked at compile time). */
+export const actionHandlers: ActionHandlers & CheckedHandlers<typeof handlers> = handlers;

@@ -5,7 +5,7 @@ import type { ActionHandlers } from '../context.js';
 /** One-time console links live five minutes. */
 export const ADMIN_LINK_TTL_SECONDS = 300;
 
-export const sdkLoginActions: Pick<ActionHandlers, 'CreateSDKLoginToken' | 'CreateAdminURL'> = {
+export const sdkLoginActions = {
   async CreateSDKLoginToken({ services }, req) {
     await requireInstance(services.store.instances, req.SdkAppId);
     const staff = await services.staff.require(req.SdkAppId, req.SeatUserId);
@@ -26,4 +26,4 @@ export const sdkLoginActions: Pick<ActionHandlers, 'CreateSDKLoginToken' | 'Crea
     const { secret } = await services.tokens.mint('admin-link', req.SdkAppId, staff.mail, ADMIN_LINK_TTL_SECONDS, true);
     return { URL: `${services.publicUrl}/console/login?code=${secret}` };
   },
-};
+} satisfies Pick<ActionHandlers, 'CreateSDKLoginToken' | 'CreateAdminURL'>;

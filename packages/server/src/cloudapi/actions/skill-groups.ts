@@ -9,7 +9,7 @@ type SkillGroupActions =
   | 'BindStaffSkillGroupList'
   | 'UnbindStaffSkillGroupList';
 
-export const skillGroupActions: Pick<ActionHandlers, SkillGroupActions> = {
+export const skillGroupActions = {
   async CreateCCCSkillGroup({ services }, req) {
     const id = await services.skillGroups.create(req.SdkAppId, req.SkillGroupName, req.SkillGroupType, req.MaxConcurrency);
     return { SkillGroupId: id };
@@ -64,4 +64,4 @@ export const skillGroupActions: Pick<ActionHandlers, SkillGroupActions> = {
     await services.staff.unbind(req.SdkAppId, req.StaffEmail, req.SkillGroupList);
     return {};
   },
-};
+} satisfies Pick<ActionHandlers, SkillGroupActions>;

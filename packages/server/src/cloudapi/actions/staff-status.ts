@@ -2,7 +2,7 @@ import type { ActionHandlers } from '../context.js';
 
 type StatusActions = 'SetStaffStatus' | 'DescribeStaffStatusMetrics' | 'DescribeStaffStatusHistory' | 'ForceMemberOffline' | 'RestoreMemberOnline';
 
-export const staffStatusActions: Pick<ActionHandlers, StatusActions> = {
+export const staffStatusActions = {
   async SetStaffStatus({ services, language }, req) {
     const list = await services.status.setStatus(req.SdkAppId, req.StaffStatusList as Array<{ StaffUserId: string; Status: 'free' | 'notReady' | 'rest'; Reason?: string }>, language === 'zh-CN' ? 'zh' : 'en');
     return { StaffStatusList: list };
@@ -27,4 +27,4 @@ export const staffStatusActions: Pick<ActionHandlers, StatusActions> = {
     await services.status.restoreOnline(req.SdkAppId, req.UserId);
     return {};
   },
-};
+} satisfies Pick<ActionHandlers, StatusActions>;

@@ -1,7 +1,7 @@
 import type { StaffPatch } from '../../store/ports.js';
 import type { ActionHandlers } from '../context.js';
 
-export const staffActions: Pick<ActionHandlers, 'CreateStaff' | 'DescribeStaffInfoList' | 'ModifyStaff' | 'DeleteStaff' | 'ModifyStaffPassword'> = {
+export const staffActions = {
   async CreateStaff({ services, language }, req) {
     // SendPassword is accepted; OpenCCC sends no mail (see docs/cloud-api.md), so passwords are set with ModifyStaffPassword or the CLI.
     const failures = await services.staff.createBatch(req.SdkAppId, req.Staffs);
@@ -69,4 +69,4 @@ export const staffActions: Pick<ActionHandlers, 'CreateStaff' | 'DescribeStaffIn
     await services.staff.setPassword(req.SdkAppId, req.Email, req.Password);
     return {};
   },
-};
+} satisfies Pick<ActionHandlers, 'CreateStaff' | 'DescribeStaffInfoList' | 'ModifyStaff' | 'DeleteStaff' | 'ModifyStaffPassword'>;
