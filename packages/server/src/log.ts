@@ -1,7 +1,11 @@
 import pino, { type Logger } from 'pino';
 
-/** Structured JSON logs. Headers and fields that may carry secrets are redacted wherever they appear. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * Structured JSON logs. Headers and fields that may carry secrets are redacted wherever they appear.
+ * Lines go to stdout synchronously by default: the server logs little at info, and an asynchronous
+ * writer can lose the last lines ("openccc stopped") when the process exits with a write in flight.
+ */
+export function createLogger(level: string, destination: pino.DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
   return pino(
     {
       level,
