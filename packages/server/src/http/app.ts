@@ -44,7 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; d
   app.get('/healthz', (_req, reply) =>
     deps.isReady() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' }),
   );
-  app.get('/metrics', (_req, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.render()));
+  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.render()));
   registerConsoleLogin(app, deps.store, deps.clock);
   return { app, drain };
 }
