@@ -1,0 +1,87 @@
+/**
+ * Verified request signatures, remembered while their timestamp is inside the
+ * signature window, each with what its first use was bound to.
+ *
+ * TC3 has no nonce: two identical requests in the same second carry the same
+ * signature, and the official SDKs sign neither the action nor anything else
+ * that tells two actions with byte-identical bodies apart. So a signature may be
+ * used again, but only for what it was first used for (its action, for TC3);
+ * keys that opt into single-use signatures refuse any second use.
+ *
+ * Memory: a signature is recorded only after it verified and its key's rate
+ * limit admitted it, and it is forgotten once its timestamp leaves the window
+ * (at most twice the window after it is recorded, for a timestamp from the
+ * future). Entries per key are therefore at most the key's burst plus its rate
+ * times twice the window. The ledger lives in memory: a restart forgets it.
+ */
+export type SignatureUse =
+  /** Not seen while in its window. */
+  | { kind: 'first' }
+  /** Seen before, for the same binding. */
+  | { kind: 'repeat' }
+  /** Seen before, for another binding (`boundTo`). */
+  | { kind: 'rebound'; boundTo: string };
+
+export class SignatureLedger {
+  /** signature → binding of its first use. */
+  private readonly bindings = new Map<string, string>();
+  /** last valid unix second → the signatures valid until then. */
+  private readonly expiries = new Map<number, string[]>();
+  private sweptBefore: number;
+
+  /** `clock` gives unix milliseconds. */
+  constructor(private readonly clock: () => number = Date.now) {
+    this.sweptBefore = this.nowSeconds();
+  }
+
+  /** How many signatures are remembered. */
+  get size(): number {
+    return this.bindings.size;
+  }
+
+  /** What a use of `signature` for `binding` would be; records nothing. */
+  check(signature: string, binding: string): SignatureUse {
+    this.sweep();
+    const boundTo = this.bindings.get(signature);
+    if (boundTo === undefined) return { kind: 'first' };
+    return boundTo === binding ? { kind: 'repeat' } : { kind: 'rebound', boundTo };
+  }
+
+  /**
+   * Remembers the first use of `signature` until `lastValidSecond` (unix seconds), the
+   * last second its timestamp is inside the window. A signature already known keeps its
+   * first binding.
+   */
+  record(signature: string, binding: string, lastValidSecond: number): void {
+    this.sweep();
+    if (lastValidSecond < this.sweptBefore || this.bindings.has(signature)) return;
+    this.bindings.set(signature, binding);
+    const bucket = this.expiries.get(lastValidSecond);
+    if (bucket) bucket.push(signature);
+    else this.expiries.set(lastValidSecond, [signature]);
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock() / 1000);
+  }
+
+  /** Forgets every signature whose last valid second has passed. */
+  private sweep(): void {
+    const now = this.nowSeconds();
+    if (now <= this.sweptBefore) return;
+    // Walk second by second, unless the clock jumped further than there are buckets.
+    if (now - this.sweptBefore <= this.expiries.size) {
+      for (let second = this.sweptBefore; second < now; second++) this.forget(second);
+    } else {
+      for (const second of [...this.expiries.keys()]) if (second < now) this.forget(second);
+    }
+    this.sweptBefore = now;
+  }
+
+  private forget(second: number): void {
+    const signatures = this.expiries.get(second);
+    if (!signatures) return;
+    for (const signature of signatures) this.bindings.delete(signature);
+    this.expiries.delete(second);
+  }
+}
