@@ -3,7 +3,7 @@ import type { SecretBox } from './auth/secret-box.js';
 import { hashPassword } from './auth/passwords.js';
 import { newPassword, newSecretId, newSecretKey } from './auth/secrets.js';
 import { SDK_APP_ID_MAX, SDK_APP_ID_MIN } from './staff/instances.js';
-import type { ApiKeyPolicy, Store } from './store/ports.js';
+import type { ApiKeyOptions, ApiKeyPolicy, Store } from './store/ports.js';
 
 export const ADMIN_MAIL = 'admin@openccc.local';
 
@@ -50,10 +50,26 @@ export interface CreatedKey {
 }
 
 /** Creates an API key pair; `policy` null makes a main-account key. The SecretKey is returned once and stored sealed. */
-export async function createApiKey(store: Store, box: SecretBox, policy: ApiKeyPolicy | null, description: string, now: number): Promise<CreatedKey> {
+export async function createApiKey(
+  store: Store,
+  box: SecretBox,
+  policy: ApiKeyPolicy | null,
+  description: string,
+  now: number,
+  options: Partial<ApiKeyOptions> = {},
+): Promise<CreatedKey> {
   const secretId = newSecretId();
   const secretKey = newSecretKey();
-  await store.apiKeys.create({ secretId, secretKeySealed: box.seal(secretKey, secretId), policy, status: 'enabled', description, createdAt: now });
+  await store.apiKeys.create({
+    secretId,
+    secretKeySealed: box.seal(secretKey, secretId),
+    policy,
+    status: 'enabled',
+    description,
+    createdAt: now,
+    requireSignedAction: options.requireSignedAction ?? false,
+    singleUseSignatures: options.singleUseSignatures ?? false,
+  });
   return { secretId, secretKey };
 }
 

@@ -28,7 +28,14 @@ export interface ApiKey {
   status: ApiKeyStatus;
   description: string;
   createdAt: number;
+  /** Refuse requests that do not sign X-TC-Action (x-tc-action in SignedHeaders). */
+  requireSignedAction: boolean;
+  /** Refuse any second use of a signature, even for the same action in the same second. */
+  singleUseSignatures: boolean;
 }
+
+/** The per-key signature options, all off by default. */
+export type ApiKeyOptions = Pick<ApiKey, 'requireSignedAction' | 'singleUseSignatures'>;
 
 export interface ForwardingConfigRecord {
   Enabled?: boolean;
@@ -135,6 +142,8 @@ export interface ApiKeyRepo {
   get(secretId: string): Promise<ApiKey | undefined>;
   list(): Promise<ApiKey[]>;
   setStatus(secretId: string, status: ApiKeyStatus): Promise<boolean>;
+  /** Changes the given options of an existing key; false when there is no such key. */
+  setOptions(secretId: string, options: Partial<ApiKeyOptions>): Promise<boolean>;
   delete(secretId: string): Promise<boolean>;
 }
 

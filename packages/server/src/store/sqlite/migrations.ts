@@ -91,14 +91,19 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (sdk_app_id, origin)
   ) WITHOUT ROWID;
   `,
+  `
+  ALTER TABLE api_keys ADD COLUMN require_signed_action INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE api_keys ADD COLUMN single_use_signatures INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
-export function migrate(db: Database.Database): void {
+/** Runs the migrations not yet applied; `target` stops earlier (tests build older schemas with it). */
+export function migrate(db: Database.Database, target = MIGRATIONS.length): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(`The data folder was written by a newer OpenCCC (schema ${current}, this build knows ${MIGRATIONS.length}).`);
   }
-  for (let v = current; v < MIGRATIONS.length; v++) {
+  for (let v = current; v < Math.min(target, MIGRATIONS.length); v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v] as string);
       db.pragma(`user_version = ${v + 1}`);

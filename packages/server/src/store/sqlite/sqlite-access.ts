@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { prepared } from './statements.js';
-import type { ApiKey, ApiKeyPolicy, ApiKeyRepo, ApiKeyStatus, Credential, CredentialKind, CredentialRepo, Instance, InstanceRepo, OriginRepo } from '../ports.js';
+import type { ApiKey, ApiKeyOptions, ApiKeyPolicy, ApiKeyRepo, ApiKeyStatus, Credential, CredentialKind, CredentialRepo, Instance, InstanceRepo, OriginRepo } from '../ports.js';
 import type { WriteFn } from './sqlite-store.js';
 
 interface InstanceRow {
@@ -43,6 +43,8 @@ interface ApiKeyRow {
   status: ApiKeyStatus;
   description: string;
   created_at: number;
+  require_signed_action: number;
+  single_use_signatures: number;
 }
 
 function toApiKey(row: ApiKeyRow): ApiKey {
@@ -53,6 +55,8 @@ function toApiKey(row: ApiKeyRow): ApiKey {
     status: row.status,
     description: row.description,
     createdAt: row.created_at,
+    requireSignedAction: row.require_signed_action === 1,
+    singleUseSignatures: row.single_use_signatures === 1,
   };
 }
 
@@ -68,8 +72,19 @@ export class SqliteApiKeys implements ApiKeyRepo {
 
   create(key: ApiKey): Promise<void> {
     return this.write(() => {
-      prepared(this.db, 'INSERT INTO api_keys (secret_id, secret_key_sealed, policy, status, description, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(key.secretId, key.secretKeySealed, key.policy && JSON.stringify(key.policy), key.status, key.description, key.createdAt);
+      prepared(
+        this.db,
+        'INSERT INTO api_keys (secret_id, secret_key_sealed, policy, status, description, created_at, require_signed_action, single_use_signatures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        key.secretId,
+        key.secretKeySealed,
+        key.policy && JSON.stringify(key.policy),
+        key.status,
+        key.description,
+        key.createdAt,
+        key.requireSignedAction ? 1 : 0,
+        key.singleUseSignatures ? 1 : 0,
+      );
     });
   }
 
@@ -84,6 +99,17 @@ export class SqliteApiKeys implements ApiKeyRepo {
 
   setStatus(secretId: string, status: ApiKeyStatus): Promise<boolean> {
     return this.write(() => prepared(this.db, 'UPDATE api_keys SET status = ? WHERE secret_id = ?').run(status, secretId).changes > 0);
+  }
+
+  setOptions(secretId: string, options: Partial<ApiKeyOptions>): Promise<boolean> {
+    const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
+    return this.write(
+      () =>
+        prepared(
+          this.db,
+          'UPDATE api_keys SET require_signed_action = COALESCE(?, require_signed_action), single_use_signatures = COALESCE(?, single_use_signatures) WHERE secret_id = ?',
+        ).run(flag(options.requireSignedAction), flag(options.singleUseSignatures), secretId).changes > 0,
+    );
   }
 
   delete(secretId: string): Promise<boolean> {

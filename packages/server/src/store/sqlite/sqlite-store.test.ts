@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../test-support/store-contract.js';
+import Database from 'better-sqlite3';
+import { migrate } from './migrations.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { SqliteStore } from './sqlite-store.js';
 
@@ -55,7 +57,7 @@ describe('sqlite store', () => {
     const first = openStore();
     await first.instances.create({ sdkAppId: APP, name: 'Main', createdAt: T0 });
     const sealed = Buffer.from([0, 1, 2, 250, 255, 0]);
-    await first.apiKeys.create({ secretId: 'AKID1', secretKeySealed: sealed, policy: { actions: ['Describe*'], sdkAppIds: [APP] }, status: 'enabled', description: 'd', createdAt: T0 });
+    await first.apiKeys.create({ secretId: 'AKID1', secretKeySealed: sealed, policy: { actions: ['Describe*'], sdkAppIds: [APP] }, status: 'enabled', description: 'd', createdAt: T0, requireSignedAction: false, singleUseSignatures: true });
     const groupId = await first.skillGroups.create({ sdkAppId: APP, name: 'Sales', type: 1, maxConcurrency: 2 }, T0);
     expect(groupId).toBeDefined();
     await first.staff.createMany(
@@ -92,6 +94,7 @@ describe('sqlite store', () => {
     const key = await second.apiKeys.get('AKID1');
     expect(Buffer.compare(key?.secretKeySealed ?? Buffer.alloc(0), sealed)).toBe(0);
     expect(key?.policy).toEqual({ actions: ['Describe*'], sdkAppIds: [APP] });
+    expect(key).toMatchObject({ requireSignedAction: false, singleUseSignatures: true });
     expect((await second.skillGroups.get(APP, groupId ?? -1))?.name).toBe('Sales');
     expect((await second.staff.get(APP, 'a@example.com'))?.name).toBe('A');
     expect((await second.staff.memberships(APP, ['a@example.com'])).get('a@example.com')?.map((m) => m.skillGroupId)).toEqual([groupId]);
@@ -118,6 +121,16 @@ describe('sqlite store', () => {
 
     const third = openStore();
     expect((await third.instances.list()).map((i) => i.sdkAppId).sort()).toEqual([APP, APP + 1]);
+  });
+
+  it('upgrades keys written before the signature options with both options off', async () => {
+    // The schema of a build before the signature options: the first two migrations.
+    const old = new Database(file);
+    migrate(old, 2);
+    old.prepare("INSERT INTO api_keys (secret_id, secret_key_sealed, policy, status, description, created_at) VALUES ('AKIDold', x'00ff', NULL, 'enabled', 'from an older build', ?)").run(T0);
+    old.close();
+    const store = openStore();
+    expect(await store.apiKeys.get('AKIDold')).toMatchObject({ description: 'from an older build', requireSignedAction: false, singleUseSignatures: false });
   });
 
   describe('group commit', () => {

@@ -43,6 +43,8 @@ function apiKey(secretId: string, overrides: Partial<ApiKey> = {}): ApiKey {
     status: 'enabled',
     description: `key ${secretId}`,
     createdAt: T0,
+    requireSignedAction: false,
+    singleUseSignatures: false,
     ...overrides,
   };
 }
@@ -188,6 +190,28 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         expect(await store.apiKeys.setStatus('AKIDa', 'enabled')).toBe(true);
         expect((await store.apiKeys.get('AKIDa'))?.status).toBe('enabled');
         expect(await store.apiKeys.setStatus('AKIDmissing', 'disabled')).toBe(false);
+        expect(await store.apiKeys.get('AKIDmissing')).toBeUndefined();
+      });
+
+      it('round-trips the signature options, off unless set', async () => {
+        await store.apiKeys.create(apiKey('AKIDplain'));
+        await store.apiKeys.create(apiKey('AKIDstrict', { requireSignedAction: true, singleUseSignatures: true }));
+        expect(await store.apiKeys.get('AKIDplain')).toMatchObject({ requireSignedAction: false, singleUseSignatures: false });
+        expect(await store.apiKeys.get('AKIDstrict')).toMatchObject({ requireSignedAction: true, singleUseSignatures: true });
+      });
+
+      it('changes only the options given, of an existing key only', async () => {
+        await store.apiKeys.create(apiKey('AKIDa'));
+        await store.apiKeys.create(apiKey('AKIDb'));
+        expect(await store.apiKeys.setOptions('AKIDa', { singleUseSignatures: true })).toBe(true);
+        expect(await store.apiKeys.get('AKIDa')).toEqual(apiKey('AKIDa', { singleUseSignatures: true }));
+        expect(await store.apiKeys.setOptions('AKIDa', { requireSignedAction: true })).toBe(true);
+        expect(await store.apiKeys.get('AKIDa')).toEqual(apiKey('AKIDa', { singleUseSignatures: true, requireSignedAction: true }));
+        expect(await store.apiKeys.setOptions('AKIDa', { requireSignedAction: false, singleUseSignatures: false })).toBe(true);
+        expect(await store.apiKeys.get('AKIDa')).toEqual(apiKey('AKIDa'));
+        expect(await store.apiKeys.setOptions('AKIDa', {})).toBe(true);
+        expect(await store.apiKeys.get('AKIDb')).toEqual(apiKey('AKIDb'));
+        expect(await store.apiKeys.setOptions('AKIDmissing', { singleUseSignatures: true })).toBe(false);
         expect(await store.apiKeys.get('AKIDmissing')).toBeUndefined();
       });
 
