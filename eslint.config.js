@@ -16,6 +16,22 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules: a promise nobody awaits or handles is a lost error, or a lost ordering.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['vitest.config.ts'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.test.json', './test/e2e/tsconfig.json', './packages/sdk/tsconfig.json', './packages/workbench/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['packages/sdk/src/**', 'packages/workbench/src/**', 'test/e2e/pages/**'],
     languageOptions: { globals: { ...globals.browser } },
   },

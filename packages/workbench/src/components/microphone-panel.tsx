@@ -42,7 +42,7 @@ export function MicrophonePanel({ session, state, t }: { session: Session; state
             </select>
           </label>
           {!granted && (
-            <button type="button" class="button secondary" data-testid="mic-allow" disabled={action.pending} onClick={() => action.run(() => session.requestMicrophone())}>
+            <button type="button" class="button secondary" data-testid="mic-allow" disabled={action.pending} onClick={() => void action.run(() => session.requestMicrophone())}>
               <svg class="icon-svg" viewBox="0 0 24 24" aria-hidden="true">
                 <path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1a7 7 0 0 0 6-6.9h-2z" />
               </svg>

@@ -45,11 +45,11 @@ export function StatusPanel({ session, state, t }: { session: Session; state: Se
           {status === 'rest' && reason && <span class="status-reason">{displayReason(language, reason)}</span>}
         </p>
         {offline ? (
-          <button type="button" class="button primary" data-testid="go-online" disabled={action.pending} onClick={() => action.run(() => session.call('Agent.online', {}))}>
+          <button type="button" class="button primary" data-testid="go-online" disabled={action.pending} onClick={() => void action.run(() => session.call('Agent.online', {}))}>
             {t('goOnline')}
           </button>
         ) : (
-          <button type="button" class="button ghost" data-testid="go-offline" disabled={action.pending || status === 'busy'} onClick={() => action.run(() => session.call('Agent.offline', {}))}>
+          <button type="button" class="button ghost" data-testid="go-offline" disabled={action.pending || status === 'busy'} onClick={() => void action.run(() => session.call('Agent.offline', {}))}>
             {t('goOffline')}
           </button>
         )}
@@ -64,7 +64,7 @@ export function StatusPanel({ session, state, t }: { session: Session; state: Se
             data-testid={`status-${choice}`}
             aria-pressed={status === choice}
             disabled={locked || action.pending}
-            onClick={() => setStatus(choice)}
+            onClick={() => void setStatus(choice)}
           >
             {t(STATUS_LABELS[choice])}
           </button>
