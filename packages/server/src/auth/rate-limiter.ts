@@ -1,3 +1,5 @@
+import { LruMap } from './lru-map.js';
+
 /** A token bucket: `rate` tokens per second sustained, at most `burst` saved up. */
 export class TokenBucket {
   private tokens: number;
@@ -22,15 +24,6 @@ export class TokenBucket {
   }
 }
 
-interface Entry {
-  key: string;
-  bucket: TokenBucket;
-  /** Towards the least recently used entry. */
-  older: Entry | null;
-  /** Towards the most recently used entry. */
-  newer: Entry | null;
-}
-
 export interface RateLimiterOptions {
   /** How many keys are tracked at most; the least recently used one is forgotten beyond that. */
   maxKeys?: number;
@@ -42,19 +35,15 @@ export const DEFAULT_MAX_KEYS = 50_000;
  * Per-key token buckets: `rate` requests per second sustained, bursts up to
  * `burst`. A rate of 0 disables limiting. Time is injected for tests.
  *
- * Every `take` does a constant amount of work: the buckets sit in a map and in
- * a list ordered by last use. At most `maxKeys` keys are tracked; a new key
- * beyond that evicts the least recently used one, whose next request then
- * starts with a full bucket. Evicting a given key therefore takes `maxKeys`
+ * Every `take` does a constant amount of work (see `LruMap`). At most
+ * `maxKeys` keys are tracked; a new key beyond that evicts the least recently
+ * used one, whose next request then starts with a full bucket. Evicting a given key therefore takes `maxKeys`
  * requests for other, distinct keys since that key was last used, each of
  * which spends a token of its own: resetting a bucket costs far more requests
  * than the bucket holds.
  */
 export class RateLimiter {
-  private readonly entries = new Map<string, Entry>();
-  private newest: Entry | null = null;
-  private oldest: Entry | null = null;
-  private readonly maxKeys: number;
+  private readonly buckets: LruMap<TokenBucket>;
 
   constructor(
     private readonly rate: number,
@@ -62,46 +51,23 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
     options: RateLimiterOptions = {},
   ) {
-    this.maxKeys = Math.max(1, options.maxKeys ?? DEFAULT_MAX_KEYS);
+    this.buckets = new LruMap(options.maxKeys ?? DEFAULT_MAX_KEYS);
   }
 
   /** How many keys are tracked now (never more than `maxKeys`). */
   get size(): number {
-    return this.entries.size;
+    return this.buckets.size;
   }
 
   /** Takes one token for `key`; false when the bucket is empty. */
   take(key: string): boolean {
     if (this.rate <= 0) return true;
     const now = this.now();
-    let entry = this.entries.get(key);
-    if (entry) {
-      this.unlink(entry);
-    } else {
-      if (this.entries.size >= this.maxKeys && this.oldest) {
-        this.entries.delete(this.oldest.key);
-        this.unlink(this.oldest);
-      }
-      entry = { key, bucket: new TokenBucket(this.rate, this.burst, now), older: null, newer: null };
-      this.entries.set(key, entry);
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(this.rate, this.burst, now);
+      this.buckets.set(key, bucket);
     }
-    this.pushNewest(entry);
-    return entry.bucket.take(now);
-  }
-
-  private unlink(entry: Entry): void {
-    if (entry.older) entry.older.newer = entry.newer;
-    else this.oldest = entry.newer;
-    if (entry.newer) entry.newer.older = entry.older;
-    else this.newest = entry.older;
-    entry.older = null;
-    entry.newer = null;
-  }
-
-  private pushNewest(entry: Entry): void {
-    entry.older = this.newest;
-    if (this.newest) this.newest.newer = entry;
-    this.newest = entry;
-    this.oldest ??= entry;
+    return bucket.take(now);
   }
 }
