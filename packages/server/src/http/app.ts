@@ -4,11 +4,19 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CloudApiDispatcher } from '../cloudapi/dispatcher.js';
 import type { Store } from '../store/ports.js';
-import { clientErrorHandler, registerCloudApi } from './cloud-api-route.js';
+import { registerCloudApi, unsupportedMethod } from './cloud-api-route.js';
 import { trackInFlight } from './in-flight.js';
 import { registerConsoleLogin } from './console-login.js';
 import type { Metrics } from './metrics.js';
+import { createClientErrors } from './malformed-http.js';
 import { landingPage } from './pages.js';
+
+/**
+ * Slow senders are cut with an answer rather than held: the headers must arrive within 20 s (the
+ * official SDKs send them at once), the whole request within 120 s (10 MB at about 0.7 Mbit/s).
+ * Node checks every connection against these once a second.
+ */
+export const HTTP_TIMEOUTS = { headersMs: 20_000, requestMs: 120_000, checkEveryMs: 1_000 } as const;
 
 export interface AppDeps {
   log: Logger;
@@ -27,20 +35,45 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; d
   // GET Cloud API requests may carry 32 KB of parameters in the URL, above Node's 16 KB header default.
   const maxHeaderSize = 64 * 1024;
   const tls = deps.https;
+  const serverOptions = {
+    maxHeaderSize,
+    headersTimeout: HTTP_TIMEOUTS.headersMs,
+    requestTimeout: HTTP_TIMEOUTS.requestMs,
+    connectionsCheckingInterval: HTTP_TIMEOUTS.checkEveryMs,
+  };
+  const clientErrors = createClientErrors({
+    log: deps.log,
+    metrics: deps.metrics,
+    // Read when an error happens, so the message states the limits in force.
+    timeouts: () => ({ headersMs: app.server.headersTimeout, requestMs: app.server.requestTimeout }),
+  });
   const app = Fastify({
     loggerInstance: deps.log,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    clientErrorHandler,
+    clientErrorHandler: clientErrors.handler,
     trustProxy: deps.trustProxy ?? false,
-    serverFactory: (handler) => (tls ? createHttpsServer({ ...tls, maxHeaderSize }, handler) : createHttpServer({ maxHeaderSize }, handler)),
+    serverFactory: (handler) => {
+      const tracked: typeof handler = (req, res) => {
+        clientErrors.track(req, res);
+        handler(req, res);
+      };
+      return tls ? createHttpsServer({ ...tls, ...serverOptions }, tracked) : createHttpServer(serverOptions, tracked);
+    },
   }) as unknown as FastifyInstance;
 
   // Registered first so that every route, in every scope, is counted.
   const drain = trackInFlight(app);
   await registerCloudApi(app, deps.dispatcher, deps.metrics, (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(deps.publicUrl())));
 
+  // Methods Fastify has no route table for (PROPFIND, …) end here; on `/` they still get the envelope.
+  const cloudApiMethod = unsupportedMethod(deps.metrics);
+  app.setNotFoundHandler((req, reply) =>
+    req.url === '/' || req.url.startsWith('/?')
+      ? cloudApiMethod(req, reply)
+      : reply.code(404).send({ message: `Route ${req.method}:${req.url} not found`, error: 'Not Found', statusCode: 404 }),
+  );
   app.get('/healthz', (_req, reply) =>
     deps.isReady() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' }),
   );

@@ -1,11 +1,36 @@
 import { cloudError, type Language } from '@openccc/protocol';
-import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CloudApiDispatcher, MAX_POST_BYTES } from '../cloudapi/dispatcher.js';
 import type { Metrics } from './metrics.js';
 
 function languageOf(req: FastifyRequest): Language {
   return req.headers['x-tc-language'] === 'zh-CN' ? 'zh-CN' : 'en-US';
+}
+
+/**
+ * `X-TC-TraceId` is echoed only when it looks like a trace id (the official SDKs send a UUID):
+ * 1 to 128 visible ASCII characters. Anything else is not echoed, so a client cannot make the
+ * answer's headers large or odd.
+ */
+const ECHOED_TRACE_ID = /^[\x21-\x7e]{1,128}$/;
+
+function echoTraceId(req: FastifyRequest, reply: FastifyReply): void {
+  const traceId = req.headers['x-tc-traceid'];
+  if (typeof traceId === 'string' && ECHOED_TRACE_ID.test(traceId)) void reply.header('X-TC-TraceId', traceId);
+}
+
+/** Any method on `/` but POST and GET: Tencent answers UnsupportedProtocol, and so does OpenCCC, in the envelope. */
+export function unsupportedMethod(metrics: Metrics): (req: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (req, reply) => {
+    const failure = cloudError(
+      'UnsupportedProtocol',
+      `The Cloud API accepts POST, and GET with the parameters in the query; this request used ${req.method}.`,
+      `云 API 仅支持 POST，以及参数放在查询串中的 GET；本请求使用了 ${req.method}。`,
+    );
+    metrics.observe('unknown', failure.code, 0);
+    echoTraceId(req, reply);
+    return reply.code(200).type('application/json').send(CloudApiDispatcher.failure(failure, languageOf(req)));
+  };
 }
 
 /** GET / is the Cloud API only when it carries TC3 headers; otherwise it is the landing page. */
@@ -32,6 +57,11 @@ export async function registerCloudApi(
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_POST_BYTES }, (_req, body, done) => done(null, body));
 
     scope.setErrorHandler((error: { code?: string; statusCode?: number }, req, reply) => {
+      // The client went away mid-request: nobody is left to answer, and it is not a server fault.
+      if (req.raw.aborted || reply.raw.destroyed || error.code === 'ECONNRESET') {
+        req.log.debug({ code: error.code }, 'cloud api request aborted by the client');
+        return reply;
+      }
       const failure =
         error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
           ? cloudError('RequestSizeLimitExceeded', 'The request body exceeds 10 MB.', '请求体超过 10 MB。')
@@ -40,6 +70,7 @@ export async function registerCloudApi(
             : cloudError('InvalidRequest', 'The request could not be read.', '无法读取请求。');
       if (failure.code === 'InvalidRequest') req.log.warn({ err: error }, 'unreadable cloud api request');
       metrics.observe('unknown', failure.code, 0);
+      echoTraceId(req, reply);
       return reply.code(200).type('application/json').send(CloudApiDispatcher.failure(failure, languageOf(req)));
     });
 
@@ -56,33 +87,13 @@ export async function registerCloudApi(
       });
       metrics.observe(outcome.action, outcome.code, Number(process.hrtime.bigint() - started) / 1e9);
       req.log.debug({ action: outcome.action, code: outcome.code }, 'cloud api request');
-      const traceId = req.headers['x-tc-traceid'];
-      if (typeof traceId === 'string') void reply.header('X-TC-TraceId', traceId);
+      echoTraceId(req, reply);
       return reply.code(200).type('application/json').send(outcome.body);
     };
 
     scope.post('/', handle);
     scope.get('/', (req, reply) => (isCloudApiGet(req) ? handle(req, reply) : landing(req, reply)));
+    // Inside the scope, so that a body sent with PUT or PATCH is read raw, like any Cloud API body.
+    scope.route({ method: scope.supportedMethods.filter((method) => !['GET', 'HEAD', 'POST'].includes(method)), url: '/', handler: unsupportedMethod(metrics) });
   });
-}
-
-/**
- * Requests Node rejects before routing (headers over the 64 KB limit: a GET with
- * a huge query) still get a Cloud API envelope, since only the Cloud API GET
- * legitimately carries that much in its request line.
- */
-export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  if (socket.writable) {
-    const overflow = err.code === 'HPE_HEADER_OVERFLOW';
-    const body = overflow
-      ? CloudApiDispatcher.failure(
-          cloudError('RequestSizeLimitExceeded', 'The request line and headers exceed 64 KB; send large Cloud API requests with POST.', '请求行和请求头超过 64 KB，请使用 POST 发送较大的云 API 请求。'),
-          'en-US',
-        )
-      : '{"error":"Bad Request","statusCode":400}';
-    const status = overflow ? '200 OK' : '400 Bad Request';
-    socket.write(`HTTP/1.1 ${status}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
-  }
-  socket.destroy(err);
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { initialize, type FirstRun } from '../bootstrap.js';
 import { resolveServerConfig } from '../config/config.js';
 import { openDataFolder, type DataFolder } from '../data-folder.js';
@@ -23,6 +24,8 @@ export interface TestServerOptions {
   clock?: () => number;
   /** Reuse a data folder (e.g. to restart on the same data); it is then not removed on close. */
   dataDir?: string;
+  /** The server's logger; default silent. */
+  log?: Logger;
 }
 
 /** Starts a real OpenCCC server on a random port with a fresh data folder. */
@@ -32,7 +35,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const folder = openDataFolder(dataDir, null);
   const run = await initialize(folder.store, folder.box, Date.now());
   if (!run) throw new Error('startTestServer expects a fresh data folder');
-  const server = await startServer({ config, store: folder.store, box: folder.box, log: createLogger('silent'), clock: options.clock });
+  const server = await startServer({ config, store: folder.store, box: folder.box, log: options.log ?? createLogger('silent'), clock: options.clock });
   return {
     ...run,
     url: server.url,
