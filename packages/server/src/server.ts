@@ -7,6 +7,7 @@ import { LoginTokens } from './auth/login-tokens.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import { RequestVerifier } from './auth/request-verifier.js';
 import type { SecretBox } from './auth/secret-box.js';
+import { SignatureLedger } from './auth/signature-ledger.js';
 import type { Services } from './cloudapi/context.js';
 import { CloudApiDispatcher } from './cloudapi/dispatcher.js';
 import { localUrl, type ServerConfig } from './config/config.js';
@@ -72,6 +73,9 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     services,
     verifier: new RequestVerifier(store.apiKeys, box),
     limiter: new RateLimiter(config.rateLimit.rate, config.rateLimit.burst),
+    ledger: new SignatureLedger(clock),
+    legacySignatures: config.legacySignatures,
+    bodyBudgetBytes: config.bodyBudgetBytes,
     log,
   });
   const origins = new OriginPolicy(store.origins, () => new URL(services.publicUrl).origin);

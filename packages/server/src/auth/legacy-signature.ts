@@ -36,6 +36,20 @@ function formParams(req: IncomingSignedRequest): URLSearchParams | null {
   return contentType.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(req.body.toString('utf8')) : null;
 }
 
+/**
+ * Whether the head leaves room for a v1 request: no TC3 headers, and either a GET
+ * whose query names `Action` and `Signature`, or a form-encoded POST (whose body
+ * decides). False means the request is certainly not a v1 request.
+ */
+export function mayBeLegacyRequest(req: Omit<IncomingSignedRequest, 'body'>): boolean {
+  if (req.headers['authorization'] !== undefined || req.headers['x-tc-action'] !== undefined) return false;
+  if (req.method === 'GET') {
+    const query = new URLSearchParams(req.rawQuery);
+    return query.has('Signature') && query.has('Action');
+  }
+  return String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
 /** The request as a v1 request when it is one: no TC3 headers, and `Action` and `Signature` among its parameters. */
 export function readLegacyRequest(req: IncomingSignedRequest): LegacyRequest | null {
   if (req.headers['authorization'] !== undefined || req.headers['x-tc-action'] !== undefined) return null;

@@ -5,6 +5,7 @@ import {
   deriveSigningKey,
   parseAuthorization,
   scopeDate,
+  type ParsedAuthorization,
   sha256Hex,
   signatureHex,
   stringToSign,
@@ -25,6 +26,11 @@ export interface IncomingSignedRequest {
   /** Node's lower-cased header map. */
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /**
+   * Who sent it: the connection and the client address. Requests with the same origin
+   * come from the same sender; undefined matches no other request.
+   */
+  origin?: string;
 }
 
 interface CachedKey {
@@ -56,9 +62,34 @@ function invalidAuthorization(en: string, zh: string): CloudApiError {
 }
 
 /**
+ * The signed headers as a client may have signed them, the values as received first:
+ * the Node SDK signs the hostname without the port while sending Host: host:port, and
+ * Tencent's documentation lower-cases a signed X-TC-Action. At most four forms.
+ */
+function signedForms(received: Array<[string, string]>): Array<Array<[string, string]>> {
+  let forms: Array<Array<[string, string]>> = [[]];
+  for (const [name, value] of received) {
+    const values = new Set([value]);
+    if (name === 'host') values.add(value.replace(/:\d+$/, ''));
+    if (name === 'x-tc-action') values.add(value.toLowerCase());
+    forms = forms.flatMap((form) => [...values].map((candidate): Array<[string, string]> => [...form, [name, candidate]]));
+  }
+  return forms;
+}
+
+/** What the headers alone establish about a TC3 request, before its body is read. */
+export interface ScreenedRequest {
+  key: ApiKey;
+  auth: ParsedAuthorization;
+  timestamp: number;
+}
+
+/**
  * Verifies TC3-HMAC-SHA256 signatures the way Tencent Cloud does, accepting the
  * official SDKs' quirks: the service is taken from the credential scope, and the
- * signed host may be the Host header with or without its port.
+ * signed host may be the Host header with or without its port. A signed
+ * X-TC-Action may be signed as sent or lower-cased, as Tencent's documentation
+ * computes canonical headers.
  */
 export class RequestVerifier {
   private readonly cache = new Map<string, CachedKey>();
@@ -69,7 +100,18 @@ export class RequestVerifier {
   ) {}
 
   /** Returns the calling key, or throws the precise Tencent AuthFailure. `now` is unix seconds. */
-  async verify(req: IncomingSignedRequest, timestamp: number, now: number): Promise<ApiKey> {
+  async verify(req: IncomingSignedRequest, timestamp: number, now: number): Promise<ScreenedRequest> {
+    const screened = await this.screen(req, timestamp, now);
+    this.checkSignature(req, screened);
+    return screened;
+  }
+
+  /**
+   * Every check that needs only the headers, in the order `verify` makes them: the
+   * Authorization header, the window and scope date, the key and its options, and
+   * the presence of each signed header. `req.body` is not read.
+   */
+  async screen(req: Omit<IncomingSignedRequest, 'body'>, timestamp: number, now: number): Promise<ScreenedRequest> {
     const authorization = header(req.headers, 'authorization');
     if (!authorization) {
       throw invalidAuthorization(
@@ -96,31 +138,33 @@ export class RequestVerifier {
       );
     }
     const key = await this.enabledKey(auth.secretId);
-    const signingKey = this.signingKey(key, auth.date, auth.service);
-
-    const headerValues: Array<[string, string]> = [];
+    if (key.requireSignedAction && !auth.signedHeaders.includes('x-tc-action')) {
+      throw invalidAuthorization(
+        `The key ${key.secretId} accepts only requests that sign X-TC-Action: add x-tc-action to SignedHeaders (SignedHeaders=content-type;host;x-tc-action).`,
+        `密钥 ${key.secretId} 只接受对 X-TC-Action 签名的请求，请将 x-tc-action 加入 SignedHeaders（SignedHeaders=content-type;host;x-tc-action）。`,
+      );
+    }
     for (const name of auth.signedHeaders) {
-      const value = header(req.headers, name);
-      if (value === undefined) {
+      if (header(req.headers, name) === undefined) {
         throw cloudError('AuthFailure.SignatureFailure', `The signed header ${name} is not in the request.`, `请求中缺少已签名的请求头 ${name}。`);
       }
-      headerValues.push([name, name === 'content-type' ? value : value.trim()]);
     }
+    return { key, auth, timestamp };
+  }
+
+  /** Compares the signature with the one computed from the received request, in constant time. */
+  private checkSignature(req: IncomingSignedRequest, { key, auth, timestamp }: ScreenedRequest): void {
+    const signingKey = this.signingKey(key, auth.date, auth.service);
     const unsigned = header(req.headers, 'x-tc-content-sha256') === UNSIGNED_PAYLOAD;
     const payloadHash = sha256Hex(unsigned ? UNSIGNED_PAYLOAD : req.method === 'GET' ? '' : req.body);
     const parts = { method: req.method, path: req.path, query: req.method === 'GET' ? req.rawQuery : '', payloadHash };
     const scope = `${auth.date}/${auth.service}/tc3_request`;
-    const signatureFor = (headers: Array<[string, string]>) =>
-      signatureHex(signingKey, stringToSign(timestamp, scope, canonicalRequest({ ...parts, headers })));
-
-    if (safeEqual(signatureFor(headerValues), auth.signature)) return key;
-    // The Node SDK signs the hostname without the port while sending Host: host:port.
-    const hostIndex = headerValues.findIndex(([name]) => name === 'host');
-    const host = headerValues[hostIndex]?.[1] ?? '';
-    const withoutPort = host.replace(/:\d+$/, '');
-    if (withoutPort !== host) {
-      const alternative = headerValues.map((entry, i): [string, string] => (i === hostIndex ? ['host', withoutPort] : entry));
-      if (safeEqual(signatureFor(alternative), auth.signature)) return key;
+    const received = auth.signedHeaders.map((name): [string, string] => {
+      const value = header(req.headers, name) ?? '';
+      return [name, name === 'content-type' ? value : value.trim()];
+    });
+    for (const headers of signedForms(received)) {
+      if (safeEqual(signatureHex(signingKey, stringToSign(timestamp, scope, canonicalRequest({ ...parts, headers }))), auth.signature)) return;
     }
     throw cloudError(
       'AuthFailure.SignatureFailure',

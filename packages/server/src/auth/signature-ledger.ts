@@ -1,12 +1,15 @@
 /**
  * Verified request signatures, remembered while their timestamp is inside the
- * signature window, each with what its first use was bound to.
+ * signature window, each with what its first use was bound to and who sent it.
  *
  * TC3 has no nonce: two identical requests in the same second carry the same
  * signature, and the official SDKs sign neither the action nor anything else
  * that tells two actions with byte-identical bodies apart. So a signature may be
- * used again, but only for what it was first used for (its action, for TC3);
- * keys that opt into single-use signatures refuse any second use.
+ * used again for what it was first used for (its action, for TC3), and for
+ * anything by the sender of its first use, on the same connection from the same
+ * client address: whoever can put a request on that connection could as well
+ * have changed the first one. Keys that opt into single-use signatures refuse
+ * any second use.
  *
  * Memory: a signature is recorded only after it verified and its key's rate
  * limit admitted it, and it is forgotten once its timestamp leaves the window
@@ -17,14 +20,19 @@
 export type SignatureUse =
   /** Not seen while in its window. */
   | { kind: 'first' }
-  /** Seen before, for the same binding. */
+  /** Seen before, for the same binding or from the same origin. */
   | { kind: 'repeat' }
-  /** Seen before, for another binding (`boundTo`). */
+  /** Seen before, for another binding (`boundTo`), from another origin. */
   | { kind: 'rebound'; boundTo: string };
 
+interface Entry {
+  binding: string;
+  origin: string | undefined;
+}
+
 export class SignatureLedger {
-  /** signature → binding of its first use. */
-  private readonly bindings = new Map<string, string>();
+  /** signature → its first use. */
+  private readonly entries = new Map<string, Entry>();
   /** last valid unix second → the signatures valid until then. */
   private readonly expiries = new Map<number, string[]>();
   private sweptBefore: number;
@@ -36,26 +44,30 @@ export class SignatureLedger {
 
   /** How many signatures are remembered. */
   get size(): number {
-    return this.bindings.size;
+    return this.entries.size;
   }
 
-  /** What a use of `signature` for `binding` would be; records nothing. */
-  check(signature: string, binding: string): SignatureUse {
+  /**
+   * What a use of `signature` for `binding` from `origin` (the connection and client
+   * address; undefined matches no other) would be. Records nothing.
+   */
+  check(signature: string, binding: string, origin: string | undefined): SignatureUse {
     this.sweep();
-    const boundTo = this.bindings.get(signature);
-    if (boundTo === undefined) return { kind: 'first' };
-    return boundTo === binding ? { kind: 'repeat' } : { kind: 'rebound', boundTo };
+    const entry = this.entries.get(signature);
+    if (entry === undefined) return { kind: 'first' };
+    if (entry.binding === binding || (origin !== undefined && entry.origin === origin)) return { kind: 'repeat' };
+    return { kind: 'rebound', boundTo: entry.binding };
   }
 
   /**
    * Remembers the first use of `signature` until `lastValidSecond` (unix seconds), the
    * last second its timestamp is inside the window. A signature already known keeps its
-   * first binding.
+   * first use.
    */
-  record(signature: string, binding: string, lastValidSecond: number): void {
+  record(signature: string, binding: string, origin: string | undefined, lastValidSecond: number): void {
     this.sweep();
-    if (lastValidSecond < this.sweptBefore || this.bindings.has(signature)) return;
-    this.bindings.set(signature, binding);
+    if (lastValidSecond < this.sweptBefore || this.entries.has(signature)) return;
+    this.entries.set(signature, { binding, origin });
     const bucket = this.expiries.get(lastValidSecond);
     if (bucket) bucket.push(signature);
     else this.expiries.set(lastValidSecond, [signature]);
@@ -81,7 +93,7 @@ export class SignatureLedger {
   private forget(second: number): void {
     const signatures = this.expiries.get(second);
     if (!signatures) return;
-    for (const signature of signatures) this.bindings.delete(signature);
+    for (const signature of signatures) this.entries.delete(signature);
     this.expiries.delete(second);
   }
 }

@@ -23,6 +23,10 @@ export interface ServerConfig {
    * to left, skipping only trusted proxies, so a client cannot choose it.
    */
   trustProxy: false | string;
+  /** Whether the older v1 signatures (the SDKs' `signMethod`) are accepted. */
+  legacySignatures: boolean;
+  /** The most bytes of Cloud API request bodies held at once, across all requests in flight. */
+  bodyBudgetBytes: number;
 }
 
 export const DEFAULTS = {
@@ -34,6 +38,8 @@ export const DEFAULTS = {
   presenceGraceSeconds: 30,
   rateLimit: 200,
   logLevel: 'info',
+  legacySignatures: true,
+  bodyBudgetMegabytes: 64,
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -76,6 +82,9 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
   const logLevel = pick('log-level', 'OPENCCC_LOG_LEVEL') ?? DEFAULTS.logLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}".`);
   const trustProxy = parseTrustProxy(pick('trust-proxy', 'OPENCCC_TRUST_PROXY') ?? 'false');
+  const legacySignatures = onOff('--legacy-signatures / OPENCCC_LEGACY_SIGNATURES', pick('legacy-signatures', 'OPENCCC_LEGACY_SIGNATURES'), DEFAULTS.legacySignatures);
+  // At least one maximum-size (10 MB) body must fit.
+  const bodyBudgetMegabytes = integer('--body-budget / OPENCCC_BODY_BUDGET_MB', pick('body-budget', 'OPENCCC_BODY_BUDGET_MB') ?? String(DEFAULTS.bodyBudgetMegabytes), 10, 65_536);
   return {
     dataDir,
     host,
@@ -89,7 +98,18 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
     masterKey: env['OPENCCC_MASTER_KEY'] ?? null,
     logLevel,
     trustProxy,
+    legacySignatures,
+    bodyBudgetBytes: bodyBudgetMegabytes * 1024 * 1024,
   };
+}
+
+/** `on` or `off` (also true/false, yes/no, 1/0); the default when not given. */
+export function onOff(name: string, text: string | undefined, fallback: boolean): boolean {
+  if (text === undefined) return fallback;
+  const value = text.trim().toLowerCase();
+  if (['on', 'true', 'yes', '1'].includes(value)) return true;
+  if (['off', 'false', 'no', '0'].includes(value)) return false;
+  throw new ConfigError(`${name} must be on or off, not "${text}".`);
 }
 
 /** The URL a browser on this machine reaches a server listening on host:port at. */

@@ -1,6 +1,7 @@
 import { cloudError, type Language } from '@openccc/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CloudApiDispatcher, MAX_POST_BYTES } from '../cloudapi/dispatcher.js';
+import { CloudApiDispatcher, MAX_POST_BYTES, type CloudApiOutcome, type IncomingRequestHead } from '../cloudapi/dispatcher.js';
+import { BodyBudget } from './body-budget.js';
 import type { Metrics } from './metrics.js';
 
 function languageOf(req: FastifyRequest): Language {
@@ -41,6 +42,79 @@ export function isCloudApiGet(req: FastifyRequest): boolean {
   return /(^|&)Action=/.test(query) && /(^|&)Signature=/.test(query);
 }
 
+const connectionIds = new WeakMap<object, number>();
+let lastConnectionId = 0;
+
+/** The connection a request came on and the client's address (which honours --trust-proxy). */
+function originOf(req: FastifyRequest): string {
+  const socket = req.raw.socket;
+  let id = connectionIds.get(socket);
+  if (id === undefined) connectionIds.set(socket, (id = ++lastConnectionId));
+  return `${id}@${req.ip}`;
+}
+
+/** The request as the dispatcher sees it, without its body. */
+function requestHead(req: FastifyRequest): IncomingRequestHead {
+  const url = req.raw.url ?? '/';
+  const q = url.indexOf('?');
+  return {
+    method: req.method,
+    path: q === -1 ? url : url.slice(0, q),
+    rawQuery: q === -1 ? '' : url.slice(q + 1),
+    headers: req.headers,
+    origin: originOf(req),
+  };
+}
+
+/**
+ * Cheap refusals first. A POST whose headers already decide its refusal is answered
+ * before its body is read (and the connection closed, since the body is left unread).
+ * The bodies that are read share one budget of bytes; past it, a request is answered
+ * RequestLimitExceeded and its body is no longer read.
+ */
+function registerAdmission(scope: FastifyInstance, dispatcher: CloudApiDispatcher, metrics: Metrics): void {
+  const budget = new BodyBudget(dispatcher.bodyBudgetBytes);
+  const refuse = (req: FastifyRequest, reply: FastifyReply, outcome: CloudApiOutcome, started: bigint): FastifyReply => {
+    metrics.observe(outcome.action, outcome.code, Number(process.hrtime.bigint() - started) / 1e9);
+    req.log.debug({ action: outcome.action, code: outcome.code }, 'cloud api request refused before its body');
+    echoTraceId(req, reply);
+    return reply.code(200).header('connection', 'close').type('application/json').send(outcome.body);
+  };
+  const overBudget = (req: FastifyRequest): CloudApiOutcome => {
+    const failure = cloudError(
+      'RequestLimitExceeded',
+      'The server is reading as many request bodies as it holds at once; retry shortly.',
+      '服务器同时读取的请求体已达上限，请稍后重试。',
+    );
+    return { body: CloudApiDispatcher.failure(failure, languageOf(req)), action: 'unknown', code: failure.code };
+  };
+
+  scope.addHook('onRequest', async (req, reply) => {
+    if (req.method !== 'POST') return;
+    const started = process.hrtime.bigint();
+    const outcome = await dispatcher.screen(requestHead(req));
+    // Returning the reply makes Fastify wait for the answer to be sent, and go no further.
+    if (outcome) return refuse(req, reply, outcome, started);
+  });
+
+  scope.addHook('preParsing', async (req, reply, payload) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return payload;
+    const started = process.hrtime.bigint();
+    const declared = Number(req.headers['content-length']);
+    if (declared > 0 && !budget.fits(declared)) return refuse(req, reply, overBudget(req), started);
+    const meter = budget.meter(() => {
+      payload.unpipe(meter.stream);
+      void refuse(req, reply, overBudget(req), started);
+    });
+    reply.raw.once('close', meter.release);
+    // A client that goes away mid-body ends the parse as before; after an answer there is nothing to end.
+    payload.on('error', (error) => {
+      if (!reply.sent) meter.stream.destroy(error);
+    });
+    return payload.pipe(meter.stream);
+  });
+}
+
 /**
  * Registers `POST /` and the TC3 form of `GET /` in their own scope, with a raw
  * body (the signature covers the exact bytes) and an error handler that keeps
@@ -55,6 +129,7 @@ export async function registerCloudApi(
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_POST_BYTES }, (_req, body, done) => done(null, body));
+    registerAdmission(scope, dispatcher, metrics);
 
     scope.setErrorHandler((error: { code?: string; statusCode?: number }, req, reply) => {
       // The client went away mid-request: nobody is left to answer, and it is not a server fault.
@@ -76,15 +151,7 @@ export async function registerCloudApi(
 
     const handle = async (req: FastifyRequest, reply: FastifyReply) => {
       const started = process.hrtime.bigint();
-      const url = req.raw.url ?? '/';
-      const q = url.indexOf('?');
-      const outcome = await dispatcher.handle({
-        method: req.method,
-        path: q === -1 ? url : url.slice(0, q),
-        rawQuery: q === -1 ? '' : url.slice(q + 1),
-        headers: req.headers,
-        body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-      });
+      const outcome = await dispatcher.handle({ ...requestHead(req), body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) });
       metrics.observe(outcome.action, outcome.code, Number(process.hrtime.bigint() - started) / 1e9);
       req.log.debug({ action: outcome.action, code: outcome.code }, 'cloud api request');
       echoTraceId(req, reply);
