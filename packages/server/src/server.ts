@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { LoginService } from './auth/login-service.js';
+import { LoginThrottle } from './auth/login-throttle.js';
 import { LoginTokens } from './auth/login-tokens.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import { RequestVerifier } from './auth/request-verifier.js';
 import type { SecretBox } from './auth/secret-box.js';
 import { SignatureLedger } from './auth/signature-ledger.js';
+import { WorkQueue } from './auth/work-queue.js';
 import type { Services } from './cloudapi/context.js';
 import { CloudApiDispatcher } from './cloudapi/dispatcher.js';
 import { localUrl, type ServerConfig } from './config/config.js';
@@ -82,8 +84,9 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   let hub: RealtimeHub | null = null;
   const login = new LoginService(store, origins, {
     ticketTtlSeconds: config.ticketTtlSeconds,
-    // Five attempts a minute per address and per account.
-    passwordLimiter: new RateLimiter(5 / 60, 5, clock),
+    throttle: new LoginThrottle(clock),
+    // scrypt runs on libuv's thread pool (four threads by default): two at a time leave room for file I/O.
+    passwordWork: new WorkQueue({ maxActive: 2, maxWaiting: 32 }),
     clock,
     onLogin: (sdkAppId, mail, hash) => hub?.onLogin(sdkAppId, mail, hash),
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { NO_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords.js';
 
 const FORMAT = /^scrypt\$32768\$8\$1\$([A-Za-z0-9+/]+=*)\$([A-Za-z0-9+/]+=*)$/;
 
@@ -71,5 +71,11 @@ describe('verifyPassword with corrupt scrypt parameters', () => {
     ['N not a power of two', 'scrypt$3$8$1$c2FsdA==$aGFzaA=='],
   ])('answers false (%s)', async (_name, stored) => {
     expect(await verifyPassword('pw', stored)).toBe(false);
+  });
+});
+
+describe('staff without a password', () => {
+  it('match no password, not even an empty one', async () => {
+    for (const attempt of ['', 'x', 'scrypt', NO_PASSWORD_HASH]) expect(await verifyPassword(attempt, NO_PASSWORD_HASH)).toBe(false);
   });
 });

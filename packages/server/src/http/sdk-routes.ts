@@ -77,7 +77,7 @@ export async function registerSdkRoutes(app: FastifyInstance, deps: SdkRouteDeps
     });
 
     scope.post('/sdk/v1/login', { bodyLimit: 16 * 1024 }, async (req, reply) => {
-      return reply.header('Cache-Control', 'no-store').send(await deps.login.exchangeToken(parseTokenLogin(req.body)));
+      return reply.header('Cache-Control', 'no-store').send(await deps.login.exchangeToken(parseTokenLogin(req.body), req.ip));
     });
 
     scope.post('/workbench/api/login', { bodyLimit: 16 * 1024 }, async (req, reply) => {
