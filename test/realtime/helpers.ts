@@ -230,3 +230,18 @@ export function credentialRows(dataDir: string): CredentialRow[] {
     db.close();
   }
 }
+
+export interface StatusHistoryRow {
+  status: string;
+  reason: string;
+}
+
+/** A staff's status history, read straight from the SQLite file (read-only). */
+export function statusHistoryRows(dataDir: string, mail: string): StatusHistoryRow[] {
+  const db = new Database(join(dataDir, 'openccc.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT status, reason FROM staff_status_history WHERE mail = ? ORDER BY id').all(mail) as StatusHistoryRow[];
+  } finally {
+    db.close();
+  }
+}

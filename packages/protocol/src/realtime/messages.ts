@@ -13,14 +13,28 @@ export const REALTIME_PATH = '/realtime/v1';
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 export const HEARTBEAT_TIMEOUT_MS = 45_000;
 
-/** WebSocket close codes the server uses; the client must not reconnect after these. */
+/**
+ * WebSocket close codes the server uses. The client must not reconnect after
+ * 4001–4005; after 4006 (it sent more messages than its budget, see
+ * MESSAGE_BUDGET) it may, with its usual backoff.
+ */
 export const CloseCodes = {
   authFailed: 4001,
   signedOutElsewhere: 4002,
   forcedOffline: 4003,
   protocolError: 4004,
   loggedOut: 4005,
+  tooManyMessages: 4006,
 } as const;
+
+/**
+ * Each connection may send `burst` messages at once and `perSecond` after that
+ * (every message counts: hello, ping, request, logout). Messages beyond that
+ * are refused: a request is answered `rateLimited`, anything else is dropped
+ * unanswered. After `refusals` refused messages (one more allowed every
+ * `refusalRefillSeconds`) the server closes the socket with 4006.
+ */
+export const MESSAGE_BUDGET = { burst: 20, perSecond: 2, refusals: 20, refusalRefillSeconds: 10 } as const;
 
 export interface StaffProfile {
   sdkAppId: number;

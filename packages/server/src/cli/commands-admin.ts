@@ -2,6 +2,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { newPassword } from '../auth/secrets.js';
 import { createInstance } from '../bootstrap.js';
 import { normalizeOrigin } from '../staff/origins.js';
+import { storePasswordChange } from '../staff/password-change.js';
 import { openFromFlags, pickInstance, type CommonFlags } from './context.js';
 import { CliError, printJson, printTable } from './output.js';
 
@@ -25,7 +26,7 @@ export async function instancesCommand(sub: string | undefined, flags: CommonFla
   }
 }
 
-/** `openccc staff reset-password <mail> [--password P]`: prints the new password when it was generated. */
+/** `openccc staff reset-password <mail> [--password P]`: prints the new password when it was generated; ends the staff's logins. */
 export async function staffCommand(sub: string | undefined, args: string[], flags: CommonFlags & { password?: string }, env: NodeJS.ProcessEnv): Promise<void> {
   const folder = openFromFlags(flags, env);
   try {
@@ -37,7 +38,8 @@ export async function staffCommand(sub: string | undefined, args: string[], flag
       if (!staff) throw new CliError(`No staff ${mail} in instance ${instance.sdkAppId}.`);
       if (flags.password !== undefined && flags.password.length < 8) throw new CliError('--password must be at least 8 characters.');
       const password = flags.password ?? newPassword();
-      await folder.store.staff.update(instance.sdkAppId, staff.mail, { passwordHash: await hashPassword(password) }, Date.now());
+      // Also revokes the staff's login tickets; a running server signs their workbenches out within a sweep.
+      await storePasswordChange(folder.store, instance.sdkAppId, staff.mail, await hashPassword(password), Date.now());
       const shown = flags.password === undefined ? password : undefined;
       if (flags.json) printJson({ sdkAppId: instance.sdkAppId, mail: staff.mail, password: shown });
       else process.stdout.write(shown ? `New password for ${staff.mail}: ${shown}\n` : `Password of ${staff.mail} changed.\n`);

@@ -9,6 +9,7 @@ import {
   toSdkStatus,
   type ClientMessage,
   type ServerStatus,
+  type SignedOutReason,
 } from '@openccc/protocol';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -17,6 +18,7 @@ import type { Presence } from '../staff/presence.js';
 import type { StatusService } from '../staff/status-service.js';
 import { send, staffKey, type AgentConnection } from './agent-connection.js';
 import { handleAgentRequest } from './agent-requests.js';
+import { MessageBudget } from './message-budget.js';
 import { SdkError } from '../auth/sdk-error.js';
 
 export interface HubOptions {
@@ -40,6 +42,16 @@ interface StaffConnections {
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
+/** How long a socket closed by the server may take to finish the closing handshake. */
+const CLOSE_GRACE_MS = 2_000;
+const PASSWORD_CHANGED = 'The password of this account was changed; sign in again.';
+const SIGNED_OUT: Record<SignedOutReason, { message: string; code: number }> = {
+  elsewhere: { message: 'You signed in somewhere else; this workbench was signed out.', code: CloseCodes.signedOutElsewhere },
+  forced: { message: 'An administrator took this account offline.', code: CloseCodes.forcedOffline },
+  logout: { message: 'Signed out.', code: CloseCodes.loggedOut },
+  expired: { message: 'This login has ended (the password was changed, or the login was revoked); sign in again.', code: CloseCodes.authFailed },
+  deleted: { message: 'This staff account was deleted.', code: CloseCodes.authFailed },
+};
 const RESUMABLE: ReadonlySet<ServerStatus> = new Set(['free', 'rest', 'notReady', 'afterCallWork']);
 
 /**
@@ -53,15 +65,17 @@ export class RealtimeHub {
   /** Staff signed out by a newer login that has not connected yet: offline if it never does. */
   private readonly pendingOffline = new Map<string, NodeJS.Timeout>();
   private readonly sweeper: NodeJS.Timeout;
+  private rechecking: Promise<void> | null = null;
   private closed = false;
 
-  constructor(private readonly o: HubOptions) {
-    o.presence.on('changed', (sdkAppId, mail, entry) => {
+  constructor(private readonly options: HubOptions) {
+    options.presence.on('changed', (sdkAppId, mail, entry) => {
       for (const conn of this.staff.get(staffKey(sdkAppId, mail))?.connections ?? []) {
         send(conn.socket, { type: 'event', name: 'statusChanged', payload: { status: toSdkStatus(entry.status), reason: entry.reason } });
       }
     });
-    o.presence.on('forcedOffline', (sdkAppId, mail) => this.signOut(staffKey(sdkAppId, mail), 'forced'));
+    options.presence.on('forcedOffline', (sdkAppId, mail) => this.signOut(staffKey(sdkAppId, mail), 'forced'));
+    options.presence.on('loginsEnded', (sdkAppId, mail) => this.signOut(staffKey(sdkAppId, mail), 'expired', PASSWORD_CHANGED));
     this.sweeper = setInterval(() => this.sweep(), Math.min(10_000, HEARTBEAT_TIMEOUT_MS / 3));
     this.sweeper.unref();
   }
@@ -85,7 +99,7 @@ export class RealtimeHub {
     if (entry && entry.ticketHash !== ticketHash) this.signOut(key, 'elsewhere');
     // The new login has the grace period to connect, as after any lost connection; also when an agent
     // shows as online with no connection at all (e.g. an earlier hello failed).
-    if (!this.staff.has(key) && this.o.presence.isOnline(sdkAppId, mail)) this.scheduleOffline(key, sdkAppId, mail);
+    if (!this.staff.has(key) && this.options.presence.isOnline(sdkAppId, mail)) this.scheduleOffline(key, sdkAppId, mail);
   }
 
   /** Closes every connection (clients reconnect to the restarted server). */
@@ -113,7 +127,14 @@ export class RealtimeHub {
     let conn: AgentConnection | null = null;
     let helloStarted = false;
     const helloTimer = setTimeout(() => ws.close(CloseCodes.protocolError, 'no hello'), HELLO_TIMEOUT_MS);
+    const budget = new MessageBudget(this.options.clock);
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      // Before parsing anything: a flood costs a counter, not JSON parsing or store writes.
+      const verdict = budget.admit();
+      if (verdict !== 'accept') {
+        this.overBudget(ws, verdict, data, isBinary);
+        return;
+      }
       let message: ClientMessage;
       try {
         if (isBinary) throw new Error('binary');
@@ -125,7 +146,7 @@ export class RealtimeHub {
         return;
       }
       if (conn) {
-        conn.lastSeen = this.o.clock();
+        conn.lastSeen = this.options.clock();
         this.onMessage(conn, message);
       } else if (message.type === 'hello' && !helloStarted) {
         helloStarted = true;
@@ -141,7 +162,7 @@ export class RealtimeHub {
       } else if (message.type === 'hello') {
         // A second hello while the first is in progress: ignored.
       } else if (helloStarted && message.type === 'ping') {
-        send(ws, { type: 'pong', serverTime: this.o.clock() });
+        send(ws, { type: 'pong', serverTime: this.options.clock() });
       } else if (helloStarted && message.type === 'request' && typeof message.id === 'number') {
         send(ws, { type: 'reply', id: message.id, ok: false, error: { code: 'network', message: 'Still signing in; try again.' } });
       } else if (!helloStarted) {
@@ -152,17 +173,17 @@ export class RealtimeHub {
       clearTimeout(helloTimer);
       if (conn) this.drop(conn);
     });
-    ws.on('error', (err) => this.o.log.debug({ err }, 'realtime socket error'));
+    ws.on('error', (err) => this.options.log.debug({ err }, 'realtime socket error'));
     // Browsers answer protocol pings themselves, even in background tabs whose timers are throttled.
     ws.on('pong', () => {
-      if (conn) conn.lastSeen = this.o.clock();
+      if (conn) conn.lastSeen = this.options.clock();
     });
   }
 
   private async hello(ws: WebSocket, hello: Extract<ClientMessage, { type: 'hello' }>): Promise<AgentConnection> {
     if (hello.v !== REALTIME_VERSION) throw new SdkError('invalidArgument', `This server speaks realtime protocol v${REALTIME_VERSION}; reload the workbench.`);
     if (typeof hello.ticket !== 'string') throw new SdkError('ticketInvalid', 'A ticket is required.');
-    const { credential, staff } = await this.o.login.verifyTicket(hello.ticket);
+    const { credential, staff } = await this.options.login.verifyTicket(hello.ticket);
     const key = staffKey(staff.sdkAppId, staff.mail);
     const existing = this.staff.get(key);
     // verifyTicket passed, so this ticket is the newest login (older ones are revoked at login).
@@ -172,9 +193,9 @@ export class RealtimeHub {
       this.scheduleOffline(key, staff.sdkAppId, staff.mail);
     }
 
-    const ticketExpiresAt = await this.o.login.extend(credential.hash);
+    const ticketExpiresAt = await this.options.login.extend(credential.hash);
     // Anything may have happened during those writes (ForceMemberOffline, a newer login, deletion): check again.
-    await this.o.login.verifyTicket(hello.ticket);
+    await this.options.login.verifyTicket(hello.ticket);
 
     // From here on nothing awaits: registration and welcome happen together.
     clearTimeout(this.pendingOffline.get(key));
@@ -193,18 +214,18 @@ export class RealtimeHub {
       entry.graceTimer = null;
     }
     // The status is decided here, together with registration, so no failure or timer can come in between.
-    const current = this.o.presence.get(staff.sdkAppId, staff.mail);
+    const current = this.options.presence.get(staff.sdkAppId, staff.mail);
     // A workbench reconnecting after the agent chose Agent.offline() stays offline.
     const stayOffline = hello.resume?.status === 'offline';
     if ((!current || current.status === 'offline') && !stayOffline) {
       // Coming online is reported by the welcome below, not as a statusChanged before ready.
       const resume = hello.resume;
       const wanted = resume && (SERVER_STATUSES as readonly string[]).includes(resume.status) && RESUMABLE.has(resume.status) ? resume : null;
-      this.o.status
+      this.options.status
         .apply(staff.sdkAppId, staff.mail, wanted?.status ?? 'free', wanted?.status === 'rest' ? String(wanted.reason ?? '').slice(0, 128) : '')
-        .catch((err: unknown) => this.o.log.warn({ err }, 'writing status history failed'));
+        .catch((err: unknown) => this.options.log.warn({ err }, 'writing status history failed'));
     }
-    const now = this.o.clock();
+    const now = this.options.clock();
     const conn: AgentConnection = {
       socket: ws,
       sdkAppId: staff.sdkAppId,
@@ -217,7 +238,7 @@ export class RealtimeHub {
     };
     entry.connections.add(conn);
     this.updateClients(key);
-    const presence = this.o.presence.get(staff.sdkAppId, staff.mail);
+    const presence = this.options.presence.get(staff.sdkAppId, staff.mail);
     send(ws, {
       type: 'welcome',
       v: REALTIME_VERSION,
@@ -228,7 +249,7 @@ export class RealtimeHub {
       serverTime: now,
       ticketExpiresAt,
     });
-    this.o.log.info({ sdkAppId: staff.sdkAppId, mail: staff.mail, embedded: conn.embedded }, 'agent connected');
+    this.options.log.info({ sdkAppId: staff.sdkAppId, mail: staff.mail, embedded: conn.embedded }, 'agent connected');
     return conn;
   }
 
@@ -237,17 +258,17 @@ export class RealtimeHub {
     if (conn.closed || !this.staff.get(staffKey(conn.sdkAppId, conn.mail))?.connections.has(conn)) return;
     switch (message.type) {
       case 'ping': {
-        send(conn.socket, { type: 'pong', serverTime: this.o.clock() });
-        if (conn.lastSeen - conn.extendedAt > this.o.extendEveryMs) {
+        send(conn.socket, { type: 'pong', serverTime: this.options.clock() });
+        if (conn.lastSeen - conn.extendedAt > this.options.extendEveryMs) {
           conn.extendedAt = conn.lastSeen;
-          this.o.login.extend(conn.ticketHash).catch((err: unknown) => this.o.log.warn({ err }, 'extending a ticket failed'));
+          this.options.login.extend(conn.ticketHash).catch((err: unknown) => this.options.log.warn({ err }, 'extending a ticket failed'));
         }
         return;
       }
       case 'request': {
         const { id, method, params } = message;
         if (typeof id !== 'number') return;
-        handleAgentRequest(this.o, conn, String(method), typeof params === 'object' && params !== null ? params : {}).then(
+        handleAgentRequest(this.options, conn, String(method), typeof params === 'object' && params !== null ? params : {}).then(
           (data) => send(conn.socket, { type: 'reply', id, ok: true, data }),
           (err: unknown) => {
             const e = err instanceof SdkError ? err : this.internal(err);
@@ -259,14 +280,36 @@ export class RealtimeHub {
       case 'logout': {
         const key = staffKey(conn.sdkAppId, conn.mail);
         this.signOut(key, 'logout');
-        const failed = (err: unknown) => this.o.log.warn({ err }, 'logout write failed');
-        this.o.login.revoke(conn.ticketHash).catch(failed);
-        this.o.status.apply(conn.sdkAppId, conn.mail, 'offline', '').catch(failed);
+        const failed = (err: unknown) => this.options.log.warn({ err }, 'logout write failed');
+        this.options.login.revoke(conn.ticketHash).catch(failed);
+        this.options.status.apply(conn.sdkAppId, conn.mail, 'offline', '').catch(failed);
         return;
       }
       default:
         // Newer clients may send types this server does not know: ignore them.
-        this.o.log.debug({ type: (message as { type: unknown }).type }, 'unknown realtime message ignored');
+        this.options.log.debug({ type: (message as { type: unknown }).type }, 'unknown realtime message ignored');
+    }
+  }
+
+  /** A message beyond the connection's budget: a request is answered rateLimited, anything else dropped; sustained abuse closes. */
+  private overBudget(ws: WebSocket, verdict: 'refuse' | 'close', data: RawData, isBinary: boolean): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (verdict === 'close') {
+      this.options.log.info('realtime socket closed: too many messages');
+      ws.close(CloseCodes.tooManyMessages, 'too many messages');
+      setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+      return;
+    }
+    if (isBinary) return;
+    let id: unknown;
+    try {
+      const message: unknown = JSON.parse(String(data));
+      if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'request') id = (message as { id?: unknown }).id;
+    } catch {
+      return;
+    }
+    if (typeof id === 'number') {
+      send(ws, { type: 'reply', id, ok: false, error: { code: 'rateLimited', message: 'Too many messages on this connection; slow down and try again in a few seconds.' } });
     }
   }
 
@@ -282,28 +325,22 @@ export class RealtimeHub {
   }
 
   private internal(err: unknown): SdkError {
-    this.o.log.error({ err }, 'realtime request failed');
+    this.options.log.error({ err }, 'realtime request failed');
     return new SdkError('internal', 'Internal error.');
   }
 
-  private signOut(key: string, reason: 'elsewhere' | 'forced' | 'logout'): void {
+  private signOut(key: string, reason: SignedOutReason, message = SIGNED_OUT[reason].message): void {
     const entry = this.staff.get(key);
     if (!entry) return;
     this.staff.delete(key);
-    this.o.presence.setConnected(entry.sdkAppId, entry.mail, false);
+    this.options.presence.setConnected(entry.sdkAppId, entry.mail, false);
     if (entry.graceTimer) clearTimeout(entry.graceTimer);
-    const messages = {
-      elsewhere: 'You signed in somewhere else; this workbench was signed out.',
-      forced: 'An administrator took this account offline.',
-      logout: 'Signed out.',
-    };
-    const codes = { elsewhere: CloseCodes.signedOutElsewhere, forced: CloseCodes.forcedOffline, logout: CloseCodes.loggedOut };
     for (const conn of entry.connections) {
       conn.closed = true;
-      send(conn.socket, { type: 'signedOut', reason, message: messages[reason] });
-      conn.socket.close(codes[reason], reason);
+      send(conn.socket, { type: 'signedOut', reason, message });
+      conn.socket.close(SIGNED_OUT[reason].code, reason);
       // A client that does not complete the closing handshake is cut off.
-      setTimeout(() => conn.socket.terminate(), 2_000).unref();
+      setTimeout(() => conn.socket.terminate(), CLOSE_GRACE_MS).unref();
     }
     entry.connections.clear();
   }
@@ -317,9 +354,9 @@ export class RealtimeHub {
     entry.graceTimer = setTimeout(() => {
       if (this.staff.get(key) !== entry || entry.connections.size > 0) return;
       this.staff.delete(key);
-      this.o.status.apply(conn.sdkAppId, conn.mail, 'offline', '').catch((err: unknown) => this.o.log.warn({ err }, 'recording offline failed'));
-      this.o.log.info({ sdkAppId: conn.sdkAppId, mail: conn.mail }, 'agent offline after grace period');
-    }, this.o.graceMs);
+      this.options.status.apply(conn.sdkAppId, conn.mail, 'offline', '').catch((err: unknown) => this.options.log.warn({ err }, 'recording offline failed'));
+      this.options.log.info({ sdkAppId: conn.sdkAppId, mail: conn.mail }, 'agent offline after grace period');
+    }, this.options.graceMs);
     entry.graceTimer.unref();
   }
 
@@ -328,24 +365,53 @@ export class RealtimeHub {
     const timer = setTimeout(() => {
       this.pendingOffline.delete(key);
       if (this.staff.has(key)) return;
-      this.o.status.apply(sdkAppId, mail, 'offline', '').catch((err: unknown) => this.o.log.warn({ err }, 'recording offline failed'));
-    }, this.o.graceMs);
+      this.options.status.apply(sdkAppId, mail, 'offline', '').catch((err: unknown) => this.options.log.warn({ err }, 'recording offline failed'));
+    }, this.options.graceMs);
     timer.unref();
     this.pendingOffline.set(key, timer);
   }
 
   private updateClients(key: string): void {
     const entry = this.staff.get(key);
-    if (entry) this.o.presence.setConnected(entry.sdkAppId, entry.mail, entry.connections.size > 0);
+    if (entry) this.options.presence.setConnected(entry.sdkAppId, entry.mail, entry.connections.size > 0);
+  }
+
+  /**
+   * Re-checks the login of every agent the hub holds against the store, which other processes change
+   * too (`openccc staff reset-password`): a login that has ended signs its workbenches out and the agent
+   * goes offline. Runs on every sweep.
+   */
+  async recheckLogins(): Promise<void> {
+    for (const [key, entry] of [...this.staff]) {
+      if (this.closed) return;
+      let ended: SdkError;
+      try {
+        await this.options.login.verifyTicketHash(entry.ticketHash);
+        continue;
+      } catch (err) {
+        if (!(err instanceof SdkError)) {
+          this.options.log.warn({ err }, 're-checking a login failed');
+          continue;
+        }
+        ended = err;
+      }
+      // The entry may have been replaced (a newer login) while the store was read.
+      if (this.staff.get(key) !== entry) continue;
+      const reason = ended.code === 'accountForcedOffline' ? 'forced' : ended.code === 'accountNotFound' ? 'deleted' : 'expired';
+      this.signOut(key, reason);
+      this.options.log.info({ sdkAppId: entry.sdkAppId, mail: entry.mail, reason }, 'agent signed out: login ended');
+      await this.options.status.apply(entry.sdkAppId, entry.mail, 'offline', '').catch((err: unknown) => this.options.log.warn({ err }, 'recording offline failed'));
+    }
   }
 
   private sweep(): void {
-    const deadline = this.o.clock() - HEARTBEAT_TIMEOUT_MS;
+    const deadline = this.options.clock() - HEARTBEAT_TIMEOUT_MS;
     for (const entry of this.staff.values()) {
       for (const conn of entry.connections) {
         if (conn.lastSeen < deadline) conn.socket.terminate();
         else conn.socket.ping();
       }
     }
+    this.rechecking ??= this.recheckLogins().finally(() => (this.rechecking = null));
   }
 }

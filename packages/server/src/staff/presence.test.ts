@@ -9,8 +9,10 @@ function watch(presence: Presence) {
   const changed: Array<{ sdkAppId: number; mail: string; status: string; reason: string; since: number }> = [];
   const forced: Array<[number, string]> = [];
   presence.on('changed', (sdkAppId, mail, entry) => changed.push({ sdkAppId, mail, status: entry.status, reason: entry.reason, since: entry.since }));
+  const ended: Array<[number, string]> = [];
   presence.on('forcedOffline', (sdkAppId, mail) => forced.push([sdkAppId, mail]));
-  return { changed, forced };
+  presence.on('loginsEnded', (sdkAppId, mail) => ended.push([sdkAppId, mail]));
+  return { changed, forced, ended };
 }
 
 describe('Presence', () => {
@@ -106,5 +108,19 @@ describe('Presence', () => {
     expect(events.changed).toEqual([]);
     expect(events.forced).toEqual([[APP, 'a@x.com']]);
     expect(presence.get(APP, 'a@x.com')).toBeUndefined();
+  });
+
+  it('endLogins takes an online agent offline, then asks its connections to sign out', () => {
+    const presence = new Presence();
+    presence.setStatus(APP, 'a@x.com', 'free', '', T0);
+    const events = watch(presence);
+    presence.endLogins(APP, 'a@x.com', T0 + 500);
+    expect(presence.statusOf(APP, 'a@x.com')).toBe('offline');
+    expect(events.changed.map((e) => e.status)).toEqual(['offline']);
+    expect(events.ended).toEqual([[APP, 'a@x.com']]);
+    expect(events.forced).toEqual([]);
+    presence.endLogins(APP, 'a@x.com', T0 + 600);
+    expect(events.changed).toHaveLength(1);
+    expect(events.ended).toHaveLength(2);
   });
 });

@@ -18,6 +18,7 @@ export interface PresenceEntry {
 export interface PresenceEvents {
   changed: [sdkAppId: number, mail: string, entry: PresenceEntry];
   forcedOffline: [sdkAppId: number, mail: string];
+  loginsEnded: [sdkAppId: number, mail: string];
 }
 
 function key(sdkAppId: number, mail: string): string {
@@ -82,5 +83,11 @@ export class Presence extends EventEmitter<PresenceEvents> {
   forceOffline(sdkAppId: number, mail: string, now: number): void {
     if (this.isOnline(sdkAppId, mail)) this.setStatus(sdkAppId, mail, 'offline', '', now);
     this.emit('forcedOffline', sdkAppId, mail);
+  }
+
+  /** The staff's logins were revoked (the password changed): offline, and every connection signs out. */
+  endLogins(sdkAppId: number, mail: string, now: number): void {
+    if (this.isOnline(sdkAppId, mail)) this.setStatus(sdkAppId, mail, 'offline', '', now);
+    this.emit('loginsEnded', sdkAppId, mail);
   }
 }

@@ -1,8 +1,8 @@
 import { cloudError, type SeatUserInfo } from '@openccc/protocol';
-import { hashPassword } from '../auth/passwords.js';
-import { newPassword } from '../auth/secrets.js';
+import { NO_PASSWORD_HASH, hashPassword } from '../auth/passwords.js';
 import type { Membership, Staff, StaffPatch, Store } from '../store/ports.js';
 import { requireInstance } from './instances.js';
+import { storePasswordChange } from './password-change.js';
 import type { Presence } from './presence.js';
 
 export interface CreateStaffFailure {
@@ -37,7 +37,8 @@ export class StaffService {
 
   /**
    * Creates a batch; rows that cannot be created are reported, the rest are
-   * created. Each staff gets a random password (only its hash is stored).
+   * created. New staff have no password (and so no hashing cost) until one is
+   * set with ModifyStaffPassword or the CLI; they sign in with SDK tokens.
    */
   async createBatch(sdkAppId: number, staffs: SeatUserInfo[]): Promise<CreateStaffFailure[]> {
     await requireInstance(this.store.instances, sdkAppId);
@@ -63,9 +64,8 @@ export class StaffService {
       }
       seen.add(mail);
     }
-    const hashes = await Promise.all(accepted.map(() => hashPassword(newPassword())));
     const created = await this.store.staff.createMany(
-      accepted.map((s, i) => ({
+      accepted.map((s) => ({
         sdkAppId,
         mail: s.Mail,
         name: s.Name,
@@ -75,7 +75,7 @@ export class StaffService {
         userId: s.UserId ?? '',
         role: s.Role ?? 3,
         extensionNumber: s.ExtensionNumber ?? '',
-        passwordHash: hashes[i] as string,
+        passwordHash: NO_PASSWORD_HASH,
         useMobileCallOut: false,
         useMobileAccept: 0,
         forwardingConfig: null,
@@ -114,10 +114,16 @@ export class StaffService {
     await this.store.staff.update(sdkAppId, mail, patch, now);
   }
 
+  /** Sets a new password and ends the staff's logins, like ForceMemberOffline but without the mark. */
   async setPassword(sdkAppId: number, mail: string, password: string): Promise<void> {
     await requireInstance(this.store.instances, sdkAppId);
-    await this.require(sdkAppId, mail);
-    await this.store.staff.update(sdkAppId, mail, { passwordHash: await hashPassword(password) }, this.clock());
+    const staff = await this.require(sdkAppId, mail);
+    const passwordHash = await hashPassword(password);
+    await storePasswordChange(this.store, sdkAppId, staff.mail, passwordHash, this.clock());
+    const now = this.clock();
+    const wasOnline = this.presence.isOnline(sdkAppId, staff.mail);
+    this.presence.endLogins(sdkAppId, staff.mail, now);
+    if (wasOnline) await this.store.statusHistory.append({ sdkAppId, mail: staff.mail, status: 'offline', reason: '', sessionId: '', at: now });
   }
 
   /** Deletes offline staff; online staff are kept and returned. Unknown mails are skipped. */
