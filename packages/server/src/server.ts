@@ -16,6 +16,7 @@ import { localUrl, type ServerConfig } from './config/config.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { registerSdkRoutes } from './http/sdk-routes.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { loadAssets } from './http/static-assets.js';
 import { registerWorkbenchRoutes } from './http/workbench-routes.js';
 import { RealtimeHub } from './realtime/hub.js';
@@ -104,8 +105,10 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   let ready = false;
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
   const { app, drain } = await buildApp({ log, dispatcher, metrics, store, clock, publicUrl: () => services.publicUrl, isReady: () => ready, https, trustProxy: config.trustProxy });
+  // Hooks apply to every route of the app, those registered by buildApp included.
+  registerSecurityHeaders(app);
   await registerSdkRoutes(app, { sdkAssets: loadAssets(assetDirs.sdk), login, origins });
-  registerWorkbenchRoutes(app, loadAssets(assetDirs.workbench), origins);
+  registerWorkbenchRoutes(app, loadAssets(assetDirs.workbench), origins, () => services.publicUrl);
   hub.attach(app.server);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

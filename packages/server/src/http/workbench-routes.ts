@@ -9,12 +9,17 @@ export interface WorkbenchConfig {
   embedded: boolean;
 }
 
+/** A host name or IP literal with an optional port: nothing that could end or extend a CSP directive. */
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
 /**
  * The WebSocket origins of the host being served, for CSP connect-src. Both schemes: behind a TLS proxy
- * the server sees plain HTTP while the page, and so its socket, is secure.
+ * the server sees plain HTTP while the page, and so its socket, is secure. The request's host is used only
+ * when it is a well-formed host name; otherwise the public URL's host is.
  */
-function socketOrigin(req: FastifyRequest): string {
-  return `ws://${req.host} wss://${req.host}`;
+export function socketSources(requestHost: string, publicUrl: string): string {
+  const host = HOST.test(requestHost) ? requestHost.toLowerCase() : new URL(publicUrl).host;
+  return `ws://${host} wss://${host}`;
 }
 
 function injectConfig(html: string, config: WorkbenchConfig): string {
@@ -27,7 +32,7 @@ function injectConfig(html: string, config: WorkbenchConfig): string {
  * inside the SDK's iframe. The HTML carries the instance's allowed origins and a
  * CSP whose frame-ancestors match them; hashed assets are cached forever.
  */
-export function registerWorkbenchRoutes(app: FastifyInstance, assets: Map<string, Asset> | null, origins: OriginPolicy): void {
+export function registerWorkbenchRoutes(app: FastifyInstance, assets: Map<string, Asset> | null, origins: OriginPolicy, publicUrl: () => string): void {
   const notBuilt = (reply: FastifyReply) => reply.code(503).type('text/plain').send('The workbench is not built; run `npm run build`.');
 
   app.get('/workbench', (_req, reply) => reply.redirect('/workbench/', 301));
@@ -43,7 +48,7 @@ export function registerWorkbenchRoutes(app: FastifyInstance, assets: Map<string
     void reply
       .header(
         'Content-Security-Policy',
-        `default-src 'self'; connect-src 'self' ${socketOrigin(req)}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; media-src 'self' blob:; frame-ancestors ${await origins.frameAncestors(sdkAppId)}`,
+        `default-src 'self'; connect-src 'self' ${socketSources(req.host, publicUrl())}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; media-src 'self' blob:; frame-ancestors ${await origins.frameAncestors(sdkAppId)}`,
       )
       .header('Referrer-Policy', 'no-referrer')
       .header('X-Content-Type-Options', 'nosniff')
