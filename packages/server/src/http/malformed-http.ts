@@ -13,9 +13,10 @@ import type { Metrics } from './metrics.js';
  * The Cloud API promises HTTP 200 with an envelope, so these get one too, then the connection
  * is closed (after a parse error the byte stream can no longer be trusted). The exceptions:
  * - a request line that names another path gets a plain `400`: it is not a Cloud API call;
- * - nothing is written when the socket is gone or no longer writable, or when a response is
- *   already under way on it (an answer would corrupt it, or answer the wrong pipelined request);
- *   the connection is just closed.
+ * - nothing is written when the socket is gone or no longer writable; the connection is closed;
+ * - when a response is already under way on the socket (partly written, or for an earlier
+ *   pipelined request), an answer would corrupt it or answer the wrong request: that response
+ *   is finished, then the connection is closed, and the bad bytes get no answer of their own.
  */
 export interface ClientErrorOptions {
   log: Logger;
@@ -88,11 +89,17 @@ export function createClientErrors({ log, metrics, timeouts }: ClientErrorOption
         socket.destroy();
         return;
       }
-      // A response is under way: either partly written, or for an earlier request of a pipeline.
-      const busy = inFlight && (res.headersSent || res.req.complete);
-      if (!socket.writable || busy) {
+      if (!socket.writable) {
         log.debug({ code: err.code }, 'malformed http request: connection closed without an answer');
         socket.destroy();
+        return;
+      }
+      // A response is under way, partly written or for an earlier request of a pipeline: writing
+      // now would corrupt it. It is finished, then the connection closed; the bad bytes get no answer.
+      if (res && inFlight && (res.headersSent || res.req.complete)) {
+        log.debug({ code: err.code }, 'malformed http request after a complete one: connection closed after its answer');
+        socket.pause();
+        res.once('close', () => socket.destroy());
         return;
       }
       const target = targetOf(err, socket);
