@@ -5,6 +5,7 @@ import { openDataFolder } from '../../packages/server/src/data-folder.js';
 import { createLogger } from '../../packages/server/src/log.js';
 import { startServer, type RunningServer } from '../../packages/server/src/server.js';
 import { officialClient } from '../../packages/server/src/test-support/sdk-client.js';
+import { buildSignedRequest } from '../cloudapi-raw/signed-fetch.js';
 import { cleanup, requireBuiltCli, runCli, runJson, tempDir, type InitOutput } from './helpers.js';
 
 interface CreatedKeyJson {
@@ -20,6 +21,8 @@ interface KeyRow {
   status: string;
   actions: string;
   instances: string;
+  requireSignedAction: boolean;
+  singleUseSignatures: boolean;
   created: string;
   description: string;
 }
@@ -103,6 +106,45 @@ describe('openccc keys', () => {
     expect((await list()).map((r) => r.secretId)).toEqual([init.secretId]);
   });
 
+  it('creates keys with the signature options off unless asked, and shows them in the list', async () => {
+    const plain = await keysJson<CreatedKeyJson & KeyRow>('create');
+    expect(plain).toMatchObject({ requireSignedAction: false, singleUseSignatures: false });
+    const strict = await keysJson<CreatedKeyJson & KeyRow>('create', '--require-signed-action', 'on', '--single-use-signatures', 'on');
+    expect(strict).toMatchObject({ kind: 'main', requireSignedAction: true, singleUseSignatures: true });
+    const sub = await keysJson<CreatedKeyJson & KeyRow>('create', '--sub', '--actions', 'Describe*', '--single-use-signatures', 'on');
+    expect(sub).toMatchObject({ kind: 'sub', requireSignedAction: false, singleUseSignatures: true });
+
+    const rows = await list();
+    expect(rows.find((r) => r.secretId === init.secretId)).toMatchObject({ requireSignedAction: false, singleUseSignatures: false });
+    expect(rows.find((r) => r.secretId === strict.secretId)).toMatchObject({ requireSignedAction: true, singleUseSignatures: true });
+    expect(rows.find((r) => r.secretId === sub.secretId)).toMatchObject({ requireSignedAction: false, singleUseSignatures: true });
+
+    const text = await keys('list');
+    expect(text.code).toBe(0);
+    const [head, ...lines] = text.stdout.trimEnd().split('\n');
+    expect(head).toMatch(/requireSignedAction\s+singleUseSignatures/);
+    expect(lines.find((l) => l.startsWith(strict.secretId))).toMatch(/\son\s+on\s/);
+    expect(lines.find((l) => l.startsWith(plain.secretId))).toMatch(/\soff\s+off\s/);
+    const created = await keys('create', '--single-use-signatures', 'on');
+    expect(created.stdout).toContain('Each signature is accepted once.');
+  });
+
+  it('updates the signature options of an existing key, one at a time or both', async () => {
+    const key = await createSub();
+    const row = async () => (await list()).find((r) => r.secretId === key.secretId);
+    expect(await keysJson('update', key.secretId, '--single-use-signatures', 'on')).toEqual({
+      secretId: key.secretId,
+      requireSignedAction: false,
+      singleUseSignatures: true,
+    });
+    expect(await row()).toMatchObject({ requireSignedAction: false, singleUseSignatures: true, kind: 'sub', actions: SUB_ACTIONS });
+    expect(await keysJson('update', key.secretId, '--require-signed-action', 'on')).toMatchObject({ requireSignedAction: true, singleUseSignatures: true });
+    const text = await keys('update', key.secretId, '--require-signed-action', 'off', '--single-use-signatures', 'off');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`${key.secretId}: require-signed-action off, single-use-signatures off`);
+    expect(await row()).toMatchObject({ requireSignedAction: false, singleUseSignatures: false });
+  });
+
   describe('errors exit 1 with a message on stderr and change nothing', () => {
     const cases: Array<[string, () => string[], RegExp]> = [
       ['disable of an unknown id', () => ['disable', 'AKIDnope'], /No key AKIDnope/],
@@ -118,6 +160,10 @@ describe('openccc keys', () => {
       ['a non-numeric instance id', () => ['create', '--sub', '--actions', 'Describe*', '--instances', 'abc'], /"abc" is not one/],
       ['--actions without --sub', () => ['create', '--actions', 'Describe*'], /add --sub/],
       ['an empty --instances (must not mean every instance)', () => ['create', '--sub', '--actions', 'Describe*', '--instances', ''], /--instances needs at least one SdkAppId/],
+      ['a signature option that is not on or off', () => ['create', '--single-use-signatures', 'maybe'], /--single-use-signatures must be on or off, not "maybe"/],
+      ['update of an unknown id', () => ['update', 'AKIDnope', '--single-use-signatures', 'on'], /No key AKIDnope/],
+      ['update without an option', () => ['update', 'AKIDnope'], /Usage: openccc keys update <SecretId>/],
+      ['update with a bad value', () => ['update', 'AKIDnope', '--require-signed-action', 'yes please'], /--require-signed-action must be on or off/],
     ];
 
     it.each(cases)('%s', async (_name, args, message) => {
@@ -131,6 +177,13 @@ describe('openccc keys', () => {
     });
   });
 });
+
+/** Sends a request built once, byte for byte. */
+async function sendBuilt(port: number, request: ReturnType<typeof buildSignedRequest>): Promise<{ Response: { Error?: { Code: string } } }> {
+  const { host: _host, ...headers } = request.headers;
+  const res = await fetch(`http://127.0.0.1:${port}${request.path}`, { method: request.method, headers, body: request.body });
+  return (await res.json()) as { Response: { Error?: { Code: string } } };
+}
 
 function otherAppId(): number {
   return init.sdkAppId === 1_499_999_999 ? 1_400_000_000 : 1_499_999_999;
@@ -188,6 +241,20 @@ describe('keys and a running server', () => {
 
     expect((await keys('delete', key.secretId)).code).toBe(0);
     await expect(describeStaff(client)).rejects.toMatchObject({ code: 'AuthFailure.SecretIdNotFound' });
+  });
+
+  it('single-use signatures, switched on while the server runs, refuse a repeated request from the next request on', async () => {
+    const { port } = await start();
+    const key = await keysJson<CreatedKeyJson>('create');
+    const body = JSON.stringify({ SdkAppId: init.sdkAppId, PageSize: 10, PageNumber: 0 });
+    const request = buildSignedRequest({ port, ...key }, { action: 'DescribeStaffInfoList', body });
+    const send = () => sendBuilt(port, request);
+    expect((await send()).Response.Error).toBeUndefined();
+    expect((await send()).Response.Error).toBeUndefined();
+    expect((await keys('update', key.secretId, '--single-use-signatures', 'on')).code).toBe(0);
+    expect((await send()).Response.Error?.Code).toBe('AuthFailure.SignatureFailure');
+    expect((await keys('update', key.secretId, '--single-use-signatures', 'off')).code).toBe(0);
+    expect((await send()).Response.Error).toBeUndefined();
   });
 
   it('a key created while the server runs works at once', async () => {

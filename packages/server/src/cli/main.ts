@@ -11,7 +11,7 @@ const USAGE = `Usage: openccc <command> [options]
 Commands:
   init                      create the first instance, administrator and API key (prints them once)
   start                     run the server (initialises the data folder on first run)
-  keys create|list|disable|enable|delete   manage Cloud API keys
+  keys create|list|update|disable|enable|delete   manage Cloud API keys
   instances create|list     manage instances (SdkAppIds)
   staff list|reset-password manage staff accounts
   origins add|list|remove   host-page origins allowed to embed the workbench
@@ -23,6 +23,7 @@ Common options:
 
 start options: --host H --port P --public-url URL --tls-cert FILE --tls-key FILE --rate-limit N
                --token-ttl S --ticket-ttl S --presence-grace S --log-level L --trust-proxy ADDRS
+               --legacy-signatures on|off --body-budget MB
 See docs/cli.md for everything.`;
 
 const OPTIONS = {
@@ -40,6 +41,10 @@ const OPTIONS = {
   'presence-grace': { type: 'string' },
   'log-level': { type: 'string' },
   'trust-proxy': { type: 'string' },
+  'legacy-signatures': { type: 'string' },
+  'body-budget': { type: 'string' },
+  'require-signed-action': { type: 'string' },
+  'single-use-signatures': { type: 'string' },
   sub: { type: 'boolean' },
   actions: { type: 'string' },
   instances: { type: 'string' },
