@@ -18,6 +18,7 @@ import type { Presence } from '../staff/presence.js';
 import type { StatusService } from '../staff/status-service.js';
 import { send, staffKey, type AgentConnection } from './agent-connection.js';
 import { handleAgentRequest } from './agent-requests.js';
+import { readFrame } from './inbound-frame.js';
 import { MessageBudget } from './message-budget.js';
 import { SdkError } from '../auth/sdk-error.js';
 
@@ -45,6 +46,7 @@ const HELLO_TIMEOUT_MS = 10_000;
 /** How long a socket closed by the server may take to finish the closing handshake. */
 const CLOSE_GRACE_MS = 2_000;
 const PASSWORD_CHANGED = 'The password of this account was changed; sign in again.';
+const OVER_BUDGET = 'Too many messages on this connection; slow down and try again in a few seconds.';
 const SIGNED_OUT: Record<SignedOutReason, { message: string; code: number }> = {
   elsewhere: { message: 'You signed in somewhere else; this workbench was signed out.', code: CloseCodes.signedOutElsewhere },
   forced: { message: 'An administrator took this account offline.', code: CloseCodes.forcedOffline },
@@ -129,22 +131,25 @@ export class RealtimeHub {
     const helloTimer = setTimeout(() => ws.close(CloseCodes.protocolError, 'no hello'), HELLO_TIMEOUT_MS);
     const budget = new MessageBudget(this.options.clock);
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      // Before parsing anything: a flood costs a counter, not JSON parsing or store writes.
-      const verdict = budget.admit();
-      if (verdict !== 'accept') {
-        this.overBudget(ws, verdict, data, isBinary);
+      // Frames still arriving after a close (from either side) are not acted on.
+      if (ws.readyState !== ws.OPEN) return;
+      const frame = readFrame(budget, data, isBinary);
+      if (frame.kind === 'abusive') {
+        this.options.log.info('realtime socket closed: too many messages');
+        ws.close(CloseCodes.tooManyMessages, 'too many messages');
+        setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
         return;
       }
-      let message: ClientMessage;
-      try {
-        if (isBinary) throw new Error('binary');
-        message = JSON.parse(String(data)) as ClientMessage;
-        if (typeof message !== 'object' || message === null || typeof message.type !== 'string') throw new Error('shape');
-      } catch {
+      if (frame.kind === 'refused') {
+        if (frame.requestId !== null) send(ws, { type: 'reply', id: frame.requestId, ok: false, error: { code: 'rateLimited', message: OVER_BUDGET } });
+        return;
+      }
+      if (frame.kind === 'malformed') {
         send(ws, { type: 'refused', code: 'invalidArgument', message: 'Messages must be JSON objects with a type.' });
         ws.close(CloseCodes.protocolError, 'bad message');
         return;
       }
+      const { message } = frame;
       if (conn) {
         conn.lastSeen = this.options.clock();
         this.onMessage(conn, message);
@@ -288,28 +293,6 @@ export class RealtimeHub {
       default:
         // Newer clients may send types this server does not know: ignore them.
         this.options.log.debug({ type: (message as { type: unknown }).type }, 'unknown realtime message ignored');
-    }
-  }
-
-  /** A message beyond the connection's budget: a request is answered rateLimited, anything else dropped; sustained abuse closes. */
-  private overBudget(ws: WebSocket, verdict: 'refuse' | 'close', data: RawData, isBinary: boolean): void {
-    if (ws.readyState !== ws.OPEN) return;
-    if (verdict === 'close') {
-      this.options.log.info('realtime socket closed: too many messages');
-      ws.close(CloseCodes.tooManyMessages, 'too many messages');
-      setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
-      return;
-    }
-    if (isBinary) return;
-    let id: unknown;
-    try {
-      const message: unknown = JSON.parse(String(data));
-      if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'request') id = (message as { id?: unknown }).id;
-    } catch {
-      return;
-    }
-    if (typeof id === 'number') {
-      send(ws, { type: 'reply', id, ok: false, error: { code: 'rateLimited', message: 'Too many messages on this connection; slow down and try again in a few seconds.' } });
     }
   }
 
