@@ -70,6 +70,8 @@ export class Distributor {
   private cause: AcdEventType = 'resume';
   private out: AcdCommand[] = [];
   private busy = false;
+  /** While calls are being released in bulk, freed agents are not offered calls that are about to go too. */
+  private holdOffers = false;
 
   constructor(options: Partial<DistributorOptions> = {}) {
     this.state = options.state ?? new InMemoryAcdState(DEFAULT_LAST_SEAT_CAPACITY);
@@ -156,8 +158,26 @@ export class Distributor {
     this.state.deleteGroup(groupId);
     this.indexes.delete(groupId);
     if (!index) return;
-    for (const call of [...this.state.calls()]) {
-      if (call.groupId === groupId && call.phase !== 'connected') this.finishCall(call, 'noSuchGroup', 'callGone');
+    this.releaseCalls((call) => call.groupId === groupId && call.phase !== 'connected', 'noSuchGroup', 'callGone');
+  }
+
+  /** Finishes the calls `which` selects; the agents they free are offered other calls only afterwards. */
+  private releaseCalls(which: (call: CallRecord) => boolean, hangup: HangupReason, cancelReason: CancelReason): void {
+    const freed = new Set<AgentId>();
+    this.holdOffers = true;
+    try {
+      for (const call of [...this.state.calls()]) {
+        if (!which(call)) continue;
+        for (const agentId of call.offeredTo) freed.add(agentId);
+        if (call.servedBy !== null) freed.add(call.servedBy);
+        this.finishCall(call, hangup, cancelReason);
+      }
+    } finally {
+      this.holdOffers = false;
+    }
+    for (const agentId of freed) {
+      const agent = this.state.getAgent(agentId);
+      if (agent) this.serveWaiting(agent);
     }
   }
 
@@ -310,6 +330,7 @@ export class Distributor {
 
   /** Offers the agent the oldest waiting call they can take, across their groups, for as long as they stay eligible. */
   private serveWaiting(agent: AgentRecord): void {
+    if (this.holdOffers) return;
     for (;;) {
       let best: CallRecord | undefined;
       for (const membership of agent.groups) {
@@ -639,10 +660,16 @@ export class Distributor {
    * A full reset also ends after-call work and clears any reservation left.
    */
   private reset(ownerNode: string | undefined): void {
-    for (const call of [...this.state.calls()]) {
-      if (ownerNode === undefined || call.ownerNode === ownerNode) this.finishCall(call, 'reset', 'reset');
+    if (ownerNode !== undefined) {
+      this.releaseCalls((call) => call.ownerNode === ownerNode, 'reset', 'reset');
+      return;
     }
-    if (ownerNode !== undefined) return;
+    this.holdOffers = true;
+    try {
+      for (const call of [...this.state.calls()]) this.finishCall(call, 'reset', 'reset');
+    } finally {
+      this.holdOffers = false;
+    }
     for (const agent of [...this.state.agents()]) {
       if (agent.phase === 'wrapUp') {
         this.cancelTimer(agent.wrapUpTimer);
@@ -661,7 +688,6 @@ export class Distributor {
       this.state.putAgent(agent);
     }
     for (const timer of [...this.state.timers()]) this.cancelTimer(timer.timerId);
-    for (const agent of [...this.state.agents()]) this.serveWaiting(agent);
   }
 
   // ── Moves ─────────────────────────────────────────────────────────────

@@ -1,4 +1,3 @@
-import { expect } from 'vitest';
 import { InMemoryAcdState } from '../acd-state.js';
 import { defaultGroupSettings } from '../defaults.js';
 import { Distributor } from '../distributor.js';
@@ -81,7 +80,7 @@ export class AcdHarness {
   private apply(command: AcdCommand): void {
     switch (command.type) {
       case 'schedule':
-        expect(this.timers.has(command.timerId), `timer ${command.timerId} scheduled twice`).toBe(false);
+        assert(!this.timers.has(command.timerId), `timer ${command.timerId} scheduled twice`);
         this.timers.set(command.timerId, command.at);
         break;
       case 'cancelTimer':
@@ -89,19 +88,19 @@ export class AcdHarness {
         break;
       case 'offer':
         for (const agentId of command.agentIds) {
-          expect(this.ringing.get(agentId), `${agentId} offered ${command.callId} while another call rings`).toBeUndefined();
+          assert(!this.ringing.has(agentId), `${agentId} offered ${command.callId} while ${this.ringing.get(agentId)} rings`);
           this.ringing.set(agentId, command.callId);
         }
         break;
       case 'cancelOffer':
       case 'autoTransfer':
         for (const agentId of command.agentIds) {
-          expect(this.ringing.get(agentId)).toBe(command.callId);
+          assert(this.ringing.get(agentId) === command.callId, `${command.type} of ${command.callId} for ${agentId}, who is not ringing for it`);
           this.ringing.delete(agentId);
         }
         break;
       case 'connected':
-        expect(this.ringing.get(command.agentId)).toBe(command.callId);
+        assert(this.ringing.get(command.agentId) === command.callId, `${command.agentId} connected to ${command.callId} without ringing for it`);
         this.ringing.delete(command.agentId);
         break;
       default:
@@ -109,32 +108,37 @@ export class AcdHarness {
     }
   }
 
-  /** What must hold after every event. */
+  /** What must hold after every event (plain checks: this runs thousands of times in the random tests). */
   check(): void {
-    const calls = new Map([...this.state.calls()].map((c) => [c.callId, c]));
     for (const agent of this.state.agents()) {
-      const reservedPhase = agent.phase === 'offered' || agent.phase === 'servingOffered';
-      expect(agent.offer !== null, `${agent.agentId} is ${agent.phase} with offer ${agent.offer}`).toBe(reservedPhase);
+      const id = agent.agentId;
+      const offeredPhase = agent.phase === 'offered' || agent.phase === 'servingOffered';
+      assert((agent.offer !== null) === offeredPhase, `${id} is ${agent.phase} with offer ${agent.offer}`);
       if (agent.offer !== null) {
-        const call = calls.get(agent.offer);
-        expect(call?.phase, `${agent.agentId}'s offer ${agent.offer}`).toBe('ringing');
-        expect(call?.offeredTo).toContain(agent.agentId);
+        const call = this.state.getCall(agent.offer);
+        assert(call?.phase === 'ringing' && call.offeredTo.includes(id), `${id} holds offer ${agent.offer}, which is not ringing for them`);
       }
-      expect(agent.sessions.length > 0).toBe(agent.phase === 'serving' || agent.phase === 'servingOffered');
-      for (const callId of agent.sessions) expect(calls.get(callId)?.servedBy).toBe(agent.agentId);
-      expect(agent.wrapUpTimer !== null).toBe(agent.phase === 'wrapUp');
-      if (agent.presence === 'offline') expect(agent.phase === 'idle' || agent.phase === 'wrapUp', `${agent.agentId} offline but ${agent.phase}`).toBe(true);
-      expect(this.ringing.get(agent.agentId) ?? null).toBe(agent.offer);
+      const servingPhase = agent.phase === 'serving' || agent.phase === 'servingOffered';
+      assert(agent.sessions.length > 0 === servingPhase, `${id} is ${agent.phase} with sessions ${agent.sessions.join()}`);
+      for (const callId of agent.sessions) assert(this.state.getCall(callId)?.servedBy === id, `${id} serves ${callId}, which is not served by them`);
+      assert((agent.wrapUpTimer !== null) === (agent.phase === 'wrapUp'), `${id} is ${agent.phase} with wrap-up timer ${agent.wrapUpTimer}`);
+      assert(agent.presence !== 'offline' || agent.phase === 'idle', `${id} is offline but ${agent.phase}`);
+      assert((this.ringing.get(id) ?? null) === agent.offer, `the engine rings ${this.ringing.get(id)} for ${id}, the distributor says ${agent.offer}`);
     }
-    for (const call of calls.values()) {
+    for (const call of this.state.calls()) {
       if (call.phase === 'ringing') {
-        expect(call.offeredTo.length).toBeGreaterThan(0);
-        for (const agentId of call.offeredTo) expect(this.state.getAgent(agentId)?.offer).toBe(call.callId);
+        assert(call.offeredTo.length > 0, `${call.callId} rings for nobody`);
+        for (const agentId of call.offeredTo) assert(this.state.getAgent(agentId)?.offer === call.callId, `${call.callId} rings for ${agentId}, whose offer is another`);
       } else {
-        expect(call.offeredTo).toEqual([]);
+        assert(call.offeredTo.length === 0, `${call.callId} is ${call.phase} with offers`);
       }
-      if (call.phase === 'connected') expect(this.state.getAgent(call.servedBy ?? '')?.sessions).toContain(call.callId);
+      if (call.phase === 'connected') assert(this.state.getAgent(call.servedBy ?? '')?.sessions.includes(call.callId) === true, `${call.callId} is served by nobody`);
     }
-    expect(new Set(this.timers.keys())).toEqual(new Set([...this.state.timers()].map((t) => t.timerId)));
+    const stored = [...this.state.timers()].map((t) => t.timerId);
+    assert(stored.length === this.timers.size && stored.every((id) => this.timers.has(id)), `armed timers ${[...this.timers.keys()].join()} differ from stored ${stored.join()}`);
   }
+}
+
+function assert(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(`ACD invariant broken: ${message}`);
 }
