@@ -17,7 +17,7 @@ const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{
  * the server sees plain HTTP while the page, and so its socket, is secure. The request's host is used only
  * when it is a well-formed host name; otherwise the public URL's host is.
  */
-export function socketSources(requestHost: string, publicUrl: string): string {
+function socketSources(requestHost: string, publicUrl: string): string {
   const host = HOST.test(requestHost) ? requestHost.toLowerCase() : new URL(publicUrl).host;
   return `ws://${host} wss://${host}`;
 }
