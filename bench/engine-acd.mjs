@@ -4,7 +4,7 @@
 // one event the distributor answers with an offer: a call arriving while agents
 // are free, or an agent coming free while calls wait. `runAcdBench` is also
 // what `bench:engine` runs next to its other figures.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -136,7 +136,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     decisions: Number(process.env.BENCH_ACD_DECISIONS ?? 200_000),
   });
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`ACD distributor, ${result.agents} agents in ${result.groups} skill groups (3 groups per agent, priorities 1–5), Node ${process.version}, ${cpu}`);
+  console.log(`ACD distributor, ${result.agents} agents in ${result.groups} skill groups (3 groups per agent, priorities 1–5), Node ${process.version}, ${cpus().length} × ${cpu}, load average ${loadavg()[0].toFixed(1)}`);
   console.log(`setup (groups, memberships, sign-ins): ${result.setupMs} ms`);
   const row = (name, s) =>
     console.log(`${name.padEnd(34)} ${String(s.decisions).padStart(8)} decisions  ${String(s.perSecond).padStart(9)} /s   p50 ${s.p50us} µs   p99 ${s.p99us} µs   p99.9 ${s.p999us} µs   max ${s.maxUs} µs`);

@@ -20,7 +20,7 @@
  *   (`connected`, `wrapUp`, `agentFree`) and the engine records the status.
  * - An agent has at most one offer ringing, whatever the number of groups.
  * - Records live behind `AcdState`; the ordered indexes that make a decision
- *   O(log n) instead of a scan (`GroupIndex`) are derived from them and rebuilt
+ *   O(log n) instead of a scan (`Floor`, `floor.ts`) are derived from them and rebuilt
  *   when a distributor starts on existing state.
  * - After any failure nothing stays reserved: `agentGone` releases the agent's
  *   offer and hangs up the calls it served, `callEnded`/`callAbandoned` release
@@ -31,7 +31,7 @@ import { type AgentPhase, assertAgentMove } from './agent-state.js';
 import { type CallPhase, assertCallMove } from './call-state.js';
 import { DEFAULT_LAST_SEAT_CAPACITY, DEFAULT_UTC_OFFSET_MINUTES } from './defaults.js';
 import { AcdStateError } from './errors.js';
-import { GroupIndex, agentKey } from './group-index.js';
+import { Floor } from './floor.js';
 import type {
   AcdCommand,
   AcdEvent,
@@ -65,7 +65,7 @@ export class Distributor {
   private readonly nodeId: string;
   private readonly utcOffsetMs: number;
   private readonly onTransition: ((transition: AcdTransition) => void) | undefined;
-  private readonly indexes = new Map<GroupId, GroupIndex>();
+  private readonly floor: Floor;
   private now = 0;
   private cause: AcdEventType = 'resume';
   private out: AcdCommand[] = [];
@@ -78,7 +78,8 @@ export class Distributor {
     this.nodeId = options.nodeId ?? 'local';
     this.utcOffsetMs = (options.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES) * 60_000;
     this.onTransition = options.onTransition;
-    for (const group of this.state.groups()) this.indexGroup(group);
+    this.floor = new Floor(this.state);
+    for (const group of this.state.groups()) this.floor.configure(group, this.today());
   }
 
   /** Applies one event at `now` (unix ms) and returns the commands for the engine, in order. */
@@ -142,22 +143,18 @@ export class Distributor {
   private configureGroup(config: GroupConfig): void {
     const copy: GroupConfig = { ...config, onQueueExit: { ...config.onQueueExit } };
     this.state.putGroup(copy);
-    const index = this.indexes.get(config.groupId);
-    if (!index) {
-      this.indexGroup(copy);
-    } else {
-      const reorder = index.config.policy !== copy.policy || index.config.maxConcurrency !== copy.maxConcurrency;
-      index.config = copy;
-      if (reorder) this.fillLevels(index);
+    const index = this.floor.configure(copy, this.today());
+    // Settings may have made agents eligible: offer them the calls waiting here.
+    for (const callId of index.queue.values()) {
+      if (!index.hasEligible()) return;
+      const call = this.state.getCall(callId);
+      if (call?.phase === 'queued') this.dispatch(call);
     }
-    this.drain(this.indexes.get(config.groupId)!);
   }
 
   private removeGroup(groupId: GroupId): void {
-    const index = this.indexes.get(groupId);
     this.state.deleteGroup(groupId);
-    this.indexes.delete(groupId);
-    if (!index) return;
+    if (!this.floor.remove(groupId)) return;
     this.releaseCalls((call) => call.groupId === groupId && call.phase !== 'connected', 'noSuchGroup', 'callGone');
   }
 
@@ -182,47 +179,17 @@ export class Distributor {
   }
 
   private setMemberships(agentId: AgentId, groups: Membership[]): void {
+    for (const m of groups) {
+      if (![1, 2, 3, 4, 5].includes(m.priority)) throw new AcdStateError(`Agent ${agentId}'s priority in group ${m.groupId} is ${m.priority}; convert stored priorities with toPriority.`);
+    }
     const agent = this.ensureAgent(agentId);
-    this.countOnline(agent, -1);
-    for (const membership of agent.groups) this.indexes.get(membership.groupId)?.levels[membership.priority - 1]!.delete(agentId);
+    this.floor.leave(agent);
     const byGroup = new Map(groups.map((m) => [m.groupId, { groupId: m.groupId, priority: m.priority }]));
     agent.groups = [...byGroup.values()];
-    this.countOnline(agent, +1);
-    this.refresh(agent);
+    this.floor.countOnline(agent, +1);
+    this.floor.refresh(agent);
     this.state.putAgent(agent);
     this.serveWaiting(agent);
-  }
-
-  /** Builds a group's index from the records: eligible agents, waiting calls, members online. */
-  private indexGroup(config: GroupConfig): void {
-    const index = new GroupIndex(config);
-    this.indexes.set(config.groupId, index);
-    for (const agent of this.state.agents()) {
-      if (agent.presence !== 'offline' && agent.groups.some((m) => m.groupId === config.groupId)) index.online++;
-    }
-    for (const call of this.state.calls()) {
-      if (call.groupId === config.groupId && call.phase === 'queued') index.queue.set(call.callId, [call.queuedAt, call.seq, call.seq]);
-    }
-    this.fillLevels(index);
-  }
-
-  private fillLevels(index: GroupIndex): void {
-    for (const level of index.levels) level.clear();
-    index.day = this.today();
-    const groupId = index.config.groupId;
-    for (const agent of this.state.agents()) {
-      const membership = agent.groups.find((m) => m.groupId === groupId);
-      if (membership && this.eligible(agent, index)) index.levels[membership.priority - 1]!.set(agent.agentId, agentKey(index.config.policy, agent, index.day));
-    }
-  }
-
-  /** Offers the waiting calls of a group to whoever became eligible. */
-  private drain(index: GroupIndex): void {
-    for (const callId of index.queue.values()) {
-      if (!index.hasEligible()) return;
-      const call = this.state.getCall(callId);
-      if (call?.phase === 'queued') this.dispatch(call);
-    }
   }
 
   // ── Agents ────────────────────────────────────────────────────────────
@@ -251,7 +218,7 @@ export class Distributor {
     const agent = this.ensureAgent(agentId);
     const before = agent.presence;
     agent.presence = status;
-    if (before === 'offline') this.countOnline(agent, +1);
+    if (before === 'offline') this.floor.countOnline(agent, +1);
     let withdrawn: CallRecord | undefined;
     if (agent.offer !== null && !(status === 'free' || (status === 'busy' && agent.sessions.length > 0))) {
       withdrawn = this.state.getCall(agent.offer);
@@ -264,7 +231,7 @@ export class Distributor {
       this.moveAgent(agent, 'idle');
     }
     if (status === 'free' && before !== 'free' && agent.phase === 'idle') agent.idleSince = this.now;
-    this.refresh(agent);
+    this.floor.refresh(agent);
     this.state.putAgent(agent);
     if (withdrawn && withdrawn.offeredTo.length === 0) this.backToQueue(withdrawn);
     this.serveWaiting(agent);
@@ -272,7 +239,7 @@ export class Distributor {
 
   /** The agent disconnected, crashed or went offline: nothing of theirs may stay reserved. */
   private agentGone(agent: AgentRecord): void {
-    if (agent.presence !== 'offline') this.countOnline(agent, -1);
+    if (agent.presence !== 'offline') this.floor.countOnline(agent, -1);
     agent.presence = 'offline';
     let withdrawn: CallRecord | undefined;
     if (agent.offer !== null) {
@@ -294,55 +261,20 @@ export class Distributor {
       agent.wrapUpTimer = null;
       this.moveAgent(agent, 'idle');
     }
-    this.refresh(agent);
+    this.floor.refresh(agent);
     this.state.putAgent(agent);
     if (withdrawn && withdrawn.offeredTo.length === 0) this.backToQueue(withdrawn);
-  }
-
-  /** Whether the agent could be offered a call from this group now. */
-  private eligible(agent: AgentRecord, index: GroupIndex): boolean {
-    if (agent.offer !== null) return false;
-    if (agent.phase === 'idle') return agent.presence === 'free';
-    if (agent.phase === 'serving') {
-      return (agent.presence === 'free' || agent.presence === 'busy') && agent.sessions.length < index.config.maxConcurrency;
-    }
-    return false;
-  }
-
-  /** Puts the agent into, or takes them out of, the eligible sets of each of their groups. */
-  private refresh(agent: AgentRecord): void {
-    for (const membership of agent.groups) {
-      const index = this.indexes.get(membership.groupId);
-      if (!index) continue;
-      const level = index.levels[membership.priority - 1]!;
-      if (this.eligible(agent, index)) level.set(agent.agentId, agentKey(index.config.policy, agent, index.day));
-      else level.delete(agent.agentId);
-    }
-  }
-
-  private countOnline(agent: AgentRecord, delta: 1 | -1): void {
-    if (agent.presence === 'offline') return;
-    for (const membership of agent.groups) {
-      const index = this.indexes.get(membership.groupId);
-      if (index) index.online += delta;
-    }
   }
 
   /** Offers the agent the oldest waiting call they can take, across their groups, for as long as they stay eligible. */
   private serveWaiting(agent: AgentRecord): void {
     if (this.holdOffers) return;
     for (;;) {
-      let best: CallRecord | undefined;
-      for (const membership of agent.groups) {
-        const index = this.indexes.get(membership.groupId);
-        if (!index?.levels[membership.priority - 1]!.has(agent.agentId)) continue;
-        const callId = index.queue.first((id) => this.state.getCall(id)?.missedBy.includes(agent.agentId) ?? true);
-        const call = callId === undefined ? undefined : this.state.getCall(callId);
-        if (call && (!best || call.queuedAt < best.queuedAt || (call.queuedAt === best.queuedAt && call.seq < best.seq))) best = call;
-      }
-      if (!best) return;
-      this.dispatch(best);
-      if (best.phase !== 'ringing') return;
+      const call = this.floor.nextCallFor(agent);
+      if (!call) return;
+      this.dispatch(call);
+      // Each round puts one call to ringing; stop if one did not (it cannot, but never loop on it).
+      if (call.phase !== 'ringing') return;
     }
   }
 
@@ -368,7 +300,7 @@ export class Distributor {
         this.out.push({ type: 'agentFree', agentId: agent.agentId });
       }
     }
-    this.refresh(agent);
+    this.floor.refresh(agent);
     this.state.putAgent(agent);
   }
 
@@ -377,7 +309,7 @@ export class Distributor {
     call.offeredTo = call.offeredTo.filter((id) => id !== agent.agentId);
     agent.offer = null;
     this.moveAgent(agent, agent.phase === 'servingOffered' ? 'serving' : 'idle');
-    this.refresh(agent);
+    this.floor.refresh(agent);
     this.state.putAgent(agent);
     this.state.putCall(call);
   }
@@ -386,7 +318,7 @@ export class Distributor {
 
   private callQueued(callId: CallId, groupId: GroupId, callerNumber: string): void {
     if (this.state.getCall(callId)) throw new AcdStateError(`Call ${callId} was queued twice; use callTransferred to move a call to another group.`);
-    if (!this.indexes.has(groupId)) {
+    if (!this.floor.get(groupId)) {
       this.out.push({ type: 'hangup', callId, reason: 'noSuchGroup' });
       return;
     }
@@ -417,7 +349,7 @@ export class Distributor {
 
   /** A call arrives in `call.groupId`: its wait starts, then it is offered or waits. */
   private enterGroup(call: CallRecord): void {
-    const index = this.indexes.get(call.groupId)!;
+    const index = this.floor.get(call.groupId)!;
     if (index.config.maxWaitMs > 0) call.waitTimer = this.schedule({ kind: 'wait', callId: call.callId, at: this.now + index.config.maxWaitMs });
     if (index.online === 0 && index.config.whenNoneOnline === 'exit') {
       this.exitQueue(call, 'noSeatOnline');
@@ -428,16 +360,10 @@ export class Distributor {
 
   /** Offers a queued call to the agent(s) its group's policy picks, or leaves it waiting. */
   private dispatch(call: CallRecord): void {
-    const index = this.indexes.get(call.groupId);
-    if (!index) throw new AcdStateError(`Call ${call.callId} is queued in group ${call.groupId}, which has no index.`);
-    if (index.config.policy === 'fewestCallsToday' && index.day !== this.today()) {
-      index.day = this.today();
-      for (const level of index.levels) level.rekey((id) => agentKey('fewestCallsToday', this.state.getAgent(id)!, index.day));
-    }
-    const missed = (id: AgentId) => call.missedBy.includes(id);
-    const agents = this.lastSeat(call, index, missed) ?? index.pick(missed);
+    const agents = this.floor.pick(call, this.today());
+    const index = this.floor.get(call.groupId)!;
     if (agents.length === 0) {
-      index.queue.set(call.callId, [call.queuedAt, call.seq, call.seq]);
+      this.floor.enqueue(call);
       // Everyone eligible has missed this call: offer it to them again after a pause rather than never.
       if (call.missedBy.length > 0 && call.retryTimer === null && index.hasEligible()) {
         call.retryTimer = this.schedule({ kind: 'retry', callId: call.callId, at: this.now + index.config.retryDelayMs });
@@ -445,7 +371,7 @@ export class Distributor {
       this.state.putCall(call);
       return;
     }
-    index.queue.delete(call.callId);
+    this.floor.dequeue(call);
     this.moveCall(call, 'ringing');
     call.attempt++;
     call.offeredTo = agents;
@@ -454,7 +380,7 @@ export class Distributor {
       if (agent.offer !== null) throw new AcdStateError(`Agent ${agentId} was picked for call ${call.callId} while call ${agent.offer} rings for them.`);
       this.moveAgent(agent, agent.phase === 'serving' ? 'servingOffered' : 'offered');
       agent.offer = call.callId;
-      this.refresh(agent);
+      this.floor.refresh(agent);
       this.state.putAgent(agent);
     }
     this.cancelTimer(call.retryTimer);
@@ -462,14 +388,6 @@ export class Distributor {
     this.out.push({ type: 'offer', callId: call.callId, groupId: call.groupId, agentIds: agents, timeoutMs: index.config.ringTimeoutMs });
     if (index.config.ringTimeoutMs > 0) call.ringTimer = this.schedule({ kind: 'ring', callId: call.callId, at: this.now + index.config.ringTimeoutMs });
     this.state.putCall(call);
-  }
-
-  /** UsingLastSeat: the agent who last served this number, when eligible here and not passed over already. */
-  private lastSeat(call: CallRecord, index: GroupIndex, missed: (id: AgentId) => boolean): AgentId[] | undefined {
-    if (!index.config.usingLastSeat || call.callerNumber === '') return undefined;
-    const seat = this.state.getLastSeat(call.callerNumber);
-    if (!seat || missed(seat.agentId)) return undefined;
-    return index.levels.some((level) => level.has(seat.agentId)) ? [seat.agentId] : undefined;
   }
 
   /** A ringing call's offers all ended unanswered: it waits again, or leaves if its wait is over. */
@@ -483,14 +401,13 @@ export class Distributor {
 
   /** A queued call leaves its group: overflow to the configured group, or hang up. */
   private exitQueue(call: CallRecord, reason: 'queueTimeout' | 'noSeatOnline'): void {
-    const from = this.indexes.get(call.groupId);
-    const exit = from?.config.onQueueExit;
+    const exit = this.floor.get(call.groupId)?.config.onQueueExit;
     const to = exit?.action === 'overflow' ? exit.groupId : undefined;
-    if (to === undefined || !this.indexes.has(to) || call.visited.includes(to)) {
+    if (to === undefined || !this.floor.get(to) || call.visited.includes(to)) {
       this.finishCall(call, reason, 'callGone');
       return;
     }
-    from?.queue.delete(call.callId);
+    this.floor.dequeue(call);
     this.cancelTimer(call.waitTimer);
     this.cancelTimer(call.retryTimer);
     this.out.push({ type: 'overflow', callId: call.callId, fromGroupId: call.groupId, toGroupId: to });
@@ -519,7 +436,7 @@ export class Distributor {
     agent.callsToday = agent.callsDay === today ? agent.callsToday + 1 : 1;
     agent.callsDay = today;
     this.moveAgent(agent, 'serving');
-    this.refresh(agent);
+    this.floor.refresh(agent);
     this.state.putAgent(agent);
     for (const timer of [call.ringTimer, call.waitTimer, call.retryTimer]) this.cancelTimer(timer);
     Object.assign(call, { offeredTo: [], servedBy: agentId, ringTimer: null, waitTimer: null, retryTimer: null });
@@ -546,7 +463,7 @@ export class Distributor {
     const call = this.state.getCall(callId);
     if (!call) return;
     if (call.phase !== 'connected') throw new AcdStateError(`Call ${callId} is ${call.phase}; only a connected call can be transferred.`);
-    if (!this.indexes.has(groupId)) {
+    if (!this.floor.get(groupId)) {
       this.finishCall(call, 'noSuchGroup', 'callGone');
       return;
     }
@@ -564,7 +481,7 @@ export class Distributor {
   /** Ends a call wherever it is and releases everything it held; `hangup` asks the engine to hang it up. */
   private finishCall(call: CallRecord, hangup: HangupReason | null, cancelReason: CancelReason): void {
     const freed: AgentRecord[] = [];
-    if (call.phase === 'queued') this.indexes.get(call.groupId)?.queue.delete(call.callId);
+    if (call.phase === 'queued') this.floor.dequeue(call);
     if (call.phase === 'ringing' && call.offeredTo.length > 0) {
       this.out.push({ type: 'cancelOffer', callId: call.callId, agentIds: [...call.offeredTo], reason: cancelReason });
       for (const agentId of [...call.offeredTo]) {
@@ -600,7 +517,7 @@ export class Distributor {
       this.moveAgent(agent, 'idle');
       agent.idleSince = this.now;
       this.out.push({ type: 'agentFree', agentId: agent.agentId });
-      this.refresh(agent);
+      this.floor.refresh(agent);
       this.state.putAgent(agent);
       this.serveWaiting(agent);
       return;
@@ -684,7 +601,7 @@ export class Distributor {
         this.moveAgent(agent, 'idle');
         this.out.push({ type: 'agentFree', agentId: agent.agentId });
       }
-      this.refresh(agent);
+      this.floor.refresh(agent);
       this.state.putAgent(agent);
     }
     for (const timer of [...this.state.timers()]) this.cancelTimer(timer.timerId);

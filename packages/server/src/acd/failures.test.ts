@@ -263,6 +263,12 @@ describe('bugs in the caller throw', () => {
     expect(() => h.acd.handle({ type: 'callQueued', callId: 'c1', groupId: 1 }, h.now)).toThrow(AcdStateError);
   });
 
+  it('a membership priority outside 1–5', () => {
+    const acd = new Distributor();
+    const groups = [{ groupId: 1, priority: 7 as 1 }];
+    expect(() => acd.handle({ type: 'membershipChanged', agentId: 'a', groups }, 0)).toThrow(/toPriority/);
+  });
+
   it('transferring a call that is not connected', () => {
     const h = new AcdHarness();
     h.group(1);
