@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../packages/server/src/auth/passwords.js';
+import { verifyPassword } from '../../packages/server/src/crypto/passwords.js';
 import { openSqliteStore } from '../../packages/server/src/store/sqlite/sqlite-store.js';
 import { cleanup, requireBuiltCli, runCli, runJson, tempDir, type InitOutput } from './helpers.js';
 

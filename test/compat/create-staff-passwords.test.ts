@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NO_PASSWORD_HASH } from '../../packages/server/src/auth/passwords.js';
+import { NO_PASSWORD_HASH } from '../../packages/server/src/crypto/passwords.js';
 import { startTestServer, type TestServer } from '../../packages/server/src/test-support/harness.js';
 import { postJson } from '../realtime/helpers.js';
 import { clientFor, uniq } from './helpers.js';

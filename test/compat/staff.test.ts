@@ -9,7 +9,7 @@ import type {
   StaffInfo,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../packages/server/src/auth/passwords.js';
+import { verifyPassword } from '../../packages/server/src/crypto/passwords.js';
 import { startTestServer, type TestServer } from '../../packages/server/src/test-support/harness.js';
 import type { CccClient } from '../../packages/server/src/test-support/sdk-client.js';
 import {

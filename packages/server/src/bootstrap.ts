@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { SecretBox } from './auth/secret-box.js';
-import { hashPassword } from './auth/passwords.js';
-import { newPassword, newSecretId, newSecretKey } from './auth/secrets.js';
+import { hashPassword } from './crypto/passwords.js';
+import { newPassword, newSecretId, newSecretKey } from './crypto/secrets.js';
 import { SDK_APP_ID_MAX, SDK_APP_ID_MIN } from './staff/instances.js';
 import type { ApiKeyOptions, ApiKeyPolicy, Store } from './store/ports.js';
 

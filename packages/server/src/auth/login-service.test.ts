@@ -5,7 +5,7 @@ import type { NewStaff } from '../store/ports.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { LoginService } from './login-service.js';
 import { LoginThrottle } from './login-throttle.js';
-import { NO_PASSWORD_HASH, hashPassword } from './passwords.js';
+import { NO_PASSWORD_HASH, hashPassword } from '../crypto/passwords.js';
 import { SdkError } from './sdk-error.js';
 import { WorkQueue } from './work-queue.js';
 

@@ -3,8 +3,8 @@ import { SdkError } from './sdk-error.js';
 import type { OriginPolicy } from '../staff/origins.js';
 import type { Credential, Staff, Store } from '../store/ports.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { NO_PASSWORD_HASH, verifyPassword } from './passwords.js';
-import { hashSecret, newHexSecret } from './secrets.js';
+import { NO_PASSWORD_HASH, verifyPassword } from '../crypto/passwords.js';
+import { hashSecret, newHexSecret } from '../crypto/secrets.js';
 import type { WorkQueue } from './work-queue.js';
 
 export function profileOf(staff: Staff): StaffProfile {

@@ -1,5 +1,5 @@
 import type { CredentialKind, CredentialRepo } from '../store/ports.js';
-import { hashSecret, newHexSecret } from './secrets.js';
+import { hashSecret, newHexSecret } from '../crypto/secrets.js';
 
 export interface MintedSecret {
   /** The bearer secret, shown to the caller once; only its hash is stored. */

@@ -13,7 +13,7 @@ import {
 import type { ApiKey, ApiKeyRepo } from '../store/ports.js';
 import type { LegacyCheck } from './legacy-signature.js';
 import type { SecretBox } from './secret-box.js';
-import { safeEqual } from './secrets.js';
+import { safeEqual } from '../crypto/secrets.js';
 
 /** How far X-TC-Timestamp may be from the server clock, as in Tencent Cloud. */
 export const SIGNATURE_WINDOW_SECONDS = 300;

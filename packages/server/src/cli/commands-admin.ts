@@ -1,5 +1,5 @@
-import { hashPassword } from '../auth/passwords.js';
-import { newPassword } from '../auth/secrets.js';
+import { hashPassword } from '../crypto/passwords.js';
+import { newPassword } from '../crypto/secrets.js';
 import { createInstance } from '../bootstrap.js';
 import { normalizeOrigin } from '../staff/origins.js';
 import { storePasswordChange } from '../staff/password-change.js';

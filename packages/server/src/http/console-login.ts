@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { hashSecret } from '../auth/secrets.js';
+import { hashSecret } from '../crypto/secrets.js';
 import type { Store } from '../store/ports.js';
 import { escapeHtml, page } from './pages.js';
 

@@ -1,5 +1,5 @@
 import { cloudError, type SeatUserInfo } from '@openccc/protocol';
-import { NO_PASSWORD_HASH, hashPassword } from '../auth/passwords.js';
+import { NO_PASSWORD_HASH, hashPassword } from '../crypto/passwords.js';
 import type { Membership, Staff, StaffPatch, Store } from '../store/ports.js';
 import { requireInstance } from './instances.js';
 import { storePasswordChange } from './password-change.js';
