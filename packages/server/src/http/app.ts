@@ -16,7 +16,7 @@ import { landingPage } from './pages.js';
  * official SDKs send them at once), the whole request within 120 s (10 MB at about 0.7 Mbit/s).
  * Node checks every connection against these once a second.
  */
-export const HTTP_TIMEOUTS = { headersMs: 20_000, requestMs: 120_000, checkEveryMs: 1_000 } as const;
+const HTTP_TIMEOUTS = { headersMs: 20_000, requestMs: 120_000, checkEveryMs: 1_000 } as const;
 
 export interface AppDeps {
   log: Logger;
