@@ -60,6 +60,7 @@ export interface DistributorOptions {
 
 const DAY_MS = 86_400_000;
 
+/** The distributor: feed it events, carry out its commands. */
 export class Distributor {
   private readonly state: AcdState;
   private readonly nodeId: string;
@@ -96,6 +97,21 @@ export class Distributor {
       this.out = [];
       this.busy = false;
     }
+  }
+
+  /** A queued call's place in its group's queue (1 = next), for prompts; undefined when it is not waiting. */
+  queuePosition(callId: CallId): number | undefined {
+    const call = this.state.getCall(callId);
+    if (call?.phase !== 'queued') return undefined;
+    const rank = this.floor.get(call.groupId)?.queue.rankOf(callId);
+    return rank === undefined ? undefined : rank + 1;
+  }
+
+  /** How many calls wait in a group's queue and how many of its agents could take one now (metrics). */
+  groupLoad(groupId: GroupId): { waiting: number; eligibleAgents: number } | undefined {
+    const index = this.floor.get(groupId);
+    if (!index) return undefined;
+    return { waiting: index.queue.size, eligibleAgents: index.levels.reduce((sum, level) => sum + level.size, 0) };
   }
 
   private apply(event: AcdEvent): void {

@@ -253,3 +253,22 @@ describe('MaxConcurrency (sessions per agent)', () => {
     expect(h.offeredTo('phone')).toEqual([]);
   });
 });
+
+describe('queue queries', () => {
+  it('tells a waiting call its place, and a group its load', () => {
+    const h = new AcdHarness();
+    h.group(1, { whenNoneOnline: 'queue' });
+    h.group(2);
+    h.agent('a', [1], 'rest');
+    h.agent('b', [2]);
+    h.call('c1', 1);
+    h.call('c2', 1);
+    h.call('c3', 2);
+    expect([h.acd.queuePosition('c1'), h.acd.queuePosition('c2'), h.acd.queuePosition('c3'), h.acd.queuePosition('nope')]).toEqual([1, 2, undefined, undefined]);
+    expect(h.acd.groupLoad(1)).toEqual({ waiting: 2, eligibleAgents: 0 });
+    h.send({ type: 'agentStatus', agentId: 'a', status: 'free' });
+    expect(h.acd.queuePosition('c2')).toBe(1);
+    expect(h.acd.groupLoad(1)).toEqual({ waiting: 1, eligibleAgents: 0 });
+    expect(h.acd.groupLoad(9)).toBeUndefined();
+  });
+});

@@ -60,6 +60,12 @@ export class SortedSet<T> {
     return this.scan(at, this.entries.length, skip) ?? this.scan(0, at, skip);
   }
 
+  /** The value's place in key order, from 0; undefined when it is not in the set. */
+  rankOf(value: T): number | undefined {
+    const key = this.keys.get(value);
+    return key ? this.lowerBound(key) : undefined;
+  }
+
   /** The key a value is kept under. */
   keyOf(value: T): SortKey | undefined {
     return this.keys.get(value);
