@@ -107,6 +107,16 @@ export class Distributor {
     return rank === undefined ? undefined : rank + 1;
   }
 
+  /**
+   * What the distributor has an agent doing. Before ringing an agent outside
+   * the queues (an internal call, a transfer to them), the engine checks that
+   * this is `idle` with no offer and reports the agent `busy` in the same turn.
+   */
+  reservationOf(agentId: AgentId): { phase: AgentPhase; presence: AgentRecord['presence']; offer: CallId | null; sessions: readonly CallId[] } | undefined {
+    const agent = this.state.getAgent(agentId);
+    return agent && { phase: agent.phase, presence: agent.presence, offer: agent.offer, sessions: [...agent.sessions] };
+  }
+
   /** How many calls wait in a group's queue and how many of its agents could take one now (metrics). */
   groupLoad(groupId: GroupId): { waiting: number; eligibleAgents: number } | undefined {
     const index = this.floor.get(groupId);

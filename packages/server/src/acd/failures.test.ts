@@ -129,6 +129,21 @@ describe('agent gone (disconnect, crash, offline)', () => {
   });
 });
 
+describe('ringing an agent outside the queues', () => {
+  it('shows whether the agent is reserved; reporting them busy keeps offers away', () => {
+    const h = new AcdHarness();
+    h.group(1, { whenNoneOnline: 'queue' });
+    h.agent('a', [1]);
+    expect(h.acd.reservationOf('a')).toEqual({ phase: 'idle', presence: 'free', offer: null, sessions: [] });
+    h.send({ type: 'agentStatus', agentId: 'a', status: 'busy' });
+    expect(of(h.call('c1', 1), 'offer')).toEqual([]);
+    expect(h.acd.reservationOf('a')).toMatchObject({ phase: 'idle', presence: 'busy' });
+    expect(of(h.send({ type: 'agentStatus', agentId: 'a', status: 'free' }), 'offer')).toMatchObject([{ callId: 'c1' }]);
+    expect(h.acd.reservationOf('a')).toMatchObject({ phase: 'offered', offer: 'c1' });
+    expect(h.acd.reservationOf('nobody')).toBeUndefined();
+  });
+});
+
 describe('call gone', () => {
   it('abandoned while ringing: every ringing agent is cancelled and free again', () => {
     const h = new AcdHarness();
