@@ -438,7 +438,11 @@ export class Distributor {
     this.cancelTimer(call.retryTimer);
     this.out.push({ type: 'overflow', callId: call.callId, fromGroupId: call.groupId, toGroupId: to });
     this.moveCall(call, 'queued');
-    Object.assign(call, { groupId: to, missedBy: [], waitExpired: false, waitTimer: null, retryTimer: null });
+    call.groupId = to;
+    call.missedBy = [];
+    call.waitExpired = false;
+    call.waitTimer = null;
+    call.retryTimer = null;
     call.visited.push(to);
     this.state.putCall(call);
     this.enterGroup(call);
@@ -465,7 +469,11 @@ export class Distributor {
     this.floor.refresh(agent);
     this.state.putAgent(agent);
     for (const timer of [call.ringTimer, call.waitTimer, call.retryTimer]) this.cancelTimer(timer);
-    Object.assign(call, { offeredTo: [], servedBy: agentId, ringTimer: null, waitTimer: null, retryTimer: null });
+    call.offeredTo = [];
+    call.servedBy = agentId;
+    call.ringTimer = null;
+    call.waitTimer = null;
+    call.retryTimer = null;
     this.moveCall(call, 'connected');
     this.state.putCall(call);
     if (call.callerNumber !== '') this.state.putLastSeat(call.callerNumber, { agentId, at: this.now });
@@ -496,9 +504,15 @@ export class Distributor {
     const agent = call.servedBy === null ? undefined : this.state.getAgent(call.servedBy);
     if (agent) this.endSession(agent, call);
     this.moveCall(call, 'queued');
-    const seq = this.state.nextSeq();
+    call.groupId = groupId;
+    call.queuedAt = this.now;
+    call.seq = this.state.nextSeq();
+    call.attempt = 0;
+    call.servedBy = null;
+    call.visited = [groupId];
     // The transferring agent is not offered the call back while anyone else can take it.
-    Object.assign(call, { groupId, queuedAt: this.now, seq, attempt: 0, servedBy: null, visited: [groupId], missedBy: agent ? [agent.agentId] : [], waitExpired: false });
+    call.missedBy = agent ? [agent.agentId] : [];
+    call.waitExpired = false;
     this.state.putCall(call);
     this.enterGroup(call);
     if (agent) this.serveWaiting(agent);
