@@ -19,7 +19,10 @@ import { registerSdkRoutes } from './http/sdk-routes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { loadAssets } from './http/static-assets.js';
 import { registerWorkbenchRoutes } from './http/workbench-routes.js';
+import { registerAgentRequests, registerCallsUnavailable } from './realtime/agent-requests.js';
+import { AgentSessions } from './realtime/agent-sessions.js';
 import { RealtimeHub } from './realtime/hub.js';
+import { systemScheduler } from './realtime/scheduler.js';
 import { OriginPolicy } from './staff/origins.js';
 import { Presence } from './staff/presence.js';
 import { SkillGroupService } from './staff/skill-group-service.js';
@@ -34,6 +37,8 @@ export interface RunningServer {
   app: FastifyInstance;
   services: Services;
   hub: RealtimeHub;
+  /** The agents' sessions: connections, presence coupling, request handlers, call reservations. */
+  sessions: AgentSessions;
   /** Stops accepting requests, finishes in-flight ones, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -82,25 +87,29 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     log,
   });
   const origins = new OriginPolicy(store.origins, () => new URL(services.publicUrl).origin);
-  let hub: RealtimeHub | null = null;
+  let sessions: AgentSessions | null = null;
   const login = new LoginService(store, origins, {
     ticketTtlSeconds: config.ticketTtlSeconds,
     throttle: new LoginThrottle(clock),
     // scrypt runs on libuv's thread pool (four threads by default): two at a time leave room for file I/O.
     passwordWork: new WorkQueue({ maxActive: 2, maxWaiting: 32 }),
     clock,
-    onLogin: (sdkAppId, mail, hash) => hub?.onLogin(sdkAppId, mail, hash),
+    onLogin: (sdkAppId, mail, hash) => sessions?.onLogin(sdkAppId, mail, hash),
   });
-  hub = new RealtimeHub({
+  sessions = new AgentSessions({
     login,
     presence,
     status,
     log,
     clock,
+    scheduler: systemScheduler,
     graceMs: config.presenceGraceSeconds * 1000,
     // Often enough that a connected agent's ticket never lapses, whatever the configured lifetime.
     extendEveryMs: Math.min(10 * 60_000, (config.ticketTtlSeconds * 1000) / 2),
   });
+  registerAgentRequests(sessions, { presence, status });
+  registerCallsUnavailable(sessions);
+  const hub = new RealtimeHub({ sessions, log, clock });
 
   let ready = false;
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
@@ -125,6 +134,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   log.info({ url: services.publicUrl, port, dataDir: config.dataDir }, 'openccc ready');
 
   const realtime = hub;
+  const agentSessions = sessions;
   let closing: Promise<void> | null = null;
   return {
     url: services.publicUrl,
@@ -132,6 +142,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     app,
     services,
     hub: realtime,
+    sessions: agentSessions,
     close() {
       closing ??= (async () => {
         ready = false;

@@ -1,24 +1,25 @@
 import type { ServerMessage } from '@openccc/protocol';
-import type { WebSocket } from 'ws';
 
-/** One workbench's WebSocket, after it said hello with a valid ticket. */
+/** An agent as the realtime side names it: an instance and a staff mail. */
+export interface AgentRef {
+  readonly sdkAppId: number;
+  readonly mail: string;
+}
+
+/** The key of an agent in maps (mails compare case-insensitively). */
+export function agentKey(agent: AgentRef): string {
+  return `${agent.sdkAppId}/${agent.mail.toLowerCase()}`;
+}
+
+/** How the agent sessions reach one workbench; the transport implements it over a WebSocket. */
+export interface ConnectionLink {
+  send(message: ServerMessage): void;
+  /** Ends the connection with a close code; a peer that does not finish closing is cut off. */
+  close(code: number, reason: string): void;
+}
+
+/** One signed-in workbench: a handle the transport holds and request handlers receive. */
 export interface AgentConnection {
-  socket: WebSocket;
-  sdkAppId: number;
-  mail: string;
-  ticketHash: string;
-  embedded: boolean;
-  lastSeen: number;
-  /** When the ticket was last extended (unix ms). */
-  extendedAt: number;
-  /** Set when the server signed this connection out; its messages are ignored from then on. */
-  closed: boolean;
-}
-
-export function send(socket: WebSocket, message: ServerMessage): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-}
-
-export function staffKey(sdkAppId: number, mail: string): string {
-  return `${sdkAppId}/${mail.toLowerCase()}`;
+  readonly agent: AgentRef;
+  readonly embedded: boolean;
 }

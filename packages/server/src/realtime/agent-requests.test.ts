@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { WebSocket } from 'ws';
-import type { Presence, StaffStatus } from '../staff/presence.js';
-import type { StatusService } from '../staff/status-service.js';
+import type { StaffStatus } from '../staff/presence.js';
 import type { AgentConnection } from './agent-connection.js';
-import { handleAgentRequest } from './agent-requests.js';
+import { registerAgentRequests, registerCallsUnavailable } from './agent-requests.js';
+import { RequestRegistry } from './request-registry.js';
 import { SdkError } from '../auth/sdk-error.js';
 
 const APP = 1400000001;
@@ -22,9 +21,11 @@ function fakes(status: StaffStatus) {
       current = next;
     },
   };
-  const deps = { presence: presence as unknown as Presence, status: statusService as unknown as StatusService };
-  const conn: AgentConnection = { socket: {} as WebSocket, sdkAppId: APP, mail: MAIL, ticketHash: 'h', embedded: true, lastSeen: 0, extendedAt: 0, closed: false };
-  return { deps, conn, recorded, call: (method: string, params: Record<string, unknown> = {}) => handleAgentRequest(deps, conn, method, params) };
+  const registry = new RequestRegistry();
+  registerAgentRequests(registry, { presence, status: statusService });
+  registerCallsUnavailable(registry);
+  const conn: AgentConnection = { agent: { sdkAppId: APP, mail: MAIL }, embedded: true };
+  return { conn, recorded, call: (method: string, params: Record<string, unknown> = {}) => registry.dispatch(conn, method, params) };
 }
 
 async function expectSdkError(promise: Promise<unknown>, code: string): Promise<SdkError> {
