@@ -12,9 +12,11 @@ import { buildSignedRequest, nowSeconds, signedFetch, type RawResponse } from '.
  * seed and the case; `OPENCCC_FUZZ_SEED=<seed>` replays the same requests (with today's timestamps).
  */
 const SEED = Number(process.env['OPENCCC_FUZZ_SEED'] ?? Date.now() % 2 ** 31);
-const FETCH_CASES = 1500;
-const RAW_CASES = 500;
+const FETCH_CASES = 1000;
+const RAW_CASES = 1000;
 const CONCURRENCY = 16;
+/** A run takes a few seconds; the margin is for a machine busy with the rest of the suite. */
+const TIMEOUT_MS = 120_000;
 
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
 function prng(seed: number): () => number {
@@ -224,7 +226,7 @@ describe(`Cloud API fuzz (seed ${SEED})`, () => {
       }
       expectAnswer({ status: res.status, headers: Object.fromEntries(res.headers), text, json }, c, label);
     });
-  });
+  }, TIMEOUT_MS);
 
   it(`answers ${RAW_CASES} malformed HTTP requests written on raw sockets`, async () => {
     const fuzz = new Fuzz(prng(SEED ^ 0x5eed));
@@ -283,7 +285,7 @@ describe(`Cloud API fuzz (seed ${SEED})`, () => {
       }
       expectAnswer(response, { method }, label);
     });
-  });
+  }, TIMEOUT_MS);
 
   it('leaves the server healthy, without a single InternalError, and still serving signed requests', async () => {
     await expectHealthy(server.port);
