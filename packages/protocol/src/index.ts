@@ -7,3 +7,4 @@ export * from './sdk/errors.js';
 export * from './sdk/events.js';
 export * from './sdk/bridge.js';
 export * from './realtime/messages.js';
+export * from './ivr/index.js';
