@@ -104,7 +104,8 @@ function registerAdmission(scope: FastifyInstance, dispatcher: CloudApiDispatche
     if (declared > 0 && !budget.fits(declared)) return refuse(req, reply, overBudget(req), started);
     const meter = budget.meter(() => {
       payload.unpipe(meter.stream);
-      void refuse(req, reply, overBudget(req), started);
+      // Unless the request was answered already (a body over 10 MB, for one).
+      if (!reply.sent) void refuse(req, reply, overBudget(req), started);
     });
     reply.raw.once('close', meter.release);
     // A client that goes away mid-body ends the parse as before; after an answer there is nothing to end.
