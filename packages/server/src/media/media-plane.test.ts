@@ -1,0 +1,148 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyseTones } from './goertzel.js';
+import { MediaPlane } from './media-plane.js';
+import { RtpPeer } from './rtp-peer.js';
+import { spawnSourceWorker } from './test-support/spawn-source-worker.js';
+import { toneSamples } from './tones.js';
+import { readWav, writeWav } from './wav.js';
+
+const CUSTOMER_HZ = 600;
+const AGENT_HZ = 1400;
+
+let plane: MediaPlane;
+let folder: string;
+const peers: RtpPeer[] = [];
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'openccc-media-'));
+  plane = new MediaPlane({ workers: 2, portRange: { min: 44000, max: 44999 }, bindAddress: '127.0.0.1', spawnWorker: spawnSourceWorker });
+  // Workers running the TypeScript sources load the compiler first: wait for both to answer.
+  await plane.stats();
+}, 60_000);
+
+afterAll(async () => {
+  for (const peer of peers) peer.close();
+  await plane.close();
+  await rm(folder, { recursive: true, force: true });
+});
+
+async function peer(listenFor: number[]) {
+  const opened = await RtpPeer.open('127.0.0.1', { listenFor });
+  peers.push(opened);
+  return opened;
+}
+
+/** A call: a customer and an agent phone, each with an RTP leg of one session, bridged. */
+async function bridgedCall(session: string) {
+  const customer = await peer([AGENT_HZ, 450]);
+  const agent = await peer([CUSTOMER_HZ]);
+  const customerLeg = await plane.createLeg(session, { kind: 'rtp', remote: { address: '127.0.0.1', port: customer.port } });
+  const agentLeg = await plane.createLeg(session, { kind: 'rtp', remote: 'latch' });
+  if (customerLeg.kind !== 'rtp' || agentLeg.kind !== 'rtp') throw new Error('expected RTP legs');
+  customer.remote = { address: customerLeg.localAddress, port: customerLeg.localPort };
+  agent.remote = { address: agentLeg.localAddress, port: agentLeg.localPort };
+  await plane.bridge(customerLeg.leg, agentLeg.leg);
+  return { customer, agent, customerLeg: customerLeg.leg, agentLeg: agentLeg.leg };
+}
+
+const tone = (frequency: number) => toneSamples({ frequencies: [frequency], onMs: 1000, offMs: 0, level: 0.4 });
+
+describe('media plane (worker threads)', () => {
+  it('relays audio both ways between two bridged RTP legs', async () => {
+    const call = await bridgedCall('call-relay');
+    const connected = plane.once('legConnected', (event) => event.leg === call.agentLeg);
+    const agentHears = call.agent.waitForTone(CUSTOMER_HZ);
+    const customerHears = call.customer.waitForTone(AGENT_HZ);
+    call.customer.startSending(tone(CUSTOMER_HZ));
+    call.agent.startSending(tone(AGENT_HZ));
+    await Promise.all([connected, agentHears, customerHears]);
+    call.customer.stopSending();
+    call.agent.stopSending();
+  });
+
+  it('carries DTMF both ways: digits from a phone become events, sendDtmf reaches the phone', async () => {
+    const call = await bridgedCall('call-dtmf');
+    const fromCustomer = plane.once('dtmf', (event) => event.leg === call.customerLeg);
+    call.customer.sendDigit('7');
+    expect((await fromCustomer).digit).toBe('7');
+    const agentGets = call.agent.nextDigit();
+    // The agent's leg latches on its first packet; until then it has nowhere to send.
+    const latched = plane.once('legConnected', (event) => event.leg === call.agentLeg);
+    call.agent.sendFrame(new Uint8Array(160).fill(0xff));
+    await latched;
+    await plane.sendDtmf(call.agentLeg, '3');
+    expect(await agentGets).toBe('3');
+  });
+
+  it('plays a tone and a WAV prompt over the bridge, and reports playDone', async () => {
+    const call = await bridgedCall('call-play');
+    const ringback = call.customer.waitForTone(450);
+    await plane.play(call.customerLeg, { kind: 'tone', tone: 'ringback' }, { loop: true });
+    await ringback;
+    const stopped = plane.once('playDone', (event) => event.leg === call.customerLeg);
+    await plane.stopPlay(call.customerLeg);
+    expect((await stopped).reason).toBe('stopped');
+
+    const prompt = join(folder, 'prompt.wav');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(prompt, writeWav({ sampleRate: 8000, channels: 1, samples: tone(AGENT_HZ).subarray(0, 2400) }));
+    const heard = call.customer.waitForTone(AGENT_HZ);
+    const finished = plane.once('playDone', (event) => event.leg === call.customerLeg);
+    await plane.play(call.customerLeg, { kind: 'file', path: prompt });
+    await heard;
+    expect((await finished).reason).toBe('finished');
+    await expect(plane.play(call.customerLeg, { kind: 'file', path: join(folder, 'missing.wav') })).rejects.toMatchObject({ code: 'fileError' });
+  });
+
+  it('records a stereo WAV: customer left, agent right', async () => {
+    const call = await bridgedCall('call-record');
+    const path = join(folder, 'calls', 'call-record.wav');
+    const recording = await plane.record({ customer: call.customerLeg, agent: call.agentLeg }, path);
+    const agentHears = call.agent.waitForTone(CUSTOMER_HZ);
+    const customerHears = call.customer.waitForTone(AGENT_HZ);
+    call.customer.startSending(tone(CUSTOMER_HZ));
+    call.agent.startSending(tone(AGENT_HZ));
+    await Promise.all([agentHears, customerHears]);
+    // Keep both talking for another 25 frames each so the file holds plenty of both.
+    await Promise.all([call.agent.waitForPackets(25), call.customer.waitForPackets(25)]);
+    const done = plane.once('recordDone', (event) => event.recording === recording);
+    await plane.stopRecord(recording);
+    const { durationMs } = await done;
+    call.customer.stopSending();
+    call.agent.stopSending();
+    expect(durationMs).toBeGreaterThan(0);
+    const audio = readWav(await readFile(path));
+    expect(audio.channels).toBe(2);
+    expect(audio.samples.length / 2).toBe((durationMs / 1000) * 8000);
+    const left = audio.samples.filter((_, i) => i % 2 === 0);
+    const right = audio.samples.filter((_, i) => i % 2 === 1);
+    expect(analyseTones(left, [CUSTOMER_HZ, AGENT_HZ]).frequencies).toEqual([CUSTOMER_HZ]);
+    expect(analyseTones(right, [CUSTOMER_HZ, AGENT_HZ]).frequencies).toEqual([AGENT_HZ]);
+  });
+
+  it('reports a media timeout after silence, and legClosed when destroyed', async () => {
+    const phone = await peer([]);
+    const leg = await plane.createLeg('call-timeout', { kind: 'rtp', remote: { address: '127.0.0.1', port: phone.port } }, { mediaTimeoutMs: 200 });
+    const timeout = await plane.once('mediaTimeout', (event) => event.leg === leg.leg);
+    expect(timeout.silentMs).toBeGreaterThanOrEqual(200);
+    const closed = plane.once('legClosed', (event) => event.leg === leg.leg);
+    await plane.destroyLeg(leg.leg);
+    expect((await closed).reason).toBe('destroyed');
+    await expect(plane.play(leg.leg, { kind: 'tone', tone: 'beep' })).rejects.toMatchObject({ code: 'legNotFound' });
+  });
+
+  it('pins a session to one worker and spreads sessions over workers', async () => {
+    const a1 = await plane.createLeg('spread-a', { kind: 'rtp', remote: 'latch' });
+    const b1 = await plane.createLeg('spread-b', { kind: 'rtp', remote: 'latch' });
+    const a2 = await plane.createLeg('spread-a', { kind: 'rtp', remote: 'latch' });
+    await plane.bridge(a1.leg, a2.leg);
+    await expect(plane.bridge(a1.leg, b1.leg)).rejects.toMatchObject({ code: 'crossWorkerBridge' });
+    const stats = await plane.stats();
+    expect(stats).toHaveLength(2);
+    expect(stats.every((worker) => worker.legs > 0)).toBe(true);
+    for (const leg of [a1, b1, a2]) await plane.destroyLeg(leg.leg);
+  });
+});

@@ -1,0 +1,258 @@
+/**
+ * The main thread's handle on the media plane: it owns the worker threads, places legs on them,
+ * sends commands and hands out typed events. No socket, timer or packet of a leg lives here.
+ *
+ * Placement: every leg is created with a session key. The first leg of a session picks the worker
+ * with the fewest legs; every later leg of that session goes to the same worker, so legs that will
+ * be bridged or recorded together (a call's customer and agents) always share a worker. The
+ * session's pin is dropped when its last leg closes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
+import { MediaError } from './media-error.js';
+import { mediaPlaneDefaults, type MediaPlaneOptions } from './media-options.js';
+import { splitPortRange } from './port-allocator.js';
+import type {
+  CommandEnvelope,
+  CommandResults,
+  LegId,
+  LegParams,
+  LegReady,
+  MediaCommand,
+  MediaEvent,
+  MediaEventOf,
+  MediaEventType,
+  PlaySource,
+  RecordingId,
+  WorkerMessage,
+  WorkerStats,
+} from './protocol.js';
+import { spawnCompiledWorker, type WorkerInit } from './worker-spawn.js';
+
+type Listener<T extends MediaEventType> = (event: MediaEventOf<T>) => void;
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: MediaError) => void;
+}
+
+interface WorkerSlot {
+  index: number;
+  worker: Worker;
+  pending: Map<number, Pending>;
+  legs: number;
+  alive: boolean;
+}
+
+export class MediaPlane {
+  private readonly options: MediaPlaneOptions;
+  private readonly slots: WorkerSlot[];
+  private readonly legs = new Map<LegId, { slot: WorkerSlot; session: string }>();
+  private readonly sessions = new Map<string, { slot: WorkerSlot; legs: number }>();
+  private readonly recordings = new Map<RecordingId, WorkerSlot>();
+  private readonly listeners = new Map<MediaEventType, Set<(event: MediaEvent) => void>>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: Partial<MediaPlaneOptions> = {}) {
+    this.options = { ...mediaPlaneDefaults(), ...options };
+    const { workers, portRange, bindAddress } = this.options;
+    if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`media workers must be a positive integer, got ${workers}`);
+    const advertisedAddress = this.options.advertisedAddress ?? (bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress);
+    const spawn = this.options.spawnWorker ?? spawnCompiledWorker;
+    this.slots = splitPortRange(portRange, workers).map((range, index) => {
+      const init: WorkerInit = { openCccMediaWorker: true, config: { bindAddress, advertisedAddress, portRange: range, webrtc: this.options.webrtc } };
+      const slot: WorkerSlot = { index, worker: spawn(init), pending: new Map(), legs: 0, alive: true };
+      slot.worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message));
+      slot.worker.on('error', (error) => this.onWorkerGone(slot, error));
+      slot.worker.on('exit', (code) => this.onWorkerGone(slot, new Error(`exited with code ${code}`)));
+      return slot;
+    });
+  }
+
+  /** Subscribes to one event type; returns the unsubscribe function. */
+  on<T extends MediaEventType>(type: T, listener: Listener<T>): () => void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    const untyped = listener as (event: MediaEvent) => void;
+    set.add(untyped);
+    return () => set.delete(untyped);
+  }
+
+  /** Resolves with the first event of a type that matches, e.g. a leg's legConnected. */
+  once<T extends MediaEventType>(type: T, match: (event: MediaEventOf<T>) => boolean = () => true): Promise<MediaEventOf<T>> {
+    return new Promise((resolve) => {
+      const off = this.on(type, (event) => {
+        if (!match(event)) return;
+        off();
+        resolve(event);
+      });
+    });
+  }
+
+  private emit(event: MediaEvent): void {
+    for (const listener of this.listeners.get(event.type) ?? []) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A throwing listener must not stop the others or the worker's message handling.
+        this.options.logger?.error({ err: error, event: event.type }, 'media event listener threw');
+      }
+    }
+  }
+
+  /** Creates a leg on the worker its session is pinned to; resolves when it can carry media. */
+  async createLeg(session: string, params: LegParams, options: { mediaTimeoutMs?: number } = {}): Promise<{ leg: LegId } & LegReady> {
+    const slot = this.placeSession(session);
+    const leg = randomUUID();
+    this.legs.set(leg, { slot, session });
+    slot.legs++;
+    try {
+      const ready = await this.send(slot, { type: 'createLeg', leg, session, params, mediaTimeoutMs: options.mediaTimeoutMs ?? this.options.mediaTimeoutMs });
+      return { leg, ...ready };
+    } catch (error) {
+      this.forgetLeg(leg);
+      throw error;
+    }
+  }
+
+  /** Relays audio both ways between two legs of one worker. */
+  async bridge(legA: LegId, legB: LegId): Promise<null> {
+    const a = this.slotOf(legA);
+    if (a !== this.slotOf(legB)) {
+      throw new MediaError('crossWorkerBridge', `legs ${legA} and ${legB} live on different media workers: create legs that will be bridged with the same session key`);
+    }
+    return this.send(a, { type: 'bridge', legA, legB });
+  }
+
+  async unbridge(leg: LegId): Promise<null> {
+    return this.send(this.slotOf(leg), { type: 'unbridge', leg });
+  }
+
+  /** Plays a prompt or tone to a leg, replacing whatever it heard (bridge or earlier prompt). */
+  async play(leg: LegId, source: PlaySource, options: { loop?: boolean } = {}): Promise<null> {
+    return this.send(this.slotOf(leg), { type: 'play', leg, source, loop: options.loop ?? false });
+  }
+
+  async stopPlay(leg: LegId): Promise<null> {
+    return this.send(this.slotOf(leg), { type: 'stopPlay', leg });
+  }
+
+  /** Records what the customer and agent legs receive into a stereo WAV (customer left, agent right). */
+  async record(legs: { customer: LegId; agent: LegId }, path: string): Promise<RecordingId> {
+    const slot = this.slotOf(legs.customer);
+    if (slot !== this.slotOf(legs.agent)) throw new MediaError('crossWorkerBridge', 'a recording needs both legs on one media worker: create them with the same session key');
+    const recording = randomUUID();
+    const session = this.legs.get(legs.customer)?.session ?? '';
+    this.recordings.set(recording, slot);
+    try {
+      await this.send(slot, { type: 'record', recording, session, legs, path });
+    } catch (error) {
+      this.recordings.delete(recording);
+      throw error;
+    }
+    return recording;
+  }
+
+  /** Ends a recording; recordDone follows with its path and duration. */
+  async stopRecord(recording: RecordingId): Promise<null> {
+    const slot = this.recordings.get(recording);
+    if (!slot) return Promise.reject(new MediaError('recordingNotFound', `no recording ${recording} runs`));
+    this.recordings.delete(recording);
+    return this.send(slot, { type: 'stopRecord', recording });
+  }
+
+  /** Sends DTMF: RFC 4733 events on RTP legs, in-band tones on WebRTC legs. */
+  async sendDtmf(leg: LegId, digits: string): Promise<null> {
+    return this.send(this.slotOf(leg), { type: 'sendDtmf', leg, digits });
+  }
+
+  /** Ends a leg; legClosed(destroyed) follows. */
+  async destroyLeg(leg: LegId): Promise<null> {
+    return this.send(this.slotOf(leg), { type: 'destroyLeg', leg });
+  }
+
+  /** Per-worker counters. */
+  async stats(): Promise<WorkerStats[]> {
+    return Promise.all(this.slots.map((slot) => this.send(slot, { type: 'stats' })));
+  }
+
+  /** Ends every leg and recording and stops the workers; idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled(this.slots.filter((slot) => slot.alive).map((slot) => this.send(slot, { type: 'shutdown' }, true)));
+    await Promise.allSettled(this.slots.map(async (slot) => {
+      slot.alive = false;
+      await slot.worker.terminate();
+    }));
+  }
+
+  private placeSession(session: string): WorkerSlot {
+    const pinned = this.sessions.get(session);
+    if (pinned) {
+      pinned.legs++;
+      return pinned.slot;
+    }
+    const alive = this.slots.filter((slot) => slot.alive);
+    if (alive.length === 0) throw new MediaError('workerFailed', 'no media worker is running');
+    const slot = alive.reduce((best, candidate) => (candidate.legs < best.legs ? candidate : best));
+    this.sessions.set(session, { slot, legs: 1 });
+    return slot;
+  }
+
+  private forgetLeg(leg: LegId): void {
+    const known = this.legs.get(leg);
+    if (!known) return;
+    this.legs.delete(leg);
+    known.slot.legs--;
+    const session = this.sessions.get(known.session);
+    if (session && --session.legs <= 0) this.sessions.delete(known.session);
+  }
+
+  private slotOf(leg: LegId): WorkerSlot {
+    const known = this.legs.get(leg);
+    if (!known) throw new MediaError('legNotFound', `no media leg ${leg}: it was destroyed or never created`);
+    return known.slot;
+  }
+
+  private send<T extends MediaCommand['type']>(slot: WorkerSlot, command: Extract<MediaCommand, { type: T }>, closing = false): Promise<CommandResults[T]> {
+    if ((this.closed && !closing) || !slot.alive) {
+      return Promise.reject(new MediaError(this.closed ? 'closed' : 'workerFailed', this.closed ? 'the media plane is closed' : `media worker ${slot.index} is not running`));
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      const envelope: CommandEnvelope = { id, command };
+      slot.worker.postMessage(envelope);
+    });
+  }
+
+  private onMessage(slot: WorkerSlot, message: WorkerMessage): void {
+    if (message.kind === 'event') {
+      if (message.event.type === 'legClosed') this.forgetLeg(message.event.leg);
+      if (message.event.type === 'recordDone') this.recordings.delete(message.event.recording);
+      this.emit(message.event);
+      return;
+    }
+    const pending = slot.pending.get(message.id);
+    if (!pending) return;
+    slot.pending.delete(message.id);
+    if (message.ok) pending.resolve(message.value);
+    else pending.reject(MediaError.fromData(message.error));
+  }
+
+  /** A worker that died takes its legs with it: their owners hear legClosed(workerFailed). */
+  private onWorkerGone(slot: WorkerSlot, error: Error): void {
+    if (!slot.alive) return;
+    slot.alive = false;
+    if (!this.closed) this.options.logger?.error({ err: error, worker: slot.index }, 'media worker stopped');
+    for (const pending of slot.pending.values()) pending.reject(new MediaError('workerFailed', `media worker ${slot.index} stopped: ${error.message}`));
+    slot.pending.clear();
+    for (const [leg, known] of [...this.legs]) {
+      if (known.slot !== slot) continue;
+      this.forgetLeg(leg);
+      this.emit({ type: 'legClosed', leg, reason: 'workerFailed' });
+    }
+  }
+}
