@@ -145,6 +145,10 @@ describe('validateIvrFlow', () => {
     nodes(flow).main!.fallback = { action: 'goto', node: 'main' };
     expectIssue(issuesOf(flow), 'endlessLoop', 'nodes.main.fallback.node', 'main');
 
+    const repeat = hotline();
+    nodes(repeat).main!.fallback = { action: 'repeat' };
+    expectIssue(issuesOf(repeat), 'endlessLoop', 'nodes.main.fallback.action', 'main');
+
     const viaKey = hotline();
     nodes(viaKey).bye = { kind: 'menu', prompts: ['zh-CN/goodbye'], keys: { '1': { action: 'goto', node: 'main' } }, fallback: { action: 'goto', node: 'main' } };
     expect(validateIvrFlow(viaKey).ok).toBe(true);

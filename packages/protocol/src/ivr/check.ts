@@ -141,6 +141,12 @@ export function checkIvrFlow(flow: IvrFlow): IvrIssue[] {
   }
 
   issues.push(...endlessLoops(flow, edges));
+  for (const [id, node] of Object.entries(flow.nodes)) {
+    if (node.kind === 'menu' && node.fallback?.action === 'repeat') {
+      const path = `nodes.${id}.fallback.action`;
+      issues.push(issue('endlessLoop', path, `Node \`${id}\` repeats itself when its retries are used up (\`${path}\`), so a caller who presses no key never leaves it. Let the fallback hang up, queue or go to another node.`, `节点 \`${id}\` 在重试用尽后重复自身（\`${path}\`），不按键的来电者将永远无法离开。请让 fallback 挂机、排队或转到其他节点。`));
+    }
+  }
 
   flow.workTime?.weekly.forEach((range, i) => {
     if (range.from >= range.to) {
