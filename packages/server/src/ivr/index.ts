@@ -1,0 +1,6 @@
+/** The IVR interpreter: a pure state machine the call engine feeds events and whose commands it carries out. */
+export { IvrSession, type IvrSessionOptions } from './session.js';
+export { assertIvrMove, type IvrPhase } from './session-state.js';
+export { IvrStateError } from './errors.js';
+export { isWorkTime, localTime, type LocalTime } from './work-time.js';
+export type * from './types.js';
