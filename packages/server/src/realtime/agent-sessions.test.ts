@@ -118,10 +118,18 @@ function setup() {
     },
     presence,
     status: {
-      apply: (sdkAppId, mail, status, reason) => {
+      // Recorded at once: the ordering of history writes is StatusService's, tested there.
+      change: (sdkAppId, mail, decide) => {
+        const next = decide(presence.get(sdkAppId, mail));
+        if (!next || (presence.statusOf(sdkAppId, mail) === next.status && (presence.get(sdkAppId, mail)?.reason ?? '') === next.reason)) return Promise.resolve(false);
+        history.push([mail, next.status]);
+        presence.setStatus(sdkAppId, mail, next.status, next.reason, scheduler.now);
+        return Promise.resolve(true);
+      },
+      record: (sdkAppId, mail, status, reason) => {
         if (presence.statusOf(sdkAppId, mail) === status && (presence.get(sdkAppId, mail)?.reason ?? '') === reason) return Promise.resolve();
-        presence.setStatus(sdkAppId, mail, status, reason, scheduler.now);
         history.push([mail, status]);
+        presence.setStatus(sdkAppId, mail, status, reason, scheduler.now);
         return Promise.resolve();
       },
     },
@@ -159,6 +167,8 @@ describe('AgentSessions: sign-in and grace period', () => {
     const t = setup();
     const { link } = await t.hello();
     expect(link.ofType('welcome')).toMatchObject([{ status: 'free', reason: '', staff: { mail: MAIL }, ticketExpiresAt: t.scheduler.now + 1e6 }]);
+    // Coming online is told by the welcome, not by a statusChanged before it.
+    expect(link.sent.map((m) => m.type)).toEqual(['welcome']);
     expect(t.presence.statusOf(APP, MAIL)).toBe('free');
     expect(t.presence.get(APP, MAIL)?.clients).toEqual([{ clientType: 'Web', isConnected: true }]);
     expect(t.history).toEqual([[MAIL, 'free']]);

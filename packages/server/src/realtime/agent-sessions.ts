@@ -22,7 +22,7 @@ import type { ScheduledHandle, Scheduler } from './scheduler.js';
 export interface AgentSessionsOptions {
   login: Pick<LoginService, 'verifyTicket' | 'verifyTicketHash' | 'extend' | 'revoke'>;
   presence: Presence;
-  status: Pick<StatusService, 'apply'>;
+  status: Pick<StatusService, 'change' | 'record'>;
   log: Logger;
   clock: () => number;
   scheduler: Scheduler;
@@ -55,6 +55,8 @@ type Hello = Extract<ClientMessage, { type: 'hello' }>;
 class Connection implements AgentConnection {
   /** Set when the server signed this connection out; its messages are ignored from then on. */
   closed = false;
+  /** Set once `welcome` is sent; events reach the connection only after it. */
+  welcomed = false;
 
   constructor(
     readonly agent: AgentRef,
@@ -147,7 +149,8 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
     await login.verifyTicket(hello.ticket);
     if (this.closed) throw new SdkError('network', 'The server is restarting; try again.');
 
-    // From here on nothing awaits: registration and welcome happen together.
+    // Registered before the status is recorded, so that a sign-out meanwhile (ForceMemberOffline,
+    // a newer login) finds this connection and closes it.
     this.cancelPendingOffline(key);
     let session = this.sessions.get(key);
     if (session && session.ticketHash !== credential.hash) {
@@ -162,21 +165,23 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
       this.options.scheduler.clearTimeout(session.graceTimer);
       session.graceTimer = null;
     }
-    // The status is decided here, together with registration, so no failure or timer can come in between.
-    const current = presence.get(agent.sdkAppId, agent.mail);
-    // A workbench reconnecting after the agent chose Agent.offline() stays offline.
-    const stayOffline = hello.resume?.status === 'offline';
-    if ((!current || current.status === 'offline') && !stayOffline) {
-      // Coming online is reported by the welcome below, not as a statusChanged before ready.
-      const resume = hello.resume;
-      const wanted = resume && (SERVER_STATUSES as readonly string[]).includes(resume.status) && RESUMABLE.has(resume.status) ? resume : null;
-      this.options.status
-        .apply(agent.sdkAppId, agent.mail, wanted?.status ?? 'free', wanted?.status === 'rest' ? String(wanted.reason ?? '').slice(0, 128) : '')
-        .catch((err: unknown) => log.warn({ err }, 'writing status history failed'));
-    }
-    const now = clock();
-    const connection = new Connection(agent, hello.client?.embedded === true, link, credential.hash, now);
+    const connection = new Connection(agent, hello.client?.embedded === true, link, credential.hash, clock());
     session.connections.add(connection);
+
+    // A workbench reconnecting after the agent chose Agent.offline() stays offline; otherwise an
+    // offline agent comes online as `free` or as the workbench last showed.
+    const resume = hello.resume;
+    const wanted = resume && (SERVER_STATUSES as readonly string[]).includes(resume.status) && RESUMABLE.has(resume.status) ? resume : null;
+    await this.options.status
+      .change(agent.sdkAppId, agent.mail, (current) =>
+        (current?.status ?? 'offline') !== 'offline' || resume?.status === 'offline'
+          ? null
+          : { status: wanted?.status ?? 'free', reason: wanted?.status === 'rest' ? String(wanted.reason ?? '').slice(0, 128) : '' },
+      )
+      .catch((err: unknown) => log.warn({ err }, 'recording the status of a new connection failed'));
+    // Signed out while the status was recorded: it was told so, and gets no welcome.
+    if (!this.isActive(connection)) return connection;
+
     presence.setConnected(agent.sdkAppId, agent.mail, true);
     const entry = presence.get(agent.sdkAppId, agent.mail);
     link.send({
@@ -186,9 +191,11 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
       status: entry?.status ?? 'offline',
       reason: entry?.reason ?? '',
       sessions: [],
-      serverTime: now,
+      serverTime: clock(),
       ticketExpiresAt,
     });
+    // Coming online is reported by the welcome, not as a statusChanged before it.
+    connection.welcomed = true;
     log.info({ sdkAppId: agent.sdkAppId, mail: agent.mail, embedded: connection.embedded }, 'agent connected');
     this.emit('connected', connection);
     return connection;
@@ -227,7 +234,7 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
     this.signOut(agent, 'logout');
     const failed = (err: unknown) => this.options.log.warn({ err }, 'logout write failed');
     this.options.login.revoke(connection.ticketHash).catch(failed);
-    this.options.status.apply(agent.sdkAppId, agent.mail, 'offline', '').catch(failed);
+    this.options.status.record(agent.sdkAppId, agent.mail, 'offline', '').catch(failed);
   }
 
   /** The transport lost this connection; the agent's last one starts the grace period. */
@@ -261,7 +268,7 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
 
   /** Sends a tccc event to every connection of the agent. */
   notify(agent: AgentRef, event: ServerEvent): void {
-    for (const connection of this.sessions.get(agentKey(agent))?.connections ?? []) connection.link.send(event);
+    for (const connection of this.sessions.get(agentKey(agent))?.connections ?? []) if (connection.welcomed) connection.link.send(event);
   }
 
   /** Whether the agent is signed in: connected, or within the grace period. */
@@ -321,7 +328,7 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
       this.signOut(session.agent, reason);
       this.options.log.info({ sdkAppId: session.agent.sdkAppId, mail: session.agent.mail, reason }, 'agent signed out: login ended');
       await this.options.status
-        .apply(session.agent.sdkAppId, session.agent.mail, 'offline', '')
+        .record(session.agent.sdkAppId, session.agent.mail, 'offline', '')
         .catch((err: unknown) => this.options.log.warn({ err }, 'recording offline failed'));
     }
   }
@@ -394,7 +401,7 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
   }
 
   private recordOffline(agent: AgentRef): void {
-    this.options.status.apply(agent.sdkAppId, agent.mail, 'offline', '').catch((err: unknown) => this.options.log.warn({ err }, 'recording offline failed'));
+    this.options.status.record(agent.sdkAppId, agent.mail, 'offline', '').catch((err: unknown) => this.options.log.warn({ err }, 'recording offline failed'));
   }
 
   private guard(action: () => void): void {

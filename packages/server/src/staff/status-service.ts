@@ -1,7 +1,8 @@
 import { cloudError } from '@openccc/protocol';
 import type { Staff, Store } from '../store/ports.js';
 import { requireInstance } from './instances.js';
-import type { Presence, StaffStatus } from './presence.js';
+import { assertTransition } from './agent-status.js';
+import type { Presence, PresenceEntry, StaffStatus } from './presence.js';
 import type { StaffService } from './staff-service.js';
 
 export interface SetStatusResult {
@@ -16,8 +17,18 @@ export interface SetStatusResult {
 
 const DAY_MS = 86_400_000;
 
+/** A status to move to, as `StatusService.change` is told it. */
+export interface StatusChange {
+  status: StaffStatus;
+  reason: string;
+  sessionId?: string;
+}
+
 /** Agent status from the Cloud API's side: reading metrics and history, setting status, forcing offline. */
 export class StatusService {
+  /** Per agent, the end of the queue of status changes. */
+  private readonly turns = new Map<string, Promise<void>>();
+
   constructor(
     private readonly store: Store,
     private readonly presence: Presence,
@@ -31,43 +42,51 @@ export class StatusService {
     const results: SetStatusResult[] = [];
     for (const item of items) {
       const staff = await this.store.staff.get(sdkAppId, item.StaffUserId);
-      const before = this.presence.get(sdkAppId, item.StaffUserId);
-      const previous = { PreviousStatus: before?.status ?? 'offline', PreviousReason: before?.reason ?? '' };
-      const unchanged = { StaffUserId: item.StaffUserId, Status: previous.PreviousStatus, Reason: previous.PreviousReason, ...previous };
-      if (!staff) {
-        results.push({ ...unchanged, ErrorCode: 'InvalidParameterValue.AccountNotExist', ErrorMessage: language === 'zh' ? '座席账号不存在。' : 'The staff account does not exist.' });
-      } else if (!before || before.status === 'offline') {
-        results.push({
-          ...unchanged,
-          ErrorCode: 'FailedOperation.CurStateNotAllowModify',
-          ErrorMessage: language === 'zh' ? '座席不在线，无法设置状态。' : 'The agent is offline; status can only be set while the agent is online.',
-        });
-      } else if (before.status === 'busy') {
-        results.push({ ...unchanged, ErrorCode: 'FailedOperation.SeatStatusBusy', ErrorMessage: language === 'zh' ? '座席正在通话中。' : 'The agent is in a session.' });
-      } else {
+      // Decided in the agent's turn, so that a change queued before this one is seen.
+      const result = await this.inTurn(sdkAppId, item.StaffUserId, async (): Promise<SetStatusResult> => {
+        const before = this.presence.get(sdkAppId, item.StaffUserId);
+        const previous = { PreviousStatus: before?.status ?? 'offline', PreviousReason: before?.reason ?? '' };
+        const unchanged = { StaffUserId: item.StaffUserId, Status: previous.PreviousStatus, Reason: previous.PreviousReason, ...previous };
+        if (!staff) {
+          return { ...unchanged, ErrorCode: 'InvalidParameterValue.AccountNotExist', ErrorMessage: language === 'zh' ? '座席账号不存在。' : 'The staff account does not exist.' };
+        }
+        if (!before || before.status === 'offline') {
+          return {
+            ...unchanged,
+            ErrorCode: 'FailedOperation.CurStateNotAllowModify',
+            ErrorMessage: language === 'zh' ? '座席不在线，无法设置状态。' : 'The agent is offline; status can only be set while the agent is online.',
+          };
+        }
+        if (before.status === 'busy') {
+          return { ...unchanged, ErrorCode: 'FailedOperation.SeatStatusBusy', ErrorMessage: language === 'zh' ? '座席正在通话中。' : 'The agent is in a session.' };
+        }
         const reason = item.Status === 'rest' ? (item.Reason ?? '') : '';
-        await this.record(sdkAppId, staff.mail, item.Status, reason);
-        results.push({ StaffUserId: item.StaffUserId, Status: item.Status, Reason: reason, ...previous });
-      }
+        await this.writeThenPublish(sdkAppId, staff.mail, item.Status, reason, '');
+        return { StaffUserId: item.StaffUserId, Status: item.Status, Reason: reason, ...previous };
+      });
+      results.push(result);
     }
     return results;
   }
 
-  /** Applies a status change and appends it to the history. */
+  /** Changes an agent's status (see `change`); a change to the same status and reason is no change. */
   async record(sdkAppId: number, mail: string, status: StaffStatus, reason: string, sessionId = ''): Promise<void> {
-    await this.apply(sdkAppId, mail, status, reason, sessionId);
+    await this.change(sdkAppId, mail, () => ({ status, reason, sessionId }));
   }
 
   /**
-   * Changes presence at once (synchronously, so callers can pair it with other in-memory
-   * steps) and returns the history write. A change to the same status and reason is no change.
+   * Changes an agent's status in order: the history entry is written first, and only once
+   * it is durable does presence change and announce it, so presence never shows a status the
+   * history lacks; a failed write changes nothing. Changes of one agent run one at a time, in
+   * the order they were asked for, and `decide` sees the status the previous one left (null:
+   * no change). Resolves with whether the status changed.
    */
-  apply(sdkAppId: number, mail: string, status: StaffStatus, reason: string, sessionId = ''): Promise<void> {
-    const current = this.presence.get(sdkAppId, mail);
-    if ((current?.status ?? 'offline') === status && (current?.reason ?? '') === reason) return Promise.resolve();
-    const now = this.clock();
-    this.presence.setStatus(sdkAppId, mail, status, reason, now);
-    return this.store.statusHistory.append({ sdkAppId, mail, status, reason, sessionId, at: now });
+  change(sdkAppId: number, mail: string, decide: (current: PresenceEntry | undefined) => StatusChange | null): Promise<boolean> {
+    return this.inTurn(sdkAppId, mail, async () => {
+      const next = decide(this.presence.get(sdkAppId, mail));
+      if (!next) return false;
+      return this.writeThenPublish(sdkAppId, mail, next.status, next.reason, next.sessionId ?? '');
+    });
   }
 
   async metrics(sdkAppId: number, filter: { staffList?: string[]; groupIds?: number[]; statuses?: string[] }) {
@@ -150,14 +169,43 @@ export class StatusService {
     // RestoreMemberOnline must not bring old logins back: the agent signs in afresh. (Unexpired SDK
     // tokens stay, so that a page trying one meanwhile is told accountForcedOffline.)
     await this.store.credentials.revokeOthers('login-ticket', sdkAppId, staff.mail, '');
-    const wasOnline = this.presence.isOnline(sdkAppId, staff.mail);
-    this.presence.forceOffline(sdkAppId, staff.mail, now);
-    if (wasOnline) await this.store.statusHistory.append({ sdkAppId, mail: staff.mail, status: 'offline', reason: '', sessionId: '', at: now });
+    await this.inTurn(sdkAppId, staff.mail, async () => {
+      const at = this.clock();
+      if (this.presence.isOnline(sdkAppId, staff.mail)) await this.store.statusHistory.append({ sdkAppId, mail: staff.mail, status: 'offline', reason: '', sessionId: '', at });
+      this.presence.forceOffline(sdkAppId, staff.mail, at);
+    });
   }
 
   async restoreOnline(sdkAppId: number, mail: string): Promise<void> {
     await requireInstance(this.store.instances, sdkAppId);
     const staff = await this.staff.require(sdkAppId, mail);
     await this.store.staff.update(sdkAppId, staff.mail, { forcedOffline: false }, this.clock());
+  }
+
+  /** Appends the change to the history, then changes presence; the caller holds the agent's turn. */
+  private async writeThenPublish(sdkAppId: number, mail: string, status: StaffStatus, reason: string, sessionId: string): Promise<boolean> {
+    const current = this.presence.get(sdkAppId, mail);
+    if ((current?.status ?? 'offline') === status && (current?.reason ?? '') === reason) return false;
+    // An illegal move is refused before anything is written.
+    assertTransition(current?.status ?? 'offline', status);
+    const at = this.clock();
+    await this.store.statusHistory.append({ sdkAppId, mail, status, reason, sessionId, at });
+    this.presence.setStatus(sdkAppId, mail, status, reason, at);
+    return true;
+  }
+
+  /** Runs `task` after every earlier task of the same agent has settled. */
+  private inTurn<T>(sdkAppId: number, mail: string, task: () => Promise<T>): Promise<T> {
+    const key = `${sdkAppId}/${mail.toLowerCase()}`;
+    const run = (this.turns.get(key) ?? Promise.resolve()).then(task);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(key, settled);
+    void settled.then(() => {
+      if (this.turns.get(key) === settled) this.turns.delete(key);
+    });
+    return run;
   }
 }
