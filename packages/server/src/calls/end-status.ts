@@ -134,11 +134,14 @@ function phaseAtEnd(session: SessionRecord): SessionState {
   return last?.to === 'ended' && last.from !== null ? last.from : session.state;
 }
 
-/** One participant's EndStatusString (TCCC ServeParticipant.EndStatusString). */
+/**
+ * One participant's EndStatusString (TCCC ServeParticipant.EndStatusString):
+ * `ok` for an agent who handed the call on, `notAnswer` or `userReject` for an
+ * offer that went nowhere, and the session's own for whoever was still in the
+ * call, ringing or talking, when it ended.
+ */
 export function participantEndStatus(participant: Participant, session: EndStatus): EndStatusString {
   switch (participant.outcome) {
-    case 'serving':
-    case 'done':
     case 'transferred':
       return 'ok';
     case 'missed':
@@ -146,6 +149,8 @@ export function participantEndStatus(participant: Participant, session: EndStatu
       return 'notAnswer';
     case 'declined':
       return 'userReject';
+    case 'serving':
+    case 'done':
     case 'ringing':
     case 'endedWhileRinging':
       return session.endStatusString;
