@@ -25,6 +25,7 @@ const GATHERING_TIMEOUT_MS = 5_000;
 /** Builds the peer connection, applies the offer and resolves with the complete answer. */
 export async function createWebRtcLeg(options: WebRtcLegOptions): Promise<{ leg: WebRtcLeg; answerSdp: string }> {
   const { config } = options;
+  assertOffersPcmu(options.offerSdp);
   const pc = new RTCPeerConnection({
     codecs: { audio: [usePCMU(), new RTCRtpCodecParameters({ mimeType: TELEPHONE_EVENT, clockRate: 8000, payloadType: 101 })] },
     headerExtensions: { audio: [] },
@@ -46,6 +47,15 @@ export async function createWebRtcLeg(options: WebRtcLegOptions): Promise<{ leg:
   } catch (error) {
     leg.close();
     throw MediaError.from(error, 'sdpError');
+  }
+}
+
+/** werift answers even an offer without audio (with no media at all): refuse it here instead. */
+function assertOffersPcmu(sdp: string): void {
+  const audio = /^m=audio [1-9]\d* [A-Z/]+ ([\d ]+)\s*$/m.exec(sdp);
+  if (!audio) throw new MediaError('sdpError', 'the WebRTC offer has no audio section: offer one audio transceiver (sendrecv)');
+  if (!(audio[1] ?? '').split(' ').includes('0')) {
+    throw new MediaError('sdpError', 'the WebRTC offer does not include PCMU (payload type 0): keep audio/PCMU in setCodecPreferences');
   }
 }
 
