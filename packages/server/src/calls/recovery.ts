@@ -19,8 +19,9 @@ export interface Recovery {
  * Its agents get `sessionEnded` and `releaseAgent`, so that nobody stays busy
  * or reserved; its legs get `closeLeg` (media that no longer exists: the
  * engine ignores it). A snapshot that had already ended (the record was being
- * written at the crash) is written again unchanged; the store keeps one record
- * per session id, so that is harmless and no finished record is lost.
+ * written at the crash) is written again unchanged; the record store keeps one
+ * record per session id (a write replaces), so no finished record is lost and
+ * none appears twice.
  */
 export function recoverSessions(snapshots: readonly SessionSnapshot[], now: number): Recovery {
   const sessions = new CallSessions();
