@@ -1,4 +1,4 @@
-import { TcccEvents } from '@openccc/protocol';
+import { CALL_METHODS, LOCAL_CALL_METHODS, TcccEvents, type CallMethod, type LocalCallMethod } from '@openccc/protocol';
 import type { Tccc, TcccSettableStatus } from '../types/tccc.js';
 import { failure, type Runtime } from './runtime.js';
 
@@ -10,6 +10,16 @@ function isBrowserSupported(): boolean {
     typeof MessageChannel === 'function' &&
     typeof navigator.mediaDevices?.getUserMedia === 'function'
   );
+}
+
+type CallName<M> = M extends `Call.${infer Name}` ? Name : never;
+type Forward = (params?: unknown) => Promise<never>;
+
+/** `tccc.Call`: one forwarding function per method of the protocol's lists (public-types-check.ts ties them to the declarations). */
+function callMethods(call: (method: string) => Forward): Record<CallName<CallMethod | LocalCallMethod>, Forward> {
+  const methods: Partial<Record<string, Forward>> = {};
+  for (const method of [...CALL_METHODS, ...LOCAL_CALL_METHODS]) methods[method.slice('Call.'.length)] = call(method);
+  return methods as Record<CallName<CallMethod | LocalCallMethod>, Forward>;
 }
 
 /** `window.tccc`: a thin façade over the runtime; every call goes through the bridge to the workbench. */
@@ -34,20 +44,7 @@ export function createFacade(runtime: Runtime): Tccc {
       setStatus,
       getStatus: () => runtime.status,
     },
-    Call: {
-      startOutboundCall: call('Call.startOutboundCall'),
-      accept: call('Call.accept'),
-      hungUp: call('Call.hungUp'),
-      deleteCall: call('Call.deleteCall'),
-      muteMic: call('Call.muteMic'),
-      unmuteMic: call('Call.unmuteMic'),
-      isMicMuted: call('Call.isMicMuted'),
-      startInternalCall: call('Call.startInternalCall'),
-      transfer: call('Call.transfer'),
-      hold: call('Call.hold'),
-      unHold: call('Call.unHold'),
-      sendDigits: call('Call.sendDigits'),
-    },
+    Call: callMethods(call),
     Devices: {
       isBrowserSupported,
       getMicrophones: call('Devices.getMicrophones'),

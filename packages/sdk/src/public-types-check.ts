@@ -3,8 +3,8 @@
  * must describe exactly the payloads and codes the protocol package defines.
  * Not part of the bundle; `tsc -p packages/sdk` fails when they drift apart.
  */
-import type { SdkErrorCode, SdkStatus, TcccEventPayloads } from '@openccc/protocol';
-import type { TcccErrorCode, TcccEventMap, TcccStatus } from '../types/tccc.js';
+import type { CallMethod, LocalCallMethod, SdkErrorCode, SdkStatus, TcccEventPayloads } from '@openccc/protocol';
+import type { Tccc, TcccErrorCode, TcccEventMap, TcccStatus } from '../types/tccc.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
@@ -25,3 +25,6 @@ export const eventPayloadsMatch: { [K in keyof TcccEventMap | keyof TcccEventPay
 
 export const errorCodesMatch: Same<TcccErrorCode, SdkErrorCode> = true;
 export const statusesMatch: Same<TcccStatus, SdkStatus> = true;
+
+/** `tccc.Call` has exactly the methods the protocol lists: those the server answers and those the workbench answers. */
+export const callMethodsMatch: Same<`Call.${keyof Tccc['Call']}`, CallMethod | LocalCallMethod> = true;

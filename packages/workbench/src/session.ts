@@ -1,9 +1,10 @@
 import {
+  LOCAL_CALL_METHODS,
+  isRealtimeMethod,
   toSdkStatus,
   type BridgeInitOptions,
   type LoginFailure,
   type LoginSuccess,
-  type RealtimeMethod,
   type SdkErrorCode,
   type SdkStatus,
   type ServerMessage,
@@ -133,12 +134,13 @@ export class Session {
   async call(method: string, params: Record<string, unknown>): Promise<unknown> {
     if (method === 'Devices.getMicrophones') return (await this.refreshDevices()).microphones;
     if (method === 'Devices.getSpeakers') return (await this.refreshDevices()).speakers;
-    if (method === 'Call.muteMic' || method === 'Call.unmuteMic' || method === 'Call.isMicMuted') {
+    if ((LOCAL_CALL_METHODS as readonly string[]).includes(method)) {
       throw new SessionError('callsUnavailable', `${method} is not available: this OpenCCC server has no call engine yet.`);
     }
+    if (!isRealtimeMethod(method)) throw new SessionError('invalidArgument', `Unknown method ${method}.`);
     if (!this.client || this.state.phase !== 'ready') throw new SessionError('notReady', 'The workbench is not signed in.');
     try {
-      return await this.client.request(method as RealtimeMethod, params);
+      return await this.client.request(method, params);
     } catch (error) {
       if (error instanceof RequestError) throw new SessionError(error.code, error.message);
       throw error;

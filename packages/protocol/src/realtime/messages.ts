@@ -45,20 +45,36 @@ export interface StaffProfile {
   role: number;
 }
 
+/** The `Agent.*` methods the workbench calls on the server. */
+export const AGENT_METHODS = ['Agent.online', 'Agent.offline', 'Agent.setStatus'] as const;
+
+/** The `Call.*` methods the workbench calls on the server; the call engine answers them. */
+export const CALL_METHODS = [
+  'Call.startOutboundCall',
+  'Call.accept',
+  'Call.hungUp',
+  'Call.deleteCall',
+  'Call.startInternalCall',
+  'Call.transfer',
+  'Call.hold',
+  'Call.unHold',
+  'Call.sendDigits',
+] as const;
+
+/** The `Call.*` methods of `window.tccc` that the workbench answers itself: the microphone is in the browser. */
+export const LOCAL_CALL_METHODS = ['Call.muteMic', 'Call.unmuteMic', 'Call.isMicMuted'] as const;
+
+export type AgentMethod = (typeof AGENT_METHODS)[number];
+export type CallMethod = (typeof CALL_METHODS)[number];
+export type LocalCallMethod = (typeof LOCAL_CALL_METHODS)[number];
+
 /** Methods the workbench may call on the server. */
-export type RealtimeMethod =
-  | 'Agent.online'
-  | 'Agent.offline'
-  | 'Agent.setStatus'
-  | 'Call.startOutboundCall'
-  | 'Call.accept'
-  | 'Call.hungUp'
-  | 'Call.deleteCall'
-  | 'Call.startInternalCall'
-  | 'Call.transfer'
-  | 'Call.hold'
-  | 'Call.unHold'
-  | 'Call.sendDigits';
+export type RealtimeMethod = AgentMethod | CallMethod;
+
+/** Whether a method name is one the server answers. */
+export function isRealtimeMethod(method: string): method is RealtimeMethod {
+  return (AGENT_METHODS as readonly string[]).includes(method) || (CALL_METHODS as readonly string[]).includes(method);
+}
 
 export type ClientMessage =
   | {

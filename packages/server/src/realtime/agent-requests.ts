@@ -1,4 +1,4 @@
-import { SETTABLE_SDK_STATUSES, fromSettableSdkStatus, type RealtimeMethod, type SettableSdkStatus } from '@openccc/protocol';
+import { CALL_METHODS, SETTABLE_SDK_STATUSES, fromSettableSdkStatus, type SettableSdkStatus } from '@openccc/protocol';
 import type { Presence } from '../staff/presence.js';
 import type { StatusService } from '../staff/status-service.js';
 import { SdkError } from '../auth/sdk-error.js';
@@ -9,18 +9,6 @@ export interface RequestDeps {
   presence: Pick<Presence, 'statusOf'>;
   status: Pick<StatusService, 'record'>;
 }
-
-const CALL_METHODS: readonly RealtimeMethod[] = [
-  'Call.startOutboundCall',
-  'Call.accept',
-  'Call.hungUp',
-  'Call.deleteCall',
-  'Call.startInternalCall',
-  'Call.transfer',
-  'Call.hold',
-  'Call.unHold',
-  'Call.sendDigits',
-];
 
 /** Registers `Agent.online`, `Agent.offline` and `Agent.setStatus`. */
 export function registerAgentRequests(handlers: RequestHandlers, deps: RequestDeps): void {
