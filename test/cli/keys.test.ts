@@ -137,12 +137,11 @@ describe('openccc keys', () => {
       requireSignedAction: false,
       singleUseSignatures: true,
     });
-    expect(await row()).toMatchObject({ requireSignedAction: false, singleUseSignatures: true, kind: 'sub', actions: SUB_ACTIONS });
     expect(await keysJson('update', key.secretId, '--require-signed-action', 'on')).toMatchObject({ requireSignedAction: true, singleUseSignatures: true });
+    expect(await row()).toMatchObject({ requireSignedAction: true, singleUseSignatures: true, kind: 'sub', actions: SUB_ACTIONS });
     const text = await keys('update', key.secretId, '--require-signed-action', 'off', '--single-use-signatures', 'off');
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`${key.secretId}: require-signed-action off, single-use-signatures off`);
-    expect(await row()).toMatchObject({ requireSignedAction: false, singleUseSignatures: false });
   });
 
   describe('errors exit 1 with a message on stderr and change nothing', () => {
