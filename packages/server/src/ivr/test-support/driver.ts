@@ -59,7 +59,6 @@ export class IvrDriver {
       if (command.type === 'stopPlayback' && command.playbackId === this.playing) this.playing = null;
       if (command.type === 'schedule') this.timer = { id: command.timerId, at: command.at };
       if (command.type === 'cancelTimer' && command.timerId === this.timer?.id) this.timer = null;
-      if (command.type === 'queue' || command.type === 'hangup') this.playing = null;
     }
     return commands;
   }
