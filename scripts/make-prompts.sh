@@ -22,16 +22,18 @@ for tool in espeak-ng sox; do
 done
 
 # language|voice|words per minute|id|text
+# Mandarin uses cmn-latn-pinyin: espeak-ng 1.51's plain `cmn` voice turns characters
+# into pinyin and then reads that pinyin as English ("ni three hao three").
 prompts=(
-  "zh-CN|cmn|280|welcome|欢迎致电客服中心。业务咨询请按1，技术支持请按2，重听请按0。"
-  "zh-CN|cmn|280|invalid-key|您的输入有误，请重新输入。"
-  "zh-CN|cmn|280|no-input|我们没有收到您的按键，请重新选择。"
-  "zh-CN|cmn|280|transferring|正在为您转接人工客服，请稍候。"
-  "zh-CN|cmn|280|all-busy|座席正忙，请您耐心等待。"
-  "zh-CN|cmn|280|outside-hours|现在是非工作时间，请在工作时间内再来电。"
-  "zh-CN|cmn|280|goodbye|感谢您的来电，再见。"
-  "zh-CN|cmn|280|survey|请对本次服务进行评价。满意请按1，一般请按2，不满意请按3。"
-  "zh-CN|cmn|280|thanks|感谢您的评价，再见。"
+  "zh-CN|cmn-latn-pinyin|200|welcome|欢迎致电客服中心。业务咨询请按1，技术支持请按2，重听请按0。"
+  "zh-CN|cmn-latn-pinyin|200|invalid-key|您的输入有误，请重新输入。"
+  "zh-CN|cmn-latn-pinyin|200|no-input|我们没有收到您的按键，请重新选择。"
+  "zh-CN|cmn-latn-pinyin|200|transferring|正在为您转接人工客服，请稍候。"
+  "zh-CN|cmn-latn-pinyin|200|all-busy|座席正忙，请您耐心等待。"
+  "zh-CN|cmn-latn-pinyin|200|outside-hours|现在是非工作时间，请在工作时间内再来电。"
+  "zh-CN|cmn-latn-pinyin|200|goodbye|感谢您的来电，再见。"
+  "zh-CN|cmn-latn-pinyin|200|survey|请对本次服务进行评价。满意请按1，一般请按2，不满意请按3。"
+  "zh-CN|cmn-latn-pinyin|200|thanks|感谢您的评价，再见。"
   "en-US|en-us|200|welcome|Welcome. For sales, press 1. For support, press 2. To hear this again, press 0."
   "en-US|en-us|200|invalid-key|Sorry, that is not a valid choice."
   "en-US|en-us|200|no-input|Sorry, we did not receive your choice."
