@@ -1,4 +1,5 @@
-import { parseIvrFlow } from '@openccc/protocol';
+import { parseIvrFlow, type IvrKeyPressed } from '@openccc/protocol';
+import type { IVRKeyPressedElement } from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
 import { describe, expect, it } from 'vitest';
 import { IvrStateError } from './errors.js';
 import { IvrSession } from './session.js';
@@ -410,4 +411,14 @@ describe('illegal moves and races', () => {
     expect(first.playing).toBe('call-1:p1');
     expect(second.playing).toBe('call-2:p1');
   });
+});
+
+it('records keys in the official SDK\'s IVRKeyPressedElement shape (checked by the compiler)', () => {
+  const ivr = atMainMenu();
+  ivr.press('1');
+  const [record] = ivr.session.keysPressed;
+  type TcccKey = Required<Pick<IVRKeyPressedElement, 'Key' | 'Label' | 'Timestamp' | 'NodeLabel'>>;
+  const official: TcccKey = record as IvrKeyPressed;
+  const back: IvrKeyPressed = official;
+  expect(Object.keys(back).sort()).toEqual(['Key', 'Label', 'NodeLabel', 'Timestamp']);
 });
