@@ -66,6 +66,13 @@ function requestHead(req: FastifyRequest): IncomingRequestHead {
   };
 }
 
+/** Whether the request declares a body of at most the Cloud API's 10 MB (no body counts too). */
+function declaresReadableBody(req: FastifyRequest): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return false;
+  const length = req.headers['content-length'];
+  return length === undefined || (/^\d{1,9}$/.test(length) && Number(length) <= MAX_POST_BYTES);
+}
+
 /**
  * Cheap refusals first. A POST whose headers already decide its refusal is answered
  * before its body is read (and the connection closed, since the body is left unread).
@@ -74,11 +81,12 @@ function requestHead(req: FastifyRequest): IncomingRequestHead {
  */
 function registerAdmission(scope: FastifyInstance, dispatcher: CloudApiDispatcher, metrics: Metrics): void {
   const budget = new BodyBudget(dispatcher.bodyBudgetBytes);
-  const refuse = (req: FastifyRequest, reply: FastifyReply, outcome: CloudApiOutcome, started: bigint): FastifyReply => {
+  const refuse = (req: FastifyRequest, reply: FastifyReply, outcome: CloudApiOutcome, started: bigint, close: boolean): FastifyReply => {
     metrics.observe(outcome.action, outcome.code, Number(process.hrtime.bigint() - started) / 1e9);
     req.log.debug({ action: outcome.action, code: outcome.code }, 'cloud api request refused before its body');
     echoTraceId(req, reply);
-    return reply.code(200).header('connection', 'close').type('application/json').send(outcome.body);
+    if (close) void reply.header('connection', 'close');
+    return reply.code(200).type('application/json').send(outcome.body);
   };
   const overBudget = (req: FastifyRequest): CloudApiOutcome => {
     const failure = cloudError(
@@ -94,18 +102,22 @@ function registerAdmission(scope: FastifyInstance, dispatcher: CloudApiDispatche
     const started = process.hrtime.bigint();
     const outcome = await dispatcher.screen(requestHead(req));
     // Returning the reply makes Fastify wait for the answer to be sent, and go no further.
-    if (outcome) return refuse(req, reply, outcome, started);
+    // The unread body of a declared size a Cloud API request may have is then read and
+    // discarded by Node (nothing is buffered), so the client reliably receives the answer
+    // on a connection that stays usable; any other body is cut by closing the connection,
+    // which a client still sending may see as a reset instead of the answer.
+    if (outcome) return refuse(req, reply, outcome, started, !declaresReadableBody(req));
   });
 
   scope.addHook('preParsing', async (req, reply, payload) => {
     if (req.method === 'GET' || req.method === 'HEAD') return payload;
     const started = process.hrtime.bigint();
     const declared = Number(req.headers['content-length']);
-    if (declared > 0 && !budget.fits(declared)) return refuse(req, reply, overBudget(req), started);
+    if (declared > 0 && !budget.fits(declared)) return refuse(req, reply, overBudget(req), started, true);
     const meter = budget.meter(() => {
       payload.unpipe(meter.stream);
       // Unless the request was answered already (a body over 10 MB, for one).
-      if (!reply.sent) void refuse(req, reply, overBudget(req), started);
+      if (!reply.sent) void refuse(req, reply, overBudget(req), started, true);
     });
     reply.raw.once('close', meter.release);
     // A client that goes away mid-body ends the parse as before; after an answer there is nothing to end.
