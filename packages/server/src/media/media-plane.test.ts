@@ -1,12 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseTones } from './goertzel.js';
 import { MediaPlane } from './media-plane.js';
 import { RtpPeer } from './rtp-peer.js';
 import { spawnSourceWorker } from './test-support/spawn-source-worker.js';
 import { toneSamples } from './tones.js';
+import type { WorkerInit } from './worker-spawn.js';
 import { readWav, writeWav } from './wav.js';
 
 const CUSTOMER_HZ = 600;
@@ -145,4 +147,45 @@ describe('media plane (worker threads)', () => {
     expect(stats.every((worker) => worker.legs > 0)).toBe(true);
     for (const leg of [a1, b1, a2]) await plane.destroyLeg(leg.leg);
   });
+
+  it('refuses bad leg parameters with a message naming the mistake', async () => {
+    await expect(plane.createLeg('bad', { kind: 'rtp', remote: { address: '127.0.0.1', port: 0 } })).rejects.toThrow(/port of 1–65535/);
+    await expect(plane.createLeg('bad', { kind: 'rtp', remote: 'latch', telephoneEventPayloadType: 8 })).rejects.toMatchObject({ code: 'badCommand' });
+  });
+
+  it('keeps delivering events to other listeners when one throws', async () => {
+    const off = plane.on('legReady', () => {
+      throw new Error('a broken listener');
+    });
+    const ready = plane.once('legReady');
+    const leg = await plane.createLeg('listener-throws', { kind: 'rtp', remote: 'latch' });
+    expect((await ready).leg).toBe(leg.leg);
+    off();
+    await plane.destroyLeg(leg.leg);
+  });
+});
+
+describe('a media worker that dies', () => {
+  it('closes its legs with workerFailed and rejects their commands', async () => {
+    const workers: Worker[] = [];
+    const fragile = new MediaPlane({
+      workers: 1,
+      portRange: { min: 46000, max: 46099 },
+      bindAddress: '127.0.0.1',
+      spawnWorker: (init: WorkerInit) => {
+        const worker = spawnSourceWorker(init);
+        workers.push(worker);
+        return worker;
+      },
+    });
+    try {
+      const leg = await fragile.createLeg('doomed', { kind: 'rtp', remote: 'latch' });
+      const closed = fragile.once('legClosed', (event) => event.leg === leg.leg);
+      await workers[0]?.terminate();
+      expect((await closed).reason).toBe('workerFailed');
+      await expect(fragile.createLeg('after', { kind: 'rtp', remote: 'latch' })).rejects.toMatchObject({ code: 'workerFailed' });
+    } finally {
+      await fragile.close();
+    }
+  }, 60_000);
 });

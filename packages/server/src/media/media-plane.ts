@@ -103,6 +103,7 @@ export class MediaPlane {
 
   /** Creates a leg on the worker its session is pinned to; resolves when it can carry media. */
   async createLeg(session: string, params: LegParams, options: { mediaTimeoutMs?: number } = {}): Promise<{ leg: LegId } & LegReady> {
+    assertLegParams(params);
     const slot = this.placeSession(session);
     const leg = randomUUID();
     this.legs.set(leg, { slot, session });
@@ -254,5 +255,23 @@ export class MediaPlane {
       this.forgetLeg(leg);
       this.emit({ type: 'legClosed', leg, reason: 'workerFailed' });
     }
+  }
+}
+
+/** Checks what a worker cannot check well: a mistake here is the caller's, so say which. */
+function assertLegParams(params: LegParams): void {
+  if (params.kind === 'rtp') {
+    const { remote } = params;
+    if (remote !== 'latch' && (typeof remote.address !== 'string' || remote.address === '' || !Number.isInteger(remote.port) || remote.port < 1 || remote.port > 65535)) {
+      throw new MediaError('badCommand', `RTP remote must be "latch" or { address, port } with a port of 1–65535, got ${JSON.stringify(remote)}`);
+    }
+    const pt = params.telephoneEventPayloadType;
+    if (pt !== undefined && (!Number.isInteger(pt) || pt < 96 || pt > 127)) {
+      throw new MediaError('badCommand', `telephone-event payload type must be dynamic (96–127), got ${pt}`);
+    }
+  } else if (params.kind === 'webrtc') {
+    if (typeof params.offerSdp !== 'string' || !params.offerSdp.startsWith('v=0')) throw new MediaError('sdpError', 'the WebRTC offer must be an SDP text starting with v=0');
+  } else {
+    throw new MediaError('badCommand', `unknown leg kind ${JSON.stringify((params as { kind: unknown }).kind)}: use "rtp" or "webrtc"`);
   }
 }
