@@ -244,12 +244,12 @@ export class CallSessions {
     if (s.kind !== 'inbound' && (event.agents.length !== 1 || event.agents[0]!.agentId !== expectedTaker(s).agentId)) {
       throw new CallStateError(`Session ${s.sessionId} (${s.kind}) can only be offered to ${expectedTaker(s).agentId}.`);
     }
+    const agentIds = event.agents.map((agent) => agent.agentId);
+    const twice = agentIds.find((agentId, index) => agentIds.indexOf(agentId) !== index || this.ringingOf(s, agentId));
+    if (twice !== undefined) throw new CallStateError(`Session ${s.sessionId} would ring ${twice} twice.`);
     s.offerSource = s.kind === 'inbound' ? 'queue' : 'direct';
     const group = event.groupId === undefined ? s.group : { groupId: event.groupId, groupName: event.groupName ?? '' };
-    for (const agent of event.agents) {
-      if (this.ringingOf(s, agent.agentId)) throw new CallStateError(`Session ${s.sessionId} is already ringing ${agent.agentId}.`);
-      this.ring(s, agent, group, event.timeoutMs);
-    }
+    for (const agent of event.agents) this.ring(s, agent, group, event.timeoutMs);
     if (s.kind === 'internal') this.out.push({ type: 'play', sessionId: s.sessionId, legId: this.agentLegOf(s, s.participants[0]!).legId, media: 'ringback' });
     this.move(s, 'offering', event.type);
   }
@@ -286,9 +286,10 @@ export class CallSessions {
   /** Offers that timed out or were declined; when none is left ringing, the call goes back to its queue or ends. */
   private offersEnded(s: SessionRecord, event: 'offerTimedOut' | 'offerDeclined', agentIds: readonly AgentId[], outcome: 'missed' | 'declined'): void {
     this.expect(s, event, ['offering']);
+    const notRinging = agentIds.find((agentId) => !this.ringingOf(s, agentId));
+    if (notRinging !== undefined) throw new CallStateError(`Session ${s.sessionId} is not ringing ${notRinging}; ${event} cannot apply.`);
     for (const agentId of agentIds) {
-      const participant = this.ringingOf(s, agentId);
-      if (!participant) throw new CallStateError(`Session ${s.sessionId} is not ringing ${agentId}; ${event} cannot apply.`);
+      const participant = this.ringingOf(s, agentId)!;
       participant.outcome = outcome;
       participant.endedAt = this.now;
       if (outcome === 'missed') this.notify(agentId, 'autoTransfer', { sessionId: s.sessionId });
@@ -401,6 +402,8 @@ export class CallSessions {
     this.expect(s, 'transferRequested', ['talking', 'held']);
     if (s.kind === 'internal') throw new CallStateError(`Session ${s.sessionId} is an internal call; only calls with a customer can be transferred.`);
     const participant = this.servingAgent(s, agentId, 'transferRequested');
+    if (target.type === 'agent' && target.agent.agentId === agentId) throw new CallStateError(`Session ${s.sessionId}: ${agentId} cannot transfer a call to themselves.`);
+    if (target.type === 'agent' && this.ringingOf(s, target.agent.agentId)) throw new CallStateError(`Session ${s.sessionId} is still ringing ${target.agent.agentId}; a transfer cannot ring them again.`);
     const far = customerLeg(s);
     if (s.state === 'held') this.out.push({ type: 'stopMedia', sessionId: s.sessionId, legId: far.legId });
     this.leave(s, participant, 'transferred');
@@ -413,7 +416,6 @@ export class CallSessions {
       this.out.push({ type: 'play', sessionId: s.sessionId, legId: far.legId, media: 'queueMusic' });
       return this.move(s, 'queued', 'transferRequested');
     }
-    if (target.agent.agentId === agentId) throw new CallStateError(`Session ${s.sessionId}: ${agentId} cannot transfer a call to themselves.`);
     this.notify(agentId, 'transfer', { sessionId: s.sessionId, userId: target.agent.mail });
     this.endFor(participant, s, 'seat', 'transfer');
     s.offerSource = 'direct';
