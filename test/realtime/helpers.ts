@@ -91,7 +91,7 @@ export class AgentSocket {
   /** Sends a request and resolves with its reply. */
   async request(method: string, params: Record<string, unknown> = {}): Promise<Msg<'reply'>> {
     const id = this.nextId++;
-    await this.send({ type: 'request', id, method: method as Extract<ClientMessage, { type: 'request' }>['method'], params });
+    await this.send({ type: 'request', id, method, params });
     for (;;) {
       const reply = await this.next('reply');
       if (reply.id === id) return reply;

@@ -110,6 +110,13 @@ describe('realtime hello', () => {
     expect((await metricsOf(client, server.sdkAppId, mail)).Status).toBe('offline');
   });
 
+  it('refuses a hello with a malformed field with invalidArgument and closes 4004', async () => {
+    const socket = connect(server.url);
+    await socket.send(JSON.stringify({ type: 'hello', v: REALTIME_VERSION, ticket: 'ab'.repeat(32), client: { type: 'Web', embedded: 'yes' } }));
+    expect(await socket.next('refused')).toEqual({ type: 'refused', code: 'invalidArgument', message: 'The parameter `client.embedded` must be of type Boolean, but String was given.' });
+    expect((await socket.closed).code).toBe(CloseCodes.protocolError);
+  });
+
   it('refuses a first message other than hello', async () => {
     const socket = connect(server.url);
     await socket.send({ type: 'ping' });
@@ -183,6 +190,19 @@ describe('realtime requests', () => {
     expect(await socket.request('Agent.teleport')).toMatchObject({ ok: false, error: { code: 'invalidArgument' } });
     expect(await socket.request('Agent.setStatus', { status: 'busy' })).toMatchObject({ ok: false, error: { code: 'invalidArgument' } });
     expect((await metricsOf(client, server.sdkAppId, mail)).Status).toBe('free');
+  });
+
+  it('answers a request with a malformed field with invalidArgument naming it, and stays connected', async () => {
+    const { socket } = await connectedAgent();
+    await socket.send(JSON.stringify({ type: 'request', id: 41, method: 'Agent.online', params: ['free'] }));
+    expect(await socket.next('reply')).toEqual({
+      type: 'reply',
+      id: 41,
+      ok: false,
+      error: { code: 'invalidArgument', message: 'The parameter `params` must be of type Object, but Array was given.' },
+    });
+    await socket.send(JSON.stringify({ type: 'ping', sentAt: 1 }));
+    expect(await socket.next('pong')).toMatchObject({ type: 'pong' });
   });
 
   it('Agent.offline then Agent.online over the socket', async () => {

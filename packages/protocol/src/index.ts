@@ -7,4 +7,5 @@ export * from './sdk/errors.js';
 export * from './sdk/events.js';
 export * from './sdk/bridge.js';
 export * from './realtime/messages.js';
+export * from './realtime/schemas.js';
 export * from './ivr/index.js';

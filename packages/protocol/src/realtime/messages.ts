@@ -76,19 +76,6 @@ export function isRealtimeMethod(method: string): method is RealtimeMethod {
   return (AGENT_METHODS as readonly string[]).includes(method) || (CALL_METHODS as readonly string[]).includes(method);
 }
 
-export type ClientMessage =
-  | {
-      type: 'hello';
-      v: number;
-      ticket: string;
-      client: { type: 'Web'; embedded: boolean };
-      /** The status this workbench last showed, restored if the server has none (e.g. after a server restart). */
-      resume?: { status: ServerStatus; reason: string };
-    }
-  | { type: 'ping' }
-  | { type: 'request'; id: number; method: RealtimeMethod; params: Record<string, unknown> }
-  | { type: 'logout' };
-
 export type ServerEvent = { [K in keyof TcccEventPayloads]: { type: 'event'; name: K; payload: TcccEventPayloads[K] } }[keyof TcccEventPayloads];
 
 export type ServerMessage =
@@ -109,22 +96,6 @@ export type ServerMessage =
   | ServerEvent
   | { type: 'signedOut'; reason: SignedOutReason; message: string }
   | { type: 'refused'; code: SdkErrorCode; message: string };
-
-/** POST /sdk/v1/login: exchange an SDK login token for a login ticket. */
-export interface TokenLoginRequest {
-  sdkAppId: number;
-  userId: string;
-  token: string;
-  /** The host page's origin as the workbench saw it in the handshake. */
-  parentOrigin: string;
-}
-
-/** POST /workbench/api/login: the standalone workbench's password login. */
-export interface PasswordLoginRequest {
-  mail: string;
-  password: string;
-  sdkAppId?: number;
-}
 
 export interface LoginSuccess {
   ticket: string;

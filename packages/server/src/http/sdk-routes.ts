@@ -1,4 +1,12 @@
-import type { LoginFailure, TokenLoginRequest, PasswordLoginRequest } from '@openccc/protocol';
+import {
+  CloudApiError,
+  PASSWORD_LOGIN_REQUEST,
+  TOKEN_LOGIN_REQUEST,
+  type LoginFailure,
+  type PasswordLoginRequest,
+  type Schema,
+  type TokenLoginRequest,
+} from '@openccc/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { LoginService } from '../auth/login-service.js';
 import { SdkError } from '../auth/sdk-error.js';
@@ -16,27 +24,24 @@ function fail(reply: FastifyReply, error: SdkError): FastifyReply {
   return reply.code(error.httpStatus).header('Cache-Control', 'no-store').send(body);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Validates a login body with the protocol's schema; a body that does not fit is `invalidArgument`, naming the field. */
+function parseBody<T>(schema: Schema<T>, body: unknown, hint: string): T {
+  try {
+    return schema.parse(body, '', 'json');
+  } catch (error) {
+    if (error instanceof CloudApiError) throw new SdkError('invalidArgument', `${error.message} ${hint}`);
+    throw error;
+  }
 }
 
 function parseTokenLogin(body: unknown): TokenLoginRequest {
-  if (!isRecord(body)) throw new SdkError('invalidArgument', 'The body must be a JSON object.');
-  const { sdkAppId, userId, token, parentOrigin } = body;
-  if (typeof sdkAppId !== 'number' || !Number.isSafeInteger(sdkAppId)) throw new SdkError('invalidArgument', 'sdkAppId (data-sdk-app-id) must be an integer.');
-  if (typeof userId !== 'string' || userId === '' || userId.length > 128) throw new SdkError('invalidArgument', 'userId (data-userid) must be the staff account.');
-  if (typeof token !== 'string' || !/^[0-9a-f]{32}$/.test(token)) throw new SdkError('tokenInvalid', 'The token (data-token) must be the 32-character Token from CreateSDKLoginToken.');
-  if (typeof parentOrigin !== 'string' || parentOrigin.length > 512) throw new SdkError('invalidArgument', 'parentOrigin is missing.');
-  return { sdkAppId, userId, token, parentOrigin };
+  const request = parseBody(TOKEN_LOGIN_REQUEST, body, 'sdkAppId, userId and token come from the script tag (data-sdk-app-id, data-userid, data-token).');
+  if (!/^[0-9a-f]{32}$/.test(request.token)) throw new SdkError('tokenInvalid', 'The token (data-token) must be the 32-character Token from CreateSDKLoginToken.');
+  return request;
 }
 
 function parsePasswordLogin(body: unknown): PasswordLoginRequest {
-  if (!isRecord(body)) throw new SdkError('invalidArgument', 'The body must be a JSON object.');
-  const { mail, password, sdkAppId } = body;
-  if (typeof mail !== 'string' || mail === '' || mail.length > 128) throw new SdkError('invalidArgument', 'mail is required.');
-  if (typeof password !== 'string' || password === '' || password.length > 256) throw new SdkError('invalidArgument', 'password is required.');
-  if (sdkAppId !== undefined && sdkAppId !== null && (typeof sdkAppId !== 'number' || !Number.isSafeInteger(sdkAppId))) throw new SdkError('invalidArgument', 'sdkAppId must be an integer.');
-  return { mail, password, sdkAppId: typeof sdkAppId === 'number' ? sdkAppId : undefined };
+  return parseBody(PASSWORD_LOGIN_REQUEST, body, 'Send {mail, password, sdkAppId?}.');
 }
 
 /**

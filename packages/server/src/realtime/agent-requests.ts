@@ -34,7 +34,7 @@ export function registerCallsUnavailable(handlers: RequestHandlers): void {
 
 async function setStatus(deps: RequestDeps, agent: AgentRef, params: Record<string, unknown>): Promise<undefined> {
   const status = params['status'];
-  if (typeof status !== 'string' || !(SETTABLE_SDK_STATUSES as readonly string[]).includes(status)) {
+  if (!isSettable(status)) {
     throw new SdkError('invalidArgument', `status must be one of ${SETTABLE_SDK_STATUSES.join(', ')}.`);
   }
   const reason = params['restReason'];
@@ -42,8 +42,12 @@ async function setStatus(deps: RequestDeps, agent: AgentRef, params: Record<stri
   const current = deps.presence.statusOf(agent.sdkAppId, agent.mail);
   if (current === 'busy') throw new SdkError('statusNotAllowed', 'The status cannot change during a session.');
   if (current === 'offline') throw new SdkError('statusNotAllowed', 'The agent is offline; call Agent.online() first.');
-  const target = fromSettableSdkStatus(status as SettableSdkStatus);
+  const target = fromSettableSdkStatus(status);
   if (status === 'stopNotReady' && current !== 'notReady') return undefined;
   await deps.status.record(agent.sdkAppId, agent.mail, target, target === 'rest' ? (reason ?? '') : '');
   return undefined;
+}
+
+function isSettable(value: unknown): value is SettableSdkStatus {
+  return typeof value === 'string' && (SETTABLE_SDK_STATUSES as readonly string[]).includes(value);
 }

@@ -1,9 +1,8 @@
 import {
   CloseCodes,
   REALTIME_VERSION,
-  SERVER_STATUSES,
   toSdkStatus,
-  type ClientMessage,
+  type HelloMessage,
   type RealtimeMethod,
   type ServerEvent,
   type ServerStatus,
@@ -49,7 +48,6 @@ export interface AgentSessionsEvents {
   reservationReleased: [agent: AgentRef, callId: string, reason: ReservationEndReason];
 }
 
-type Hello = Extract<ClientMessage, { type: 'hello' }>;
 
 /** A connection as the sessions know it; outside this file only its `AgentConnection` face is seen. */
 class Connection implements AgentConnection {
@@ -130,9 +128,7 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
    * Accepts a workbench's hello: verifies its ticket, signs out connections of an older
    * login, decides the status, and sends `welcome`. Throws SdkError when the hello is refused.
    */
-  async hello(link: ConnectionLink, hello: Hello): Promise<AgentConnection> {
-    if (hello.v !== REALTIME_VERSION) throw new SdkError('invalidArgument', `This server speaks realtime protocol v${REALTIME_VERSION}; reload the workbench.`);
-    if (typeof hello.ticket !== 'string') throw new SdkError('ticketInvalid', 'A ticket is required.');
+  async hello(link: ConnectionLink, hello: HelloMessage): Promise<AgentConnection> {
     const { login, presence, clock, log } = this.options;
     const { credential, staff } = await login.verifyTicket(hello.ticket);
     const agent: AgentRef = { sdkAppId: staff.sdkAppId, mail: staff.mail };
@@ -171,12 +167,12 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
     // A workbench reconnecting after the agent chose Agent.offline() stays offline; otherwise an
     // offline agent comes online as `free` or as the workbench last showed.
     const resume = hello.resume;
-    const wanted = resume && (SERVER_STATUSES as readonly string[]).includes(resume.status) && RESUMABLE.has(resume.status) ? resume : null;
+    const wanted = resume && RESUMABLE.has(resume.status) ? resume : null;
     await this.options.status
       .change(agent.sdkAppId, agent.mail, (current) =>
         (current?.status ?? 'offline') !== 'offline' || resume?.status === 'offline'
           ? null
-          : { status: wanted?.status ?? 'free', reason: wanted?.status === 'rest' ? String(wanted.reason ?? '').slice(0, 128) : '' },
+          : { status: wanted?.status ?? 'free', reason: wanted?.status === 'rest' ? wanted.reason : '' },
       )
       .catch((err: unknown) => log.warn({ err }, 'recording the status of a new connection failed'));
     // Signed out while the status was recorded: it was told so, and gets no welcome.

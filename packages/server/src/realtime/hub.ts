@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCodes, HEARTBEAT_TIMEOUT_MS, REALTIME_PATH, type ClientMessage, type ServerMessage } from '@openccc/protocol';
+import { CloseCodes, HEARTBEAT_TIMEOUT_MS, REALTIME_PATH, type ClientFrame, type ServerMessage } from '@openccc/protocol';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { SdkError } from '../auth/sdk-error.js';
@@ -112,15 +112,14 @@ export class RealtimeHub {
         ws.close(CloseCodes.protocolError, 'bad message');
         return;
       }
-      const { message } = frame;
       const live = this.live.get(ws);
       if (live) {
         live.lastSeen = clock();
-        this.onMessage(ws, live.connection, message);
-      } else if (message.type === 'hello' && !helloStarted) {
+        this.afterHello(ws, live.connection, frame);
+      } else if (frame.kind === 'message' && frame.message.type === 'hello' && !helloStarted) {
         helloStarted = true;
         clearTimeout(helloTimer);
-        sessions.hello(link, message).then(
+        sessions.hello(link, frame.message).then(
           (connection) => {
             // The socket may have closed while hello was being processed.
             if (ws.readyState !== ws.OPEN || this.closed) sessions.disconnect(connection);
@@ -128,15 +127,23 @@ export class RealtimeHub {
           },
           (err: unknown) => this.refuse(ws, err),
         );
-      } else if (message.type === 'hello') {
-        // A second hello while the first is in progress: ignored.
-      } else if (helloStarted && message.type === 'ping') {
-        send(ws, { type: 'pong', serverTime: clock() });
-      } else if (helloStarted && message.type === 'request' && typeof message.id === 'number') {
-        send(ws, { type: 'reply', id: message.id, ok: false, error: { code: 'network', message: 'Still signing in; try again.' } });
+      } else if (frame.kind === 'invalid' && frame.type === 'hello' && !helloStarted) {
+        helloStarted = true;
+        clearTimeout(helloTimer);
+        if (frame.problem === 'field') {
+          send(ws, { type: 'refused', code: 'invalidArgument', message: frame.message });
+          ws.close(CloseCodes.protocolError, 'bad hello');
+        } else {
+          this.refuse(ws, new SdkError(frame.problem === 'ticket' ? 'ticketInvalid' : 'invalidArgument', frame.message));
+        }
       } else if (!helloStarted) {
         this.refuse(ws, new SdkError('invalidArgument', 'The first message must be hello.'));
+      } else if (frame.kind === 'message' && frame.message.type === 'ping') {
+        send(ws, { type: 'pong', serverTime: clock() });
+      } else if (frame.kind === 'message' && frame.message.type === 'request') {
+        send(ws, { type: 'reply', id: frame.message.id, ok: false, error: { code: 'network', message: 'Still signing in; try again.' } });
       }
+      // Anything else while the hello is in progress (a second hello) is ignored.
     });
     ws.on('close', () => {
       clearTimeout(helloTimer);
@@ -152,19 +159,29 @@ export class RealtimeHub {
     });
   }
 
-  private onMessage(ws: WebSocket, connection: AgentConnection, message: ClientMessage): void {
+  private afterHello(ws: WebSocket, connection: AgentConnection, frame: ClientFrame): void {
     const { sessions, clock, log } = this.options;
     // A signed-out connection may still deliver messages until its socket is gone: they are not acted on.
     if (!sessions.isActive(connection)) return;
+    if (frame.kind === 'unknown') {
+      // Newer clients may send types this server does not know: ignore them.
+      log.debug({ type: frame.type }, 'unknown realtime message ignored');
+      return;
+    }
+    if (frame.kind === 'invalid') {
+      if (frame.requestId !== null) send(ws, { type: 'reply', id: frame.requestId, ok: false, error: { code: 'invalidArgument', message: frame.message } });
+      else log.debug({ type: frame.type, problem: frame.message }, 'invalid realtime message ignored');
+      return;
+    }
+    const { message } = frame;
     switch (message.type) {
       case 'ping':
         send(ws, { type: 'pong', serverTime: clock() });
         sessions.heartbeat(connection);
         return;
       case 'request': {
-        const { id, method, params } = message;
-        if (typeof id !== 'number') return;
-        sessions.request(connection, String(method), typeof params === 'object' && params !== null ? params : {}).then(
+        const { id, method, params = {} } = message;
+        sessions.request(connection, method, params).then(
           (data) => send(ws, { type: 'reply', id, ok: true, data }),
           (err: unknown) => {
             const error = err instanceof SdkError ? err : new SdkError('internal', 'Internal error.');
@@ -176,9 +193,9 @@ export class RealtimeHub {
       case 'logout':
         sessions.logout(connection);
         return;
-      default:
-        // Newer clients may send types this server does not know: ignore them.
-        log.debug({ type: (message as { type: unknown }).type }, 'unknown realtime message ignored');
+      case 'hello':
+        // Already signed in on this socket.
+        return;
     }
   }
 

@@ -10,14 +10,19 @@ export interface Scheduler {
   clearTimeout(handle: ScheduledHandle): void;
 }
 
+class NodeTimer implements ScheduledHandle {
+  readonly scheduled = true;
+  constructor(readonly timer: NodeJS.Timeout) {}
+}
+
 /** Node's timers, unref'd: a pending grace period never keeps the process alive. */
 export const systemScheduler: Scheduler = {
   setTimeout(callback, ms) {
     const timer = setTimeout(callback, ms);
     timer.unref();
-    return timer as unknown as ScheduledHandle;
+    return new NodeTimer(timer);
   },
   clearTimeout(handle) {
-    clearTimeout(handle as unknown as NodeJS.Timeout);
+    if (handle instanceof NodeTimer) clearTimeout(handle.timer);
   },
 };
