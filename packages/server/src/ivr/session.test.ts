@@ -29,15 +29,15 @@ describe('a menu', () => {
 
     expect(ivr.finishPrompt(4000)).toEqual([
       { type: 'collectDigit', timeoutMs: 6000 },
-      { type: 'schedule', timerId: 'call-1:t2', at: MONDAY_10_SHANGHAI + 4000 + 6000 },
+      { type: 'schedule', timerId: 'call-1:t1', at: MONDAY_10_SHANGHAI + 4000 + 6000 },
     ]);
     expect(ivr.session.phase).toBe('collecting');
 
     const key = ivr.press('1', 1500);
     expect(key).toEqual([
-      { type: 'cancelTimer', timerId: 'call-1:t2' },
+      { type: 'cancelTimer', timerId: 'call-1:t1' },
       { type: 'keyPressed', record: { Key: '1', Label: '业务咨询', Timestamp: MONDAY_10_SHANGHAI + 5500, NodeLabel: '主菜单' }, step: { key: '1', label: '业务咨询' }, survey: false },
-      { type: 'play', playbackId: 'call-1:p3', prompts: ['zh-CN/transferring'], bargeIn: false },
+      { type: 'play', playbackId: 'call-1:p2', prompts: ['zh-CN/transferring'], bargeIn: false },
     ]);
     expect(ivr.session.phase).toBe('leaving');
 
@@ -62,7 +62,7 @@ describe('a menu', () => {
     expect(kinds(ivr.finishPrompt(2000))).toEqual(['collectDigit', 'schedule']);
     expect(ivr.timer?.at).toBe(ivr.now + 4000);
     expect(ivr.press('1', 700)).toEqual([
-      { type: 'cancelTimer', timerId: 'call-1:t4' },
+      { type: 'cancelTimer', timerId: 'call-1:t2' },
       { type: 'keyPressed', record: { Key: '1', Label: '宽带', Timestamp: MONDAY_10_SHANGHAI + 3000 + 1000 + 2000 + 700, NodeLabel: '技术支持' }, step: { key: '1', label: '宽带' }, survey: false },
       { type: 'queue', skillGroupId: 2, ivrPath: [{ key: '2', label: '技术支持' }, { key: '1', label: '宽带' }] },
     ]);
@@ -219,7 +219,7 @@ describe('the caller hanging up', () => {
     const ivr = atMainMenu();
     ivr.press('2');
     ivr.finishPrompt();
-    expect(ivr.hangUp()).toEqual([{ type: 'cancelTimer', timerId: 'call-1:t4' }]);
+    expect(ivr.hangUp()).toEqual([{ type: 'cancelTimer', timerId: 'call-1:t2' }]);
     expect(ivr.session.result).toMatchObject({ endStatus: 102, keys: ['2'] });
   });
 
@@ -286,9 +286,9 @@ describe('the survey', () => {
     expect(ivr.started()).toEqual([{ type: 'play', playbackId: 'call-1:p1', prompts: ['zh-CN/survey'], bargeIn: true }]);
     ivr.finishPrompt(5000);
     expect(ivr.press('1', 1000)).toEqual([
-      { type: 'cancelTimer', timerId: 'call-1:t2' },
+      { type: 'cancelTimer', timerId: 'call-1:t1' },
       { type: 'keyPressed', record: { Key: '1', Label: '满意', Timestamp: MONDAY_10_SHANGHAI + 6000, NodeLabel: '满意度调查' }, step: { key: '1', label: '满意' }, survey: true },
-      { type: 'play', playbackId: 'call-1:p3', prompts: ['zh-CN/thanks'], bargeIn: false },
+      { type: 'play', playbackId: 'call-1:p2', prompts: ['zh-CN/thanks'], bargeIn: false },
     ]);
     expect(ivr.finishPrompt()).toEqual([{ type: 'hangup', reason: 'surveyEnd', endStatus: null }]);
     expect(ivr.session.result).toMatchObject({ outcome: 'hungUp', endStatus: null, keys: ['1'], ivrPath: [] });
@@ -357,6 +357,8 @@ describe('illegal moves and races', () => {
     const ivr = atMainMenu();
     expect(() => ivr.session.handle({ type: 'promptFinished', playbackId: 'call-1:p9' })).toThrow(/never played/);
     expect(() => ivr.session.handle({ type: 'timerFired', timerId: 'call-1:t9' })).toThrow(/never scheduled/);
+    expect(() => ivr.session.handle({ type: 'timerFired', timerId: 'call-1:p1' })).toThrow(/never scheduled/);
+    expect(() => ivr.session.handle({ type: 'promptFinished', playbackId: 'call-2:p1' })).toThrow(/never played/);
     expect(() => ivr.session.handle({ type: 'dtmf', digit: '12' })).toThrow(/not a DTMF digit/);
   });
 

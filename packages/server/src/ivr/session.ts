@@ -52,9 +52,9 @@ export class IvrSession {
   private node: { id: string; node: IvrNode } | null = null;
   private playing: PlaybackId | null = null;
   private timer: IvrTimerId | null = null;
-  /** Playbacks and timers that ended or were withdrawn: a late report of one is a race, not a bug. */
-  private readonly retired = new Set<string>();
-  private sequence = 0;
+  /** Number playback and timer ids; every id issued before the current one is over, so a late report of it is a race. */
+  private playbacks = 0;
+  private timers = 0;
   private invalidKeys = 0;
   private silences = 0;
   private exit: Exit | null = null;
@@ -152,10 +152,9 @@ export class IvrSession {
 
   private promptFinished(playbackId: PlaybackId): void {
     if (playbackId !== this.playing) {
-      if (this.retired.has(playbackId)) return;
+      if (this.issued(playbackId, 'p')) return;
       throw new IvrStateError(`IVR session ${this.sessionId} got promptFinished for ${playbackId}, which it never played.`);
     }
-    this.retired.add(playbackId);
     this.playing = null;
     const node = this.node?.node;
     switch (this.phaseNow) {
@@ -181,10 +180,9 @@ export class IvrSession {
 
   private timerFired(timerId: IvrTimerId): void {
     if (timerId !== this.timer) {
-      if (this.retired.has(timerId)) return;
+      if (this.issued(timerId, 't')) return;
       throw new IvrStateError(`IVR session ${this.sessionId} got timerFired for ${timerId}, which it never scheduled.`);
     }
-    this.retired.add(timerId);
     this.timer = null;
     const node = this.node?.node;
     if (this.phaseNow !== 'collecting' || node?.kind !== 'menu') throw new IvrStateError(`IVR session ${this.sessionId} has a timer in ${this.phaseNow}.`);
@@ -250,7 +248,7 @@ export class IvrSession {
 
   private collect(menu: IvrMenuNode): void {
     const timeoutMs = menu.timeoutMs ?? IVR_DEFAULTS.timeoutMs;
-    this.timer = `${this.sessionId}:t${++this.sequence}`;
+    this.timer = `${this.sessionId}:t${++this.timers}`;
     this.out.push({ type: 'collectDigit', timeoutMs }, { type: 'schedule', timerId: this.timer, at: this.clock() + timeoutMs });
     this.move('collecting');
   }
@@ -310,7 +308,7 @@ export class IvrSession {
   // ── Media, timers, records ──────────────────────────────────────────
 
   private play(prompts: readonly string[], bargeIn: boolean): void {
-    this.playing = `${this.sessionId}:p${++this.sequence}`;
+    this.playing = `${this.sessionId}:p${++this.playbacks}`;
     this.out.push({ type: 'play', playbackId: this.playing, prompts: [...prompts], bargeIn });
   }
 
@@ -318,14 +316,20 @@ export class IvrSession {
   private quiet(): void {
     if (this.playing !== null) {
       this.out.push({ type: 'stopPlayback', playbackId: this.playing });
-      this.retired.add(this.playing);
       this.playing = null;
     }
     if (this.timer !== null) {
       this.out.push({ type: 'cancelTimer', timerId: this.timer });
-      this.retired.add(this.timer);
       this.timer = null;
     }
+  }
+
+  /** Whether this session issued `id` (`<session>:p<n>` for playbacks, `<session>:t<n>` for timers). */
+  private issued(id: string, kind: 'p' | 't'): boolean {
+    const prefix = `${this.sessionId}:${kind}`;
+    if (!id.startsWith(prefix)) return false;
+    const n = Number(id.slice(prefix.length));
+    return Number.isSafeInteger(n) && n >= 1 && n <= (kind === 'p' ? this.playbacks : this.timers);
   }
 
   private record(key: string, label: string): void {
