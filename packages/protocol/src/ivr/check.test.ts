@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IVR_ISSUE_CODES, IvrFlowError, checkIvrPrompts, checkIvrSkillGroups, ivrReferences, parseIvrFlow, validateIvrFlow, type IvrIssue, type IvrIssueCode } from './check.js';
+import { IVR_ISSUE_CODES, IvrFlowError, checkIvrPrompts, checkIvrSkillGroups, ivrReferences, parseIvrFlow, parseIvrFlowText, validateIvrFlow, type IvrIssue, type IvrIssueCode } from './check.js';
 
 const CJK = /[\u4e00-\u9fff]/;
 
@@ -181,6 +181,21 @@ describe('validateIvrFlow', () => {
     expect(caught).toBeInstanceOf(IvrFlowError);
     expect((caught as IvrFlowError).issues.map((issue) => issue.code)).toEqual(['unknownTarget', 'unreachableNode']);
     expect((caught as IvrFlowError).message).toContain('- Node `support` goes to node `gone`');
+    expect((caught as IvrFlowError).messageIn('zh-CN')).toContain('- 节点 `support` 跳转到不存在的节点 `gone`');
+    expect((caught as IvrFlowError).messageIn('en-US')).toBe((caught as IvrFlowError).message);
+  });
+
+  it('parseIvrFlowText reads a file\'s text, a JSON syntax error included', () => {
+    expect(parseIvrFlowText(JSON.stringify(hotline())).start).toBe('main');
+    let caught: unknown;
+    try {
+      parseIvrFlowText('{"version": 1, "start": "main",}');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(IvrFlowError);
+    expect((caught as IvrFlowError).issues).toMatchObject([{ code: 'invalidFormat', path: '', nodeId: null }]);
+    expect((caught as IvrFlowError).message).toContain('not valid JSON');
   });
 });
 

@@ -1,4 +1,4 @@
-import { CloudApiError, type LocalizedText } from '../errors.js';
+import { CloudApiError, type Language, type LocalizedText } from '../errors.js';
 import { IvrFlowSchema, type IvrAction, type IvrFlow, type IvrRetry } from './flow.js';
 
 /**
@@ -46,6 +46,12 @@ export class IvrFlowError extends Error {
     super(`The IVR flow is not valid:\n${issues.map((issue) => `- ${issue.message.en}`).join('\n')}`);
     this.issues = issues;
   }
+
+  /** The list of issues in the reader's language. */
+  messageIn(language: Language): string {
+    if (language === 'en-US') return this.message;
+    return `IVR 流程无效：\n${this.issues.map((issue) => `- ${issue.message.zh}`).join('\n')}`;
+  }
 }
 
 export type IvrValidation = { ok: true; flow: IvrFlow } | { ok: false; issues: IvrIssue[] };
@@ -75,6 +81,18 @@ export function validateIvrFlow(input: unknown): IvrValidation {
   }
   const issues = checkIvrFlow(flow);
   return issues.length === 0 ? { ok: true, flow } : { ok: false, issues };
+}
+
+/** `parseIvrFlow` for the text of a JSON file: a syntax error is an `invalidFormat` issue too. */
+export function parseIvrFlowText(text: string): IvrFlow {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new IvrFlowError([issue('invalidFormat', '', `The IVR flow is not valid JSON: ${reason}`, `IVR 流程不是有效的 JSON：${reason}`)]);
+  }
+  return parseIvrFlow(json);
 }
 
 /** `validateIvrFlow` that throws `IvrFlowError` instead of returning issues. */

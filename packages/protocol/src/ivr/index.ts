@@ -8,6 +8,7 @@ export {
   checkIvrSkillGroups,
   ivrReferences,
   parseIvrFlow,
+  parseIvrFlowText,
   validateIvrFlow,
   type IvrIssue,
   type IvrIssueCode,
