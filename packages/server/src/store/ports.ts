@@ -1,3 +1,5 @@
+import type { TelCdrInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
+
 /**
  * Storage ports. Callers depend only on these interfaces; adapters (SQLite now,
  * PostgreSQL later) implement them and must pass the shared contract suite in
@@ -210,6 +212,64 @@ export interface OriginRepo {
   remove(sdkAppId: number, origin: string): Promise<boolean>;
 }
 
+export type NumberState = 'enabled' | 'disabled';
+
+/** Where an inbound call to a number goes: nowhere yet, straight to a skill group, or into an IVR flow (its JSON, validated before it is stored). */
+export type NumberRoute = { kind: 'none' } | { kind: 'skillGroup'; skillGroupId: number } | { kind: 'ivr'; flow: string };
+
+/** An instance's phone number, in `0086…` form; a number belongs to one instance at most. */
+export interface InstanceNumber {
+  sdkAppId: number;
+  number: string;
+  /** A skill-group route whose group was deleted reads as `none`. */
+  route: NumberRoute;
+  state: NumberState;
+  /** Skill groups whose outbound calls may show this number, ascending. */
+  callOutSkillGroupIds: number[];
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export type NewInstanceNumber = Pick<InstanceNumber, 'sdkAppId' | 'number' | 'route' | 'state'>;
+
+export interface NumberRepo {
+  /** false when the number exists already, in any instance. */
+  add(row: NewInstanceNumber, now: number): Promise<boolean>;
+  /** The number in whichever instance holds it (inbound calls look numbers up this way). */
+  find(number: string): Promise<InstanceNumber | undefined>;
+  /** The instance's numbers in ascending order. */
+  list(sdkAppId: number, page: { limit: number; offset: number }): Promise<{ total: number; items: InstanceNumber[] }>;
+  /** false when the instance has no such number. */
+  setRoute(sdkAppId: number, number: string, route: NumberRoute, now: number): Promise<boolean>;
+  /** Sets the state of those of `numbers` the instance holds; returns them. */
+  setState(sdkAppId: number, numbers: string[], state: NumberState, now: number): Promise<string[]>;
+  /** Adds outbound bindings; groups of other instances are ignored. false when the instance has no such number. */
+  bindCallOut(sdkAppId: number, number: string, skillGroupIds: number[], now: number): Promise<boolean>;
+  /** false when the instance has no such number. */
+  unbindCallOut(sdkAppId: number, number: string, skillGroupIds: number[], now: number): Promise<boolean>;
+  /** false when the instance has no such number. */
+  remove(sdkAppId: number, number: string): Promise<boolean>;
+}
+
+export interface CallRecordQuery {
+  /** `StartTimestamp` window, unix seconds, both ends included. */
+  fromSeconds: number;
+  toSeconds: number;
+  /** Records whose Caller or Callee is one of these (exact match). */
+  phones?: string[];
+  sessionIds?: string[];
+  limit: number;
+  offset: number;
+}
+
+/** Call records (TCCC's TelCdrInfo), exactly one per session; an acknowledged `add` is on disk. */
+export interface CallRecordRepo {
+  /** false when a record of that session exists already (the first one stays). */
+  add(sdkAppId: number, record: TelCdrInfo & { SessionId: string }): Promise<boolean>;
+  /** Ordered by StartTimestamp, then SessionId. */
+  list(sdkAppId: number, query: CallRecordQuery): Promise<{ total: number; items: TelCdrInfo[] }>;
+}
+
 export interface Store {
   readonly instances: InstanceRepo;
   readonly apiKeys: ApiKeyRepo;
@@ -218,5 +278,7 @@ export interface Store {
   readonly credentials: CredentialRepo;
   readonly statusHistory: StatusHistoryRepo;
   readonly origins: OriginRepo;
+  readonly numbers: NumberRepo;
+  readonly callRecords: CallRecordRepo;
   close(): Promise<void>;
 }

@@ -95,6 +95,37 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE api_keys ADD COLUMN require_signed_action INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE api_keys ADD COLUMN single_use_signatures INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  CREATE TABLE instance_numbers (
+    number TEXT PRIMARY KEY,
+    sdk_app_id INTEGER NOT NULL REFERENCES instances(sdk_app_id) ON DELETE CASCADE,
+    route_kind TEXT NOT NULL CHECK (route_kind IN ('none', 'skillGroup', 'ivr')),
+    skill_group_id INTEGER REFERENCES skill_groups(id) ON DELETE SET NULL,
+    ivr_flow TEXT,
+    state TEXT NOT NULL CHECK (state IN ('enabled', 'disabled')),
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL
+  );
+  CREATE INDEX instance_numbers_instance ON instance_numbers(sdk_app_id, number);
+  CREATE INDEX instance_numbers_group ON instance_numbers(skill_group_id);
+  CREATE TABLE number_callout_skill_groups (
+    number TEXT NOT NULL REFERENCES instance_numbers(number) ON DELETE CASCADE,
+    skill_group_id INTEGER NOT NULL REFERENCES skill_groups(id) ON DELETE CASCADE,
+    PRIMARY KEY (number, skill_group_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX number_callout_skill_groups_group ON number_callout_skill_groups(skill_group_id);
+  CREATE TABLE call_records (
+    session_id TEXT PRIMARY KEY,
+    sdk_app_id INTEGER NOT NULL,
+    start_ts INTEGER NOT NULL,
+    caller TEXT NOT NULL,
+    callee TEXT NOT NULL,
+    record TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX call_records_time ON call_records(sdk_app_id, start_ts, session_id);
+  CREATE INDEX call_records_caller ON call_records(sdk_app_id, caller, start_ts);
+  CREATE INDEX call_records_callee ON call_records(sdk_app_id, callee, start_ts);
+  `,
 ];
 
 /** Runs the migrations not yet applied; `target` stops earlier (tests build older schemas with it). */

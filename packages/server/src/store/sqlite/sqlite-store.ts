@@ -6,6 +6,8 @@ import { SqliteApiKeys, SqliteCredentials, SqliteInstances, SqliteOrigins } from
 import { SqliteStaff } from './sqlite-staff.js';
 import { SqliteSkillGroups } from './sqlite-skill-groups.js';
 import { SqliteStatusHistory } from './sqlite-status-history.js';
+import { SqliteNumbers } from './sqlite-numbers.js';
+import { SqliteCallRecords } from './sqlite-call-records.js';
 
 /** The embedded default store: one SQLite file in WAL mode with durable, group-committed writes. */
 export class SqliteStore implements Store {
@@ -16,6 +18,8 @@ export class SqliteStore implements Store {
   readonly credentials: SqliteCredentials;
   readonly statusHistory: SqliteStatusHistory;
   readonly origins: SqliteOrigins;
+  readonly numbers: SqliteNumbers;
+  readonly callRecords: SqliteCallRecords;
   private readonly commits: GroupCommit;
   private closed = false;
 
@@ -32,6 +36,8 @@ export class SqliteStore implements Store {
     this.credentials = new SqliteCredentials(db, write);
     this.statusHistory = new SqliteStatusHistory(db, write);
     this.origins = new SqliteOrigins(db, write);
+    this.numbers = new SqliteNumbers(db, write);
+    this.callRecords = new SqliteCallRecords(db, write);
   }
 
   close(): Promise<void> {

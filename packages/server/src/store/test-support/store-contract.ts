@@ -8,6 +8,7 @@
  * keys of `memberships`), the tests avoid depending on it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TelCdrInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
 import type { ApiKey, Credential, CredentialKind, Membership, NewStaff, Staff, StatusHistoryEntry, Store } from '../ports.js';
 
 export type OpenStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
@@ -1013,6 +1014,109 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         await store.staff.createMany([newStaff(APP, 'agent@example.com')], [[{ skillGroupId: foreign, priority: 1 }]], T0);
         await store.staff.bind(APP, 'agent@example.com', [{ skillGroupId: foreign, priority: 2 }], T0);
         expect(await membershipsOf(APP, 'agent@example.com')).toEqual([]);
+      });
+    });
+
+    // ---------------------------------------------------------------- numbers
+    describe('numbers', () => {
+      const HOTLINE = '00864001234567';
+      const FLOW = JSON.stringify({ version: 1, start: 'bye', nodes: { bye: { kind: 'hangup' } } });
+
+      it('adds a number once across instances, finds and lists it with its route', async () => {
+        await withInstances(APP, OTHER_APP);
+        const sales = await group(APP, 'sales');
+        expect(await store.numbers.add({ sdkAppId: APP, number: HOTLINE, route: { kind: 'skillGroup', skillGroupId: sales }, state: 'enabled' }, T0)).toBe(true);
+        expect(await store.numbers.add({ sdkAppId: APP, number: HOTLINE, route: { kind: 'none' }, state: 'enabled' }, T0)).toBe(false);
+        expect(await store.numbers.add({ sdkAppId: OTHER_APP, number: HOTLINE, route: { kind: 'none' }, state: 'enabled' }, T0)).toBe(false);
+        expect(await store.numbers.find(HOTLINE)).toEqual({
+          sdkAppId: APP,
+          number: HOTLINE,
+          route: { kind: 'skillGroup', skillGroupId: sales },
+          state: 'enabled',
+          callOutSkillGroupIds: [],
+          createdAt: T0,
+          modifiedAt: T0,
+        });
+        expect(await store.numbers.find('00869999999')).toBeUndefined();
+        await store.numbers.add({ sdkAppId: APP, number: '00861088886666', route: { kind: 'ivr', flow: FLOW }, state: 'disabled' }, T0);
+        const page = await store.numbers.list(APP, { limit: 1, offset: 0 });
+        expect(page.total).toBe(2);
+        expect(page.items.map((n) => n.number)).toEqual(['00861088886666']);
+        expect(page.items[0]?.route).toEqual({ kind: 'ivr', flow: FLOW });
+        expect(page.items[0]?.state).toBe('disabled');
+        expect((await store.numbers.list(APP, { limit: 10, offset: 1 })).items.map((n) => n.number)).toEqual([HOTLINE]);
+        expect(await store.numbers.list(OTHER_APP, { limit: 10, offset: 0 })).toEqual({ total: 0, items: [] });
+      });
+
+      it('changes routes and states only within the instance', async () => {
+        await withInstances(APP, OTHER_APP);
+        await store.numbers.add({ sdkAppId: APP, number: HOTLINE, route: { kind: 'none' }, state: 'enabled' }, T0);
+        expect(await store.numbers.setRoute(OTHER_APP, HOTLINE, { kind: 'ivr', flow: FLOW }, T0 + 1)).toBe(false);
+        expect(await store.numbers.setRoute(APP, HOTLINE, { kind: 'ivr', flow: FLOW }, T0 + 2)).toBe(true);
+        expect(await store.numbers.find(HOTLINE)).toMatchObject({ route: { kind: 'ivr', flow: FLOW }, modifiedAt: T0 + 2 });
+        expect(await store.numbers.setState(OTHER_APP, [HOTLINE], 'disabled', T0 + 3)).toEqual([]);
+        expect(await store.numbers.setState(APP, [HOTLINE, '0086000000'], 'disabled', T0 + 4)).toEqual([HOTLINE]);
+        expect(await store.numbers.find(HOTLINE)).toMatchObject({ state: 'disabled', modifiedAt: T0 + 4 });
+        expect(await store.numbers.remove(OTHER_APP, HOTLINE)).toBe(false);
+        expect(await store.numbers.remove(APP, HOTLINE)).toBe(true);
+        expect(await store.numbers.find(HOTLINE)).toBeUndefined();
+        expect(await store.numbers.remove(APP, HOTLINE)).toBe(false);
+      });
+
+      it('binds outbound skill groups of its own instance, in ascending order, and unbinds them', async () => {
+        await withInstances(APP, OTHER_APP);
+        const a = await group(APP, 'a');
+        const b = await group(APP, 'b');
+        const foreign = await group(OTHER_APP, 'foreign');
+        await store.numbers.add({ sdkAppId: APP, number: HOTLINE, route: { kind: 'none' }, state: 'enabled' }, T0);
+        expect(await store.numbers.bindCallOut(APP, HOTLINE, [b, a, foreign, b], T0 + 1)).toBe(true);
+        expect((await store.numbers.find(HOTLINE))?.callOutSkillGroupIds).toEqual([a, b].sort((x, y) => x - y));
+        expect(await store.numbers.bindCallOut(OTHER_APP, HOTLINE, [foreign], T0)).toBe(false);
+        expect(await store.numbers.unbindCallOut(APP, HOTLINE, [a, 999_999], T0 + 2)).toBe(true);
+        expect(await store.numbers.find(HOTLINE)).toMatchObject({ callOutSkillGroupIds: [b], modifiedAt: T0 + 2 });
+        expect(await store.numbers.unbindCallOut(APP, '0086000000', [b], T0)).toBe(false);
+      });
+
+      it('drops a deleted skill group from routes and bindings', async () => {
+        await withInstances(APP);
+        const sales = await group(APP, 'sales');
+        await store.numbers.add({ sdkAppId: APP, number: HOTLINE, route: { kind: 'skillGroup', skillGroupId: sales }, state: 'enabled' }, T0);
+        await store.numbers.bindCallOut(APP, HOTLINE, [sales], T0);
+        await store.skillGroups.delete(APP, sales);
+        expect(await store.numbers.find(HOTLINE)).toMatchObject({ route: { kind: 'none' }, callOutSkillGroupIds: [] });
+      });
+    });
+
+    // ---------------------------------------------------------------- call records
+    describe('callRecords', () => {
+      function cdr(sessionId: string, startSeconds: number, caller = '008613800000001', callee = '00864001234567'): TelCdrInfo & { SessionId: string } {
+        return { SessionId: sessionId, Caller: caller, Callee: callee, Time: startSeconds, StartTimestamp: startSeconds, Direction: 0, CallType: 2, Duration: 30, EndStatus: 1, EndStatusString: 'ok' };
+      }
+      const S0 = T0 / 1000;
+      const all = { fromSeconds: 0, toSeconds: Number.MAX_SAFE_INTEGER, limit: 100, offset: 0 };
+
+      it('keeps the first record of a session and returns it as written', async () => {
+        const record = { ...cdr('s-1', S0), IVRKeyPressedEx: [{ Key: '1', Label: '业务咨询', Timestamp: S0, NodeLabel: '主菜单' }] };
+        expect(await store.callRecords.add(APP, record)).toBe(true);
+        expect(await store.callRecords.add(APP, { ...cdr('s-1', S0 + 5), EndStatus: 211 })).toBe(false);
+        expect(await store.callRecords.list(APP, all)).toEqual({ total: 1, items: [record] });
+        expect(await store.callRecords.list(OTHER_APP, all)).toEqual({ total: 0, items: [] });
+      });
+
+      it('filters by start time (both ends included), phones and session ids, ordered by start time, and pages', async () => {
+        await store.callRecords.add(APP, cdr('c', S0 + 20, '008613800000003'));
+        await store.callRecords.add(APP, cdr('a', S0));
+        await store.callRecords.add(APP, cdr('b', S0 + 10, '00864001234567', '008613800000002'));
+        const ids = async (q: Partial<typeof all>) => (await store.callRecords.list(APP, { ...all, ...q })).items.map((r) => r.SessionId);
+        expect(await ids({})).toEqual(['a', 'b', 'c']);
+        expect(await ids({ fromSeconds: S0 + 10, toSeconds: S0 + 20 })).toEqual(['b', 'c']);
+        expect(await ids({ fromSeconds: S0 + 1, toSeconds: S0 + 19 })).toEqual(['b']);
+        expect(await ids({ phones: ['008613800000002', '008613800000003'] })).toEqual(['b', 'c']);
+        expect(await ids({ sessionIds: ['c', 'a', 'zz'] })).toEqual(['a', 'c']);
+        expect(await ids({ sessionIds: ['a', 'b'], phones: ['008613800000002'] })).toEqual(['b']);
+        const page = await store.callRecords.list(APP, { ...all, limit: 2, offset: 2 });
+        expect(page.total).toBe(3);
+        expect(page.items.map((r) => r.SessionId)).toEqual(['c']);
       });
     });
   });
