@@ -86,6 +86,8 @@ function staffOf(agent: AgentRef): Staff {
 
 function setup() {
   const scheduler = new ManualScheduler();
+  /** While set, a status change reports that it started and waits to be released. */
+  let hold: { started: () => void; released: Promise<void> } | null = null;
   const presence = new Presence();
   /** Valid tickets: ticket → agent; the hash of a ticket is `h:<ticket>`. */
   const tickets = new Map<string, AgentRef>([
@@ -119,12 +121,16 @@ function setup() {
     presence,
     status: {
       // Recorded at once: the ordering of history writes is StatusService's, tested there.
-      change: (sdkAppId, mail, decide) => {
+      change: async (sdkAppId, mail, decide) => {
+        if (hold) {
+          hold.started();
+          await hold.released;
+        }
         const next = decide(presence.get(sdkAppId, mail));
-        if (!next || (presence.statusOf(sdkAppId, mail) === next.status && (presence.get(sdkAppId, mail)?.reason ?? '') === next.reason)) return Promise.resolve(false);
+        if (!next || (presence.statusOf(sdkAppId, mail) === next.status && (presence.get(sdkAppId, mail)?.reason ?? '') === next.reason)) return false;
         history.push([mail, next.status]);
         presence.setStatus(sdkAppId, mail, next.status, next.reason, scheduler.now);
-        return Promise.resolve(true);
+        return true;
       },
       record: (sdkAppId, mail, status, reason) => {
         if (presence.statusOf(sdkAppId, mail) === status && (presence.get(sdkAppId, mail)?.reason ?? '') === reason) return Promise.resolve();
@@ -150,7 +156,21 @@ function setup() {
     const connection = await sessions.hello(link, { type: 'hello', v: 1, ticket, client: { type: 'Web', embedded: true }, ...(resume ? { resume } : {}) });
     return { link, connection };
   };
-  return { sessions, scheduler, presence, tickets, history, extended, revoked, events, hello, options };
+  /** Holds status changes: `started` resolves when one waits, `release` lets it go on. */
+  const holdChanges = () => {
+    let started!: () => void;
+    let release!: () => void;
+    const startedPromise = new Promise<void>((resolve) => (started = resolve));
+    hold = { started, released: new Promise<void>((resolve) => (release = resolve)) };
+    return {
+      started: startedPromise,
+      release: () => {
+        hold = null;
+        release();
+      },
+    };
+  };
+  return { sessions, scheduler, presence, tickets, history, extended, revoked, events, hello, holdChanges, options };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<SdkError> {
@@ -190,6 +210,20 @@ describe('AgentSessions: sign-in and grace period', () => {
     const u = setup();
     const { link } = await u.hello(TICKET_A, { status: 'offline', reason: '' });
     expect(link.ofType('welcome')[0]?.status).toBe('offline');
+  });
+
+  it('a connection signed out while its status is recorded gets no welcome', async () => {
+    const t = setup();
+    const held = t.holdChanges();
+    const link = new FakeLink();
+    const pending = t.sessions.hello(link, { type: 'hello', v: 1, ticket: TICKET_A, client: { type: 'Web', embedded: true } });
+    await held.started;
+    t.presence.forceOffline(APP, MAIL, t.scheduler.now);
+    held.release();
+    const connection = await pending;
+    expect(t.sessions.isActive(connection)).toBe(false);
+    expect(link.sent.map((m) => m.type)).toEqual(['signedOut']);
+    expect(link.closedWith?.code).toBe(4003);
   });
 
   it('goes offline when the grace period runs out with no connection', async () => {

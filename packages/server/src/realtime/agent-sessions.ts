@@ -14,6 +14,7 @@ import { SdkError } from '../auth/sdk-error.js';
 import type { Presence } from '../staff/presence.js';
 import type { StatusService } from '../staff/status-service.js';
 import { agentKey, type AgentConnection, type AgentRef, type ConnectionLink } from './agent-connection.js';
+import { CallReservations } from './call-reservations.js';
 import { RequestRegistry, type RequestHandler, type RequestHandlers } from './request-registry.js';
 import { SafeEmitter } from './safe-emitter.js';
 import type { ScheduledHandle, Scheduler } from './scheduler.js';
@@ -100,7 +101,7 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
   private readonly sessions = new Map<string, AgentSession>();
   /** Agents signed out by a newer login that has not connected yet: offline if it never does. */
   private readonly pendingOffline = new Map<string, ScheduledHandle>();
-  private readonly reservations = new Map<string, { agent: AgentRef; callId: string }>();
+  private readonly reservations = new CallReservations();
   private readonly requests = new RequestRegistry();
   private closed = false;
 
@@ -278,25 +279,19 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
    * when the agent goes offline or signs out (`reservationReleased`).
    */
   reserve(agent: AgentRef, callId: string): boolean {
-    const key = agentKey(agent);
-    const held = this.reservations.get(key);
-    if (held) return held.callId === callId;
-    if (!this.sessions.has(key) || !this.options.presence.isOnline(agent.sdkAppId, agent.mail)) return false;
-    this.reservations.set(key, { agent: this.sessions.get(key)?.agent ?? agent, callId });
-    return true;
+    const session = this.sessions.get(agentKey(agent));
+    if (this.reservations.of(agent) === undefined && (!session || !this.options.presence.isOnline(agent.sdkAppId, agent.mail))) return false;
+    return this.reservations.reserve(session?.agent ?? agent, callId);
   }
 
   /** Ends the agent's reservation for this call; false if it held none for it. */
   release(agent: AgentRef, callId: string): boolean {
-    const key = agentKey(agent);
-    if (this.reservations.get(key)?.callId !== callId) return false;
-    this.reservations.delete(key);
-    return true;
+    return this.reservations.release(agent, callId);
   }
 
   /** The call the agent is reserved for, if any. */
   reservationOf(agent: AgentRef): string | undefined {
-    return this.reservations.get(agentKey(agent))?.callId;
+    return this.reservations.of(agent);
   }
 
   /**
@@ -345,7 +340,7 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
     const agents = [...this.sessions.values()].map((s) => s.agent);
     this.sessions.clear();
     for (const agent of agents) this.end(agent, 'shutdown');
-    for (const { agent } of [...this.reservations.values()]) this.releaseReservation(agent, 'shutdown');
+    for (const agent of this.reservations.agents()) this.releaseReservation(agent, 'shutdown');
   }
 
   private signOut(agent: AgentRef, reason: SignedOutReason, message = SIGNED_OUT[reason].message): void {
@@ -371,11 +366,8 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
   }
 
   private releaseReservation(agent: AgentRef, reason: ReservationEndReason): void {
-    const key = agentKey(agent);
-    const held = this.reservations.get(key);
-    if (!held) return;
-    this.reservations.delete(key);
-    this.emit('reservationReleased', held.agent, held.callId, reason);
+    const held = this.reservations.releaseAny(agent);
+    if (held) this.emit('reservationReleased', held.agent, held.callId, reason);
   }
 
   private scheduleOffline(agent: AgentRef): void {
