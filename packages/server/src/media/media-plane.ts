@@ -60,8 +60,12 @@ export class MediaPlane {
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`media workers must be a positive integer, got ${workers}`);
     const advertisedAddress = this.options.advertisedAddress ?? (bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress);
     const spawn = this.options.spawnWorker ?? spawnCompiledWorker;
+    const webrtcRanges = this.options.webrtc.portRange ? splitPortRange({ min: this.options.webrtc.portRange[0], max: this.options.webrtc.portRange[1] }, workers) : undefined;
     this.slots = splitPortRange(portRange, workers).map((range, index) => {
-      const init: WorkerInit = { openCccMediaWorker: true, config: { bindAddress, advertisedAddress, portRange: range, webrtc: this.options.webrtc } };
+      // werift probes its ICE range from the lowest port up, then binds: workers sharing one range would race.
+      const webrtcRange = webrtcRanges?.[index];
+      const webrtc = webrtcRange ? { ...this.options.webrtc, portRange: [webrtcRange.min, webrtcRange.max] as [number, number] } : this.options.webrtc;
+      const init: WorkerInit = { openCccMediaWorker: true, config: { bindAddress, advertisedAddress, portRange: range, webrtc } };
       const slot: WorkerSlot = { index, worker: spawn(init), pending: new Map(), legs: 0, alive: true };
       slot.worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message));
       slot.worker.on('error', (error) => this.onWorkerGone(slot, error));

@@ -14,7 +14,7 @@ let plane: MediaPlane;
 const cleanup: (() => void)[] = [];
 
 beforeAll(async () => {
-  plane = new MediaPlane({ workers: 1, portRange: { min: 45000, max: 45999 }, bindAddress: '127.0.0.1', spawnWorker: spawnSourceWorker, webrtc: { additionalHostAddresses: ['127.0.0.1'] } });
+  plane = new MediaPlane({ workers: 1, portRange: { min: 45000, max: 45499 }, bindAddress: '127.0.0.1', spawnWorker: spawnSourceWorker, webrtc: { additionalHostAddresses: ['127.0.0.1'], portRange: [45500, 45999] } });
   await plane.stats();
 }, 60_000);
 
