@@ -324,6 +324,21 @@ describe('blind transfer', () => {
     ]);
   });
 
+  it('lets the transferring agent take the call back on the same media leg, which is then closed once more', () => {
+    const call = scenarios.inboundTalking();
+    call.send({ type: 'transferRequested', agentId: alice.agentId, target: { type: 'group', groupId: 9, groupName: 'Billing' } }, 40);
+    call.send({ type: 'offered', agents: [alice], timeoutMs: 20_000 }, 45);
+    call.send({ type: 'agentAccepted', agentId: alice.agentId, leg: agentLeg(alice) }, 50);
+    expect(call.send({ type: 'mute', agentId: alice.agentId }, 51)).toEqual([{ type: 'setMute', sessionId: S1, legId: 'leg-alice', muted: true }]);
+    call.send({ type: 'hangup', side: 'user' }, 60);
+    expect(call.log.filter((c) => c.type === 'closeLeg').map((c) => c.type === 'closeLeg' && c.legId)).toEqual(['leg-alice', 'leg-customer', 'leg-alice']);
+    expect(call.ended().legs.map((l) => [l.legId, l.muted, l.open])).toEqual([
+      ['leg-customer', false, false],
+      ['leg-alice', false, false],
+      ['leg-alice', true, false],
+    ]);
+  });
+
   it('refuses a transfer to oneself', () => {
     const call = scenarios.inboundTalking();
     expect(() => call.send({ type: 'transferRequested', agentId: alice.agentId, target: { type: 'agent', agent: alice, timeoutMs: 1 } })).toThrow(CallStateError);

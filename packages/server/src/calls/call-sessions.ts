@@ -508,7 +508,8 @@ export class CallSessions {
   }
 
   private agentLegOf(s: SessionRecord, participant: Participant): Leg {
-    const leg = s.legs.find((l) => l.legId === participant.legId);
+    // An agent's media leg may come back with the same id when they rejoin the call: the newest one is theirs.
+    const leg = s.legs.findLast((l) => l.legId === participant.legId);
     if (!leg) throw new CallStateError(`Session ${s.sessionId}: ${participant.agent.agentId} has no media leg.`);
     return leg;
   }
