@@ -49,7 +49,6 @@ export interface AgentSessionsEvents {
   reservationReleased: [agent: AgentRef, callId: string, reason: ReservationEndReason];
 }
 
-
 /** A connection as the sessions know it; outside this file only its `AgentConnection` face is seen. */
 class Connection implements AgentConnection {
   /** Set when the server signed this connection out; its messages are ignored from then on. */
