@@ -2,7 +2,7 @@ import { ActionSchemas } from '@openccc/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../packages/server/src/test-support/harness.js';
 import { officialClient } from '../../packages/server/src/test-support/sdk-client.js';
-import { CHINESE_RE, METHODS, clientFor, expectCloudError, nowSeconds } from './helpers.js';
+import { CHINESE_RE, METHODS, clientFor, expectCloudError } from './helpers.js';
 
 let server: TestServer;
 
@@ -19,13 +19,9 @@ const IMPLEMENTED = new Set(Object.keys(ActionSchemas));
 describe.each(METHODS)('actions OpenCCC does not implement, over %s', (method) => {
   const client = () => clientFor(server, method);
 
-  it('DescribeTelCdr answers UnsupportedOperation naming the action', async () => {
-    const end = nowSeconds();
-    const err = await expectCloudError(
-      client().DescribeTelCdr({ SdkAppId: server.sdkAppId, StartTimeStamp: end - 3600, EndTimeStamp: end, PageSize: 10, PageNumber: 0 }),
-      'UnsupportedOperation',
-    );
-    expect(err.message).toContain('DescribeTelCdr');
+  it('DescribeTelSession answers UnsupportedOperation naming the action', async () => {
+    const err = await expectCloudError(client().DescribeTelSession({ SdkAppId: server.sdkAppId, SessionId: '00000000-0000-4000-8000-000000000001' }), 'UnsupportedOperation');
+    expect(err.message).toContain('DescribeTelSession');
   });
 
   it('CreateCallOutSession answers UnsupportedOperation naming the action', async () => {
@@ -36,9 +32,9 @@ describe.each(METHODS)('actions OpenCCC does not implement, over %s', (method) =
     expect(err.message).toContain('CreateCallOutSession');
   });
 
-  it('DescribeNumbers, CreateExtension and HangUpCall answer UnsupportedOperation naming the action', async () => {
+  it('DescribeExtensions, CreateExtension and HangUpCall answer UnsupportedOperation naming the action', async () => {
     const c = client();
-    expect((await expectCloudError(c.DescribeNumbers({ SdkAppId: server.sdkAppId }), 'UnsupportedOperation')).message).toContain('DescribeNumbers');
+    expect((await expectCloudError(c.DescribeExtensions({ SdkAppId: server.sdkAppId, PageNumber: 0 }), 'UnsupportedOperation')).message).toContain('DescribeExtensions');
     expect(
       (await expectCloudError(c.CreateExtension({ SdkAppId: server.sdkAppId, ExtensionId: '8001', ExtensionName: 'desk' }), 'UnsupportedOperation')).message,
     ).toContain('CreateExtension');
@@ -46,9 +42,9 @@ describe.each(METHODS)('actions OpenCCC does not implement, over %s', (method) =
   });
 
   it('answers UnsupportedOperation in Chinese when asked for zh-CN', async () => {
-    const err = await expectCloudError(clientFor(server, method, 'zh-CN').DescribeNumbers({ SdkAppId: server.sdkAppId }), 'UnsupportedOperation');
+    const err = await expectCloudError(clientFor(server, method, 'zh-CN').DescribeExtensions({ SdkAppId: server.sdkAppId, PageNumber: 0 }), 'UnsupportedOperation');
     expect(err.message).toMatch(CHINESE_RE);
-    expect(err.message).toContain('DescribeNumbers');
+    expect(err.message).toContain('DescribeExtensions');
   });
 
   it('every other action of the official client answers UnsupportedOperation, never InvalidAction', async () => {

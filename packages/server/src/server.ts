@@ -23,6 +23,8 @@ import { registerAgentRequests, registerCallsUnavailable } from './realtime/agen
 import { AgentSessions } from './realtime/agent-sessions.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { systemScheduler } from './realtime/scheduler.js';
+import { NumberService } from './numbers/number-service.js';
+import { defaultPromptCheck } from './numbers/prompt-check.js';
 import { OriginPolicy } from './staff/origins.js';
 import { Presence } from './staff/presence.js';
 import { SkillGroupService } from './staff/skill-group-service.js';
@@ -71,6 +73,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     staff,
     skillGroups: new SkillGroupService(store, clock),
     status,
+    numbers: new NumberService(store, defaultPromptCheck(), clock),
     tokens: new LoginTokens(store.credentials, clock),
     clock,
     publicUrl: config.publicUrl ?? '',

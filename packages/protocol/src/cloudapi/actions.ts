@@ -15,6 +15,8 @@ const staffStatus = str({ oneOf: ['free', 'notReady', 'rest'] });
 // Capped so that PageNumber × PageSize stays a safe offset.
 const pageNumber = int({ min: 0, max: 100_000_000 });
 const id = int({ min: 1 });
+// A phone number as a client writes it; the server normalises it to 0086… and says what is wrong.
+const phoneNumber = str({ minLength: 1, maxLength: 32 });
 
 export const SeatUserInfoSchema = obj({
   Name: str({ minLength: 1, maxLength: 128 }),
@@ -120,6 +122,24 @@ export const ActionSchemas = {
   }),
   ForceMemberOffline: obj({ SdkAppId: sdkAppId, UserId: str({ minLength: 1, maxLength: 128 }) }),
   RestoreMemberOnline: obj({ SdkAppId: sdkAppId, UserId: str({ minLength: 1, maxLength: 128 }) }),
+  DescribeNumbers: obj({ SdkAppId: sdkAppId, PageNumber: optional(pageNumber), PageSize: optional(int({ min: 1, max: 100 })) }),
+  BindNumberCallOutSkillGroup: obj({ SdkAppId: sdkAppId, Number: phoneNumber, SkillGroupIds: arr(id, { min: 1, max: 100 }) }),
+  UnbindNumberCallOutSkillGroup: obj({ SdkAppId: sdkAppId, Number: phoneNumber, SkillGroupIds: arr(id, { min: 1, max: 100 }) }),
+  // SdkAppId is optional in the official model; OpenCCC requires it so that a key's instance policy applies (checked by the handler).
+  DisableCCCPhoneNumber: obj({ PhoneNumbers: arr(phoneNumber, { min: 1, max: 100 }), Disabled: int({ min: 0, max: 1 }), SdkAppId: optional(sdkAppId) }),
+  DescribeTelCdr: obj({
+    StartTimeStamp: int({ min: 0 }),
+    EndTimeStamp: int({ min: 0 }),
+    SdkAppId: sdkAppId,
+    PageSize: int({ min: 1, max: 100 }),
+    PageNumber: pageNumber,
+    // Deprecated in the official model: accepted and ignored.
+    InstanceId: optional(int({ min: 0 })),
+    Limit: optional(int({ min: 0 })),
+    Offset: optional(int({ min: 0 })),
+    Phones: optional(arr(phoneNumber, { max: 100 })),
+    SessionIds: optional(arr(str({ minLength: 1, maxLength: 64 }), { max: 100 })),
+  }),
 } satisfies Record<string, Schema<object>>;
 
 export type ImplementedAction = keyof typeof ActionSchemas;

@@ -1,6 +1,7 @@
 import type { ActionRequest, ImplementedAction, Language } from '@openccc/protocol';
 import type * as Ccc from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
 import type { LoginTokens } from '../auth/login-tokens.js';
+import type { NumberService } from '../numbers/number-service.js';
 import type { Store } from '../store/ports.js';
 import type { Presence } from '../staff/presence.js';
 import type { SkillGroupService } from '../staff/skill-group-service.js';
@@ -14,6 +15,7 @@ export interface Services {
   staff: StaffService;
   skillGroups: SkillGroupService;
   status: StatusService;
+  numbers: NumberService;
   tokens: LoginTokens;
   clock: () => number;
   publicUrl: string;
@@ -49,6 +51,11 @@ export interface ActionResponses {
   DescribeStaffStatusHistory: Ccc.DescribeStaffStatusHistoryResponse;
   ForceMemberOffline: Ccc.ForceMemberOfflineResponse;
   RestoreMemberOnline: Ccc.RestoreMemberOnlineResponse;
+  DescribeNumbers: Ccc.DescribeNumbersResponse;
+  BindNumberCallOutSkillGroup: Ccc.BindNumberCallOutSkillGroupResponse;
+  UnbindNumberCallOutSkillGroup: Ccc.UnbindNumberCallOutSkillGroupResponse;
+  DisableCCCPhoneNumber: Ccc.DisableCCCPhoneNumberResponse;
+  DescribeTelCdr: Ccc.DescribeTelCdrResponse;
 }
 
 /** Fails to compile unless `ActionResponses` lists exactly the implemented actions. */

@@ -3,12 +3,16 @@ import { sdkLoginActions } from './actions/sdk-login.js';
 import { skillGroupActions } from './actions/skill-groups.js';
 import { staffStatusActions } from './actions/staff-status.js';
 import { staffActions } from './actions/staff.js';
+import { numberActions } from './actions/numbers.js';
+import { callRecordActions } from './actions/call-records.js';
 
 const handlers = {
   ...sdkLoginActions,
   ...staffActions,
   ...skillGroupActions,
   ...staffStatusActions,
+  ...numberActions,
+  ...callRecordActions,
 } satisfies ActionHandlers;
 
 /** Every implemented action's handler; responses use only the official models' fields (checked at compile time). */

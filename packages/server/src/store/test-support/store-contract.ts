@@ -9,7 +9,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TelCdrInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
-import type { ApiKey, Credential, CredentialKind, Membership, NewStaff, Staff, StatusHistoryEntry, Store } from '../ports.js';
+import type { ApiKey, CallRecordQuery, Credential, CredentialKind, Membership, NewStaff, Staff, StatusHistoryEntry, Store } from '../ports.js';
 
 export type OpenStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -1093,7 +1093,7 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         return { SessionId: sessionId, Caller: caller, Callee: callee, Time: startSeconds, StartTimestamp: startSeconds, Direction: 0, CallType: 2, Duration: 30, EndStatus: 1, EndStatusString: 'ok' };
       }
       const S0 = T0 / 1000;
-      const all = { fromSeconds: 0, toSeconds: Number.MAX_SAFE_INTEGER, limit: 100, offset: 0 };
+      const all: CallRecordQuery = { fromSeconds: 0, toSeconds: Number.MAX_SAFE_INTEGER, limit: 100, offset: 0 };
 
       it('keeps the first record of a session and returns it as written', async () => {
         const record = { ...cdr('s-1', S0), IVRKeyPressedEx: [{ Key: '1', Label: '业务咨询', Timestamp: S0, NodeLabel: '主菜单' }] };
@@ -1107,7 +1107,7 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         await store.callRecords.add(APP, cdr('c', S0 + 20, '008613800000003'));
         await store.callRecords.add(APP, cdr('a', S0));
         await store.callRecords.add(APP, cdr('b', S0 + 10, '00864001234567', '008613800000002'));
-        const ids = async (q: Partial<typeof all>) => (await store.callRecords.list(APP, { ...all, ...q })).items.map((r) => r.SessionId);
+        const ids = async (q: Partial<CallRecordQuery>) => (await store.callRecords.list(APP, { ...all, ...q })).items.map((r) => r.SessionId);
         expect(await ids({})).toEqual(['a', 'b', 'c']);
         expect(await ids({ fromSeconds: S0 + 10, toSeconds: S0 + 20 })).toEqual(['b', 'c']);
         expect(await ids({ fromSeconds: S0 + 1, toSeconds: S0 + 19 })).toEqual(['b']);
