@@ -378,6 +378,30 @@ describe('failures and races', () => {
     expect(call.state).toBe('talking');
   });
 
+  it('keeps the history in order when the clock steps back', () => {
+    const call = scenarios.inboundTalking();
+    call.send({ type: 'hold', agentId: alice.agentId }, 5);
+    expect(call.session.history.slice(-2).map((h) => h.at - T0)).toEqual([9000, 9000]);
+  });
+
+  it('refuses an event fed from inside another one', () => {
+    let inner: unknown;
+    const sessions: CallSessions = new CallSessions({
+      onTransition: (t) => {
+        if (t.to !== 'ivr') return;
+        try {
+          sessions.handle(t.sessionId, { type: 'queued', groupId: 1, groupName: 'x' }, T0);
+        } catch (error) {
+          inner = error;
+        }
+      },
+    });
+    const { sessionId } = sessions.open(inboundSpec(), T0);
+    sessions.handle(sessionId, { type: 'ivrStarted' }, T0);
+    expect(inner).toBeInstanceOf(CallStateError);
+    expect(sessions.get(sessionId)?.state).toBe('ivr');
+  });
+
   it('survives an observer that throws', () => {
     const sessions = new CallSessions({
       onTransition: () => {

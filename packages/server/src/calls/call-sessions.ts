@@ -77,6 +77,7 @@ export class CallSessions {
   private readonly onTransition: ((transition: SessionTransition) => void) | undefined;
   private now = 0;
   private out: SessionCommand[] = [];
+  private busy = false;
 
   constructor(options: Partial<CallSessionsOptions> = {}) {
     this.newId = options.newId ?? randomUUID;
@@ -104,6 +105,7 @@ export class CallSessions {
    */
   adopt(session: SessionRecord): void {
     if (this.sessions.has(session.sessionId)) throw new CallStateError(`Session ${session.sessionId} is already live here.`);
+    if (session.state === 'ended') throw new CallStateError(`Session ${session.sessionId} has ended; write its record instead of adopting it.`);
     this.sessions.set(session.sessionId, session);
   }
 
@@ -114,10 +116,18 @@ export class CallSessions {
       if (LATE_EVENTS.has(event.type)) return [];
       throw new CallStateError(`Session ${sessionId} is not live on this node; ${event.type} cannot be applied.`);
     }
-    this.now = now;
+    if (this.busy) throw new CallStateError(`CallSessions.handle(${event.type}) was called from inside another event.`);
+    // A clock that steps back (NTP) must not put the history out of order.
+    this.now = Math.max(now, session.history.at(-1)?.at ?? now);
     this.out = [];
-    this.apply(session, event);
-    return this.flush();
+    this.busy = true;
+    try {
+      this.apply(session, event);
+      return this.flush();
+    } finally {
+      this.out = [];
+      this.busy = false;
+    }
   }
 
   /** A live session, read-only. */
