@@ -16,7 +16,7 @@ export interface RealtimeHandlers {
   onMessage(message: ServerMessage): void;
   onState(state: ConnectionState): void;
   /** The server ended the login for good (no reconnection). */
-  onEnded(code: SdkErrorCode | 'signedOut', message: string): void;
+  onEnded(code: SdkErrorCode, message: string): void;
 }
 
 export class RequestError extends Error {

@@ -220,7 +220,7 @@ export class Session {
       onEnded: (code, message) => {
         storage('session')?.removeItem(TICKET_KEY);
         const wasReady = this.state.phase === 'ready';
-        this.update({ phase: this.state.embedded ? 'failed' : 'login', error: { code: code as SdkErrorCode, message }, status: 'offline' });
+        this.update({ phase: this.state.embedded ? 'failed' : 'login', error: { code, message }, status: 'offline' });
         if (!wasReady || code !== 'ticketInvalid') this.emit('error', { errorCode: code, errorMsg: message });
         else this.emit('signedOut', { reason: 'expired', errorMsg: message });
       },
