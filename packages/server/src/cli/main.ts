@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config.js';
 import { keysCommand } from './commands-keys.js';
 import { instancesCommand, originsCommand, staffCommand } from './commands-admin.js';
+import { numberCommand } from './commands-numbers.js';
 import { initCommand, startCommand } from './commands-run.js';
 import { CliError } from './output.js';
 
@@ -15,6 +16,7 @@ Commands:
   instances create|list     manage instances (SdkAppIds)
   staff list|reset-password manage staff accounts
   origins add|list|remove   host-page origins allowed to embed the workbench
+  number add|route|enable|disable|remove|list   phone numbers and where their calls go
 
 Common options:
   --data DIR        data folder (default ./data, or OPENCCC_DATA_DIR)
@@ -51,6 +53,8 @@ const OPTIONS = {
   description: { type: 'string' },
   name: { type: 'string' },
   password: { type: 'string' },
+  'skill-group': { type: 'string' },
+  ivr: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -76,6 +80,8 @@ async function main(argv: string[]): Promise<void> {
       return staffCommand(sub, rest, values, env);
     case 'origins':
       return originsCommand(sub, rest, values, env);
+    case 'number':
+      return numberCommand(sub, rest, values, env);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
   }
