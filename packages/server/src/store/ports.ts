@@ -264,7 +264,7 @@ export interface CallRecordQuery {
 
 /** Call records (TCCC's TelCdrInfo), exactly one per session; an acknowledged `add` is on disk. */
 export interface CallRecordRepo {
-  /** false when a record of that session exists already (the first one stays). */
+  /** Stores the session's record; a second write for the same session replaces the first (recovery may write a record again). false when it replaced one. */
   add(sdkAppId: number, record: TelCdrInfo & { SessionId: string }): Promise<boolean>;
   /** Ordered by StartTimestamp, then SessionId. */
   list(sdkAppId: number, query: CallRecordQuery): Promise<{ total: number; items: TelCdrInfo[] }>;

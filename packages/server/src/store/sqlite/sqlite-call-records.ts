@@ -16,13 +16,15 @@ export class SqliteCallRecords implements CallRecordRepo {
 
   add(sdkAppId: number, record: TelCdrInfo & { SessionId: string }): Promise<boolean> {
     const json = JSON.stringify(record);
-    return this.write(
-      () =>
-        prepared(
-          this.db,
-          'INSERT INTO call_records (session_id, sdk_app_id, start_ts, caller, callee, record) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING',
-        ).run(record.SessionId, sdkAppId, record.StartTimestamp ?? record.Time ?? 0, record.Caller ?? '', record.Callee ?? '', json).changes > 0,
-    );
+    return this.write(() => {
+      const existed = prepared(this.db, 'SELECT 1 FROM call_records WHERE session_id = ?').get(record.SessionId) !== undefined;
+      prepared(
+        this.db,
+        `INSERT INTO call_records (session_id, sdk_app_id, start_ts, caller, callee, record) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (session_id) DO UPDATE SET sdk_app_id = excluded.sdk_app_id, start_ts = excluded.start_ts, caller = excluded.caller, callee = excluded.callee, record = excluded.record`,
+      ).run(record.SessionId, sdkAppId, record.StartTimestamp ?? record.Time ?? 0, record.Caller ?? '', record.Callee ?? '', json);
+      return !existed;
+    });
   }
 
   list(sdkAppId: number, q: CallRecordQuery): Promise<{ total: number; items: TelCdrInfo[] }> {

@@ -1095,11 +1095,12 @@ export function describeStoreContract(name: string, open: OpenStore): void {
       const S0 = T0 / 1000;
       const all: CallRecordQuery = { fromSeconds: 0, toSeconds: Number.MAX_SAFE_INTEGER, limit: 100, offset: 0 };
 
-      it('keeps the first record of a session and returns it as written', async () => {
+      it('keeps one record per session, the last written, and returns it as written', async () => {
         const record = { ...cdr('s-1', S0), IVRKeyPressedEx: [{ Key: '1', Label: '业务咨询', Timestamp: S0, NodeLabel: '主菜单' }] };
-        expect(await store.callRecords.add(APP, record)).toBe(true);
-        expect(await store.callRecords.add(APP, { ...cdr('s-1', S0 + 5), EndStatus: 211 })).toBe(false);
+        expect(await store.callRecords.add(APP, { ...cdr('s-1', S0 + 5), EndStatus: 211 })).toBe(true);
+        expect(await store.callRecords.add(APP, record)).toBe(false);
         expect(await store.callRecords.list(APP, all)).toEqual({ total: 1, items: [record] });
+        expect((await store.callRecords.list(APP, { ...all, fromSeconds: S0 + 1 })).total).toBe(0);
         expect(await store.callRecords.list(OTHER_APP, all)).toEqual({ total: 0, items: [] });
       });
 
