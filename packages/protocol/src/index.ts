@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './schema.js';
 export * from './cloudapi/envelope.js';
 export * from './cloudapi/actions.js';
+export * from './cloudapi/end-status.js';
 export * from './sdk/status.js';
 export * from './sdk/errors.js';
 export * from './sdk/events.js';

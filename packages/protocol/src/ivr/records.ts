@@ -3,6 +3,7 @@
  * and `PostIVRKeyPressedEx` (IVRKeyPressedElement), `IVRKeyPressed` (the keys alone),
  * the `ivrPath` of `callIn`, and the EndStatus of a call that ends in the IVR.
  */
+import { END_STATUS } from '../cloudapi/end-status.js';
 
 /** One key in `IVRKeyPressedEx` / `PostIVRKeyPressedEx`; `Timestamp` is unix milliseconds, as TCCC documents. */
 export interface IvrKeyPressed {
@@ -24,11 +25,11 @@ export interface IvrPathStep {
 /** How a call can end inside the IVR, with TCCC's EndStatus code for each. */
 export const IVR_END_STATUS = {
   /** The caller hung up during the IVR. */
-  ivrGiveUp: 102,
+  ivrGiveUp: END_STATUS.ivrGiveUp,
   /** The call came outside the work-time schedule. */
-  notWorkTime: 106,
+  notWorkTime: END_STATUS.notWorkTime,
   /** The IVR ended the call on its own, with no agent (a hang-up key or node, retries used up). */
-  ivrEnd: 107,
+  ivrEnd: END_STATUS.ivrEnd,
 } as const;
 
 export type IvrEndReason = keyof typeof IVR_END_STATUS;

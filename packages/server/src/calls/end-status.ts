@@ -1,32 +1,9 @@
+import { END_STATUS, type EndStatusString } from '@openccc/protocol';
 import { CallStateError } from './errors.js';
 import type { SessionState } from './session-state.js';
 import type { CalleeFailure, HangupSide, Participant, SessionRecord } from './types.js';
 
-/** TCCC's EndStatus codes this engine can produce, by EndStatusString. */
-export const END_STATUS = {
-  ok: 1,
-  ivrGiveUp: 102,
-  waitingGiveUp: 103,
-  ringingGiveUp: 104,
-  noSeatOnline: 105,
-  notWorkTime: 106,
-  ivrEnd: 107,
-  notAnswer: 202,
-  userReject: 203,
-  powerOff: 204,
-  numberNotExist: 205,
-  busy: 206,
-  callerCancel: 209,
-  notInService: 210,
-  clientError: 211,
-  callerCancelWhileRing: 220,
-  callerCancelWithoutRing: 221,
-  callConflict: 501,
-  clientTimeout: 502,
-  voipClientError: 503,
-} as const;
-
-export type EndStatusString = keyof typeof END_STATUS;
+export { END_STATUS, type EndStatusString };
 
 /** How a session ended, as a record states it. */
 export interface EndStatus {
