@@ -7,6 +7,7 @@
 // reports the main thread's event-loop delay while the media plane carries the calls.
 //
 //   npm run bench:media                          default ramp, about two minutes at most
+//   (each step: 2 s warm-up, then BENCH_MEDIA_SECONDS measured, for the media plane and for the plain relay)
 //   BENCH_MEDIA_STEPS=100,500 BENCH_MEDIA_SECONDS=3 npm run bench:media
 //   BENCH_MEDIA_WORKERS=2                         media workers (default: one per core)
 import { fork } from 'node:child_process';
@@ -178,7 +179,7 @@ async function runStep(gen, calls, seconds, relay) {
   const opened = await ask(gen, { type: 'open', streams: calls * 2 }, 'opened');
   const targets = await relay.setup(opened.ports);
   await ask(gen, { type: 'start', targets }, 'started');
-  await new Promise((resolve) => setTimeout(resolve, 1000)); // warm-up: latching, JIT, buffers
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // warm-up: latching, JIT, the garbage of setting up
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const cpuBefore = await relay.cpuMs();
   const startedAt = performance.now();
@@ -286,7 +287,7 @@ if (process.argv.includes('--generator')) {
   await generator();
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const steps = (process.env.BENCH_MEDIA_STEPS ?? '100,250,500,750,1000,1250,1500').split(',').map(Number);
-  const seconds = Number(process.env.BENCH_MEDIA_SECONDS ?? 4);
+  const seconds = Number(process.env.BENCH_MEDIA_SECONDS ?? 3);
   const workers = Number(process.env.BENCH_MEDIA_WORKERS ?? cpus().length);
   console.log(`bench:media — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`);
   console.log(`each call: 2 RTP legs bridged in one of ${workers} media workers, 2 phones × 50 packets/s of G.711; ${seconds} s measured per step`);
