@@ -24,7 +24,8 @@ import { AgentSessions } from './realtime/agent-sessions.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { systemScheduler } from './realtime/scheduler.js';
 import { NumberService } from './numbers/number-service.js';
-import { defaultPromptCheck } from './numbers/prompt-check.js';
+import { promptCheck } from './numbers/prompt-check.js';
+import { PromptService, promptFolder } from './prompts/prompt-service.js';
 import { OriginPolicy } from './staff/origins.js';
 import { Presence } from './staff/presence.js';
 import { SkillGroupService } from './staff/skill-group-service.js';
@@ -67,13 +68,15 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   const presence = new Presence();
   const staff = new StaffService(store, presence, clock);
   const status = new StatusService(store, presence, staff, clock);
+  const prompts = new PromptService(store, promptFolder(config.dataDir), clock);
   const services: Services = {
     store,
     presence,
     staff,
     skillGroups: new SkillGroupService(store, clock),
     status,
-    numbers: new NumberService(store, defaultPromptCheck(), clock),
+    numbers: new NumberService(store, promptCheck(prompts), clock),
+    prompts,
     tokens: new LoginTokens(store.credentials, clock),
     clock,
     publicUrl: config.publicUrl ?? '',

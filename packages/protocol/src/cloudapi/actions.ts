@@ -140,6 +140,19 @@ export const ActionSchemas = {
     Phones: optional(arr(phoneNumber, { max: 100 })),
     SessionIds: optional(arr(str({ minLength: 1, maxLength: 64 }), { max: 100 })),
   }),
+  UploadIvrAudio: obj({
+    SdkAppId: sdkAppId,
+    // AudioUrl carries the file as a base64 data: URL (5 MB of audio is about 7 million characters).
+    AudioList: arr(obj({ CustomFileName: str({ minLength: 1, maxLength: 128 }), AudioUrl: str({ minLength: 1, maxLength: 7_200_000 }) }), { min: 1, max: 10 }),
+  }),
+  DescribeIvrAudioList: obj({
+    SdkAppId: sdkAppId,
+    PageSize: int({ min: 1, max: 50 }),
+    PageNumber: pageNumber,
+    CustomFileName: optional(arr(str({ maxLength: 128 }), { max: 100 })),
+    AudioFileName: optional(arr(str({ maxLength: 128 }), { max: 100 })),
+    FileId: optional(arr(id, { max: 100 })),
+  }),
 } satisfies Record<string, Schema<object>>;
 
 export type ImplementedAction = keyof typeof ActionSchemas;

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { CloudApiError } from '@openccc/protocol';
 import { NumberService, type RouteInput } from '../numbers/number-service.js';
-import { defaultPromptCheck } from '../numbers/prompt-check.js';
+import { promptCheck } from '../numbers/prompt-check.js';
+import { PromptService, promptFolder } from '../prompts/prompt-service.js';
 import type { InstanceNumber } from '../store/ports.js';
 import { openFromFlags, pickInstance, type CommonFlags } from './context.js';
 import { CliError, printJson, printTable } from './output.js';
@@ -56,7 +57,7 @@ export async function numberCommand(sub: string | undefined, args: string[], fla
   const folder = openFromFlags(flags, env);
   try {
     const instance = await pickInstance(folder, flags.instance);
-    const numbers = new NumberService(folder.store, defaultPromptCheck());
+    const numbers = new NumberService(folder.store, promptCheck(new PromptService(folder.store, promptFolder(folder.dataDir))));
     const sdkAppId = instance.sdkAppId;
     if (sub === 'list') {
       const { items } = await numbers.list(sdkAppId, 0, 100_000);

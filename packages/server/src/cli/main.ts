@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config.js';
 import { keysCommand } from './commands-keys.js';
 import { instancesCommand, originsCommand, staffCommand } from './commands-admin.js';
 import { numberCommand } from './commands-numbers.js';
+import { promptCommand } from './commands-prompts.js';
 import { initCommand, startCommand } from './commands-run.js';
 import { CliError } from './output.js';
 
@@ -17,6 +18,7 @@ Commands:
   staff list|reset-password manage staff accounts
   origins add|list|remove   host-page origins allowed to embed the workbench
   number add|route|enable|disable|remove|list   phone numbers and where their calls go
+  prompt add|list           IVR prompts (8 kHz mono WAV files)
 
 Common options:
   --data DIR        data folder (default ./data, or OPENCCC_DATA_DIR)
@@ -82,6 +84,8 @@ async function main(argv: string[]): Promise<void> {
       return originsCommand(sub, rest, values, env);
     case 'number':
       return numberCommand(sub, rest, values, env);
+    case 'prompt':
+      return promptCommand(sub, rest, values, env);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
   }

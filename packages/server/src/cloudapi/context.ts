@@ -2,6 +2,7 @@ import type { ActionRequest, ImplementedAction, Language } from '@openccc/protoc
 import type * as Ccc from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
 import type { LoginTokens } from '../auth/login-tokens.js';
 import type { NumberService } from '../numbers/number-service.js';
+import type { PromptService } from '../prompts/prompt-service.js';
 import type { Store } from '../store/ports.js';
 import type { Presence } from '../staff/presence.js';
 import type { SkillGroupService } from '../staff/skill-group-service.js';
@@ -16,6 +17,7 @@ export interface Services {
   skillGroups: SkillGroupService;
   status: StatusService;
   numbers: NumberService;
+  prompts: PromptService;
   tokens: LoginTokens;
   clock: () => number;
   publicUrl: string;
@@ -56,6 +58,8 @@ export interface ActionResponses {
   UnbindNumberCallOutSkillGroup: Ccc.UnbindNumberCallOutSkillGroupResponse;
   DisableCCCPhoneNumber: Ccc.DisableCCCPhoneNumberResponse;
   DescribeTelCdr: Ccc.DescribeTelCdrResponse;
+  UploadIvrAudio: Ccc.UploadIvrAudioResponse;
+  DescribeIvrAudioList: Ccc.DescribeIvrAudioListResponse;
 }
 
 /** Fails to compile unless `ActionResponses` lists exactly the implemented actions. */

@@ -5,6 +5,7 @@ import { staffStatusActions } from './actions/staff-status.js';
 import { staffActions } from './actions/staff.js';
 import { numberActions } from './actions/numbers.js';
 import { callRecordActions } from './actions/call-records.js';
+import { ivrAudioActions } from './actions/ivr-audio.js';
 
 const handlers = {
   ...sdkLoginActions,
@@ -13,6 +14,7 @@ const handlers = {
   ...staffStatusActions,
   ...numberActions,
   ...callRecordActions,
+  ...ivrAudioActions,
 } satisfies ActionHandlers;
 
 /** Every implemented action's handler; responses use only the official models' fields (checked at compile time). */

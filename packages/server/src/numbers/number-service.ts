@@ -17,7 +17,7 @@ export type PromptExists = (promptId: string) => boolean;
 export class NumberService {
   constructor(
     private readonly store: Store,
-    private readonly promptExists: () => Promise<PromptExists>,
+    private readonly promptExists: (sdkAppId: number) => Promise<PromptExists>,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -94,7 +94,7 @@ export class NumberService {
     if (!result.ok) throw invalidFlow(result.issues);
     const { items } = await this.store.skillGroups.list(sdkAppId, { limit: 100_000, offset: 0 });
     const groups = new Set(items.map((g) => g.id));
-    const promptExists = await this.promptExists();
+    const promptExists = await this.promptExists(sdkAppId);
     const issues = [...checkIvrSkillGroups(result.flow, (id) => groups.has(id)), ...checkIvrPrompts(result.flow, promptExists)];
     if (issues.length > 0) throw invalidFlow(issues);
     return { kind: 'ivr', flow: JSON.stringify(result.flow) };

@@ -1,17 +1,19 @@
-import { loadPromptLibrary } from '../ivr/index.js';
+import { loadPromptLibrary, type PromptLibrary } from '../ivr/index.js';
+import type { PromptService } from '../prompts/prompt-service.js';
 import type { PromptExists } from './number-service.js';
 
-/** Prompt ids an IVR flow may name: those of the default library, read once on first use. */
-export function defaultPromptCheck(): () => Promise<PromptExists> {
-  let loaded: Promise<PromptExists> | null = null;
-  return () => {
-    loaded ??= loadPromptLibrary().then(
-      (library) => (id: string) => library.has(id),
-      (error: unknown) => {
-        loaded = null;
-        throw error;
-      },
-    );
-    return loaded;
+/**
+ * Prompt ids an instance's IVR flows may name: those of the default library (read once, on first
+ * use) and the instance's uploads (`uploaded/<FileId>`).
+ */
+export function promptCheck(uploads: Pick<PromptService, 'ids'>): (sdkAppId: number) => Promise<PromptExists> {
+  let library: Promise<PromptLibrary> | null = null;
+  return async (sdkAppId) => {
+    library ??= loadPromptLibrary().catch((error: unknown) => {
+      library = null;
+      throw error;
+    });
+    const [defaults, uploaded] = await Promise.all([library, uploads.ids(sdkAppId)]);
+    return (id) => defaults.has(id) || uploaded.has(id);
   };
 }

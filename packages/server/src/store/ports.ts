@@ -270,6 +270,41 @@ export interface CallRecordRepo {
   list(sdkAppId: number, query: CallRecordQuery): Promise<{ total: number; items: TelCdrInfo[] }>;
 }
 
+/** An uploaded IVR prompt: a WAV file in the data folder, played by flows as `uploaded/<id>`. */
+export interface IvrPrompt {
+  id: number;
+  sdkAppId: number;
+  /** The alias given at upload (TCCC's CustomFileName; need not be unique). */
+  customName: string;
+  /** The file's name (TCCC's AudioFileName). */
+  fileName: string;
+  /** The file under the data folder's prompt directory, relative to it. */
+  storedFile: string;
+  /** WAVE format tag: 7 μ-law, 6 A-law, 1 PCM. */
+  formatTag: number;
+  sampleRate: number;
+  durationMs: number;
+  bytes: number;
+  createdAt: number;
+}
+
+export type NewIvrPrompt = Omit<IvrPrompt, 'id'>;
+
+export interface IvrPromptQuery {
+  customNames?: string[];
+  fileNames?: string[];
+  ids?: number[];
+  limit: number;
+  offset: number;
+}
+
+export interface IvrPromptRepo {
+  /** Returns the new prompt's id. */
+  add(prompt: NewIvrPrompt): Promise<number>;
+  /** Ascending by id; each filter keeps prompts matching one of its values. */
+  list(sdkAppId: number, query: IvrPromptQuery): Promise<{ total: number; items: IvrPrompt[] }>;
+}
+
 export interface Store {
   readonly instances: InstanceRepo;
   readonly apiKeys: ApiKeyRepo;
@@ -280,5 +315,6 @@ export interface Store {
   readonly origins: OriginRepo;
   readonly numbers: NumberRepo;
   readonly callRecords: CallRecordRepo;
+  readonly prompts: IvrPromptRepo;
   close(): Promise<void>;
 }

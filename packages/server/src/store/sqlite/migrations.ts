@@ -126,6 +126,21 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX call_records_caller ON call_records(sdk_app_id, caller, start_ts);
   CREATE INDEX call_records_callee ON call_records(sdk_app_id, callee, start_ts);
   `,
+  `
+  CREATE TABLE ivr_prompts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sdk_app_id INTEGER NOT NULL REFERENCES instances(sdk_app_id) ON DELETE CASCADE,
+    custom_name TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    stored_file TEXT NOT NULL,
+    format_tag INTEGER NOT NULL,
+    sample_rate INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX ivr_prompts_instance ON ivr_prompts(sdk_app_id, id);
+  `,
 ];
 
 /** Runs the migrations not yet applied; `target` stops earlier (tests build older schemas with it). */

@@ -8,6 +8,7 @@ import { SqliteSkillGroups } from './sqlite-skill-groups.js';
 import { SqliteStatusHistory } from './sqlite-status-history.js';
 import { SqliteNumbers } from './sqlite-numbers.js';
 import { SqliteCallRecords } from './sqlite-call-records.js';
+import { SqlitePrompts } from './sqlite-prompts.js';
 
 /** The embedded default store: one SQLite file in WAL mode with durable, group-committed writes. */
 export class SqliteStore implements Store {
@@ -20,6 +21,7 @@ export class SqliteStore implements Store {
   readonly origins: SqliteOrigins;
   readonly numbers: SqliteNumbers;
   readonly callRecords: SqliteCallRecords;
+  readonly prompts: SqlitePrompts;
   private readonly commits: GroupCommit;
   private closed = false;
 
@@ -38,6 +40,7 @@ export class SqliteStore implements Store {
     this.origins = new SqliteOrigins(db, write);
     this.numbers = new SqliteNumbers(db, write);
     this.callRecords = new SqliteCallRecords(db, write);
+    this.prompts = new SqlitePrompts(db, write);
   }
 
   close(): Promise<void> {

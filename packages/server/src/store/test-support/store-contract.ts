@@ -9,7 +9,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TelCdrInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
-import type { ApiKey, CallRecordQuery, Credential, CredentialKind, Membership, NewStaff, Staff, StatusHistoryEntry, Store } from '../ports.js';
+import type { ApiKey, CallRecordQuery, Credential, IvrPromptQuery, CredentialKind, Membership, NewStaff, Staff, StatusHistoryEntry, Store } from '../ports.js';
 
 export type OpenStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -1118,6 +1118,39 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         const page = await store.callRecords.list(APP, { ...all, limit: 2, offset: 2 });
         expect(page.total).toBe(3);
         expect(page.items.map((r) => r.SessionId)).toEqual(['c']);
+      });
+    });
+
+    // ---------------------------------------------------------------- IVR prompts
+    describe('prompts', () => {
+      const prompt = (sdkAppId: number, customName: string, fileName: string) => ({
+        sdkAppId,
+        customName,
+        fileName,
+        storedFile: `${sdkAppId}/${fileName}`,
+        formatTag: 7,
+        sampleRate: 8000,
+        durationMs: 1500,
+        bytes: 12_044,
+        createdAt: T0,
+      });
+
+      it('adds prompts with increasing ids and lists them per instance, filtered and paged', async () => {
+        await withInstances(APP, OTHER_APP);
+        const first = await store.prompts.add(prompt(APP, 'welcome', 'welcome.wav'));
+        const second = await store.prompts.add(prompt(APP, 'welcome', 'welcome-2.wav'));
+        const third = await store.prompts.add(prompt(APP, 'bye', 'bye.wav'));
+        await store.prompts.add(prompt(OTHER_APP, 'welcome', 'other.wav'));
+        expect(second).toBeGreaterThan(first);
+        expect(third).toBeGreaterThan(second);
+        const all = await store.prompts.list(APP, { limit: 10, offset: 0 });
+        expect(all.total).toBe(3);
+        expect(all.items[0]).toEqual({ id: first, ...prompt(APP, 'welcome', 'welcome.wav') });
+        const names = async (q: Partial<IvrPromptQuery>) => (await store.prompts.list(APP, { limit: 10, offset: 0, ...q })).items.map((p) => p.fileName);
+        expect(await names({ customNames: ['welcome'] })).toEqual(['welcome.wav', 'welcome-2.wav']);
+        expect(await names({ fileNames: ['bye.wav', 'other.wav'] })).toEqual(['bye.wav']);
+        expect(await names({ ids: [third, first] })).toEqual(['welcome.wav', 'bye.wav']);
+        expect(await names({ limit: 1, offset: 1 })).toEqual(['welcome-2.wav']);
       });
     });
   });
