@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, usePCMU } from 'werift';
 import { decodeG711, encodeG711 } from './g711.js';
 import { ToneDetector } from './goertzel.js';
@@ -61,7 +61,10 @@ async function browserPeer() {
 
 describe('WebRTC leg (werift in a media worker)', () => {
   it('answers a PCMU offer and carries audio both ways to a bridged RTP phone', async () => {
+    let stage = 'offer';
+    onTestFailed(() => console.log(`WebRTC test stopped at: ${stage}`));
     const browser = await browserPeer();
+    stage = 'answer';
     const webrtc = await plane.createLeg('call-webrtc', { kind: 'webrtc', offerSdp: browser.offerSdp });
     if (webrtc.kind !== 'webrtc') throw new Error('expected a WebRTC leg');
     expect(webrtc.answerSdp).toMatch(/a=rtpmap:0 PCMU\/8000/);
@@ -77,12 +80,19 @@ describe('WebRTC leg (werift in a media worker)', () => {
 
     const legConnected = plane.once('legConnected', (event) => event.leg === webrtc.leg);
     await browser.pc.setRemoteDescription({ type: 'answer', sdp: webrtc.answerSdp });
+    stage = 'connect';
+    browser.connected.then(() => (stage += ' browser-connected'), () => undefined);
+    legConnected.then(() => (stage += ' leg-connected'), () => undefined);
     await Promise.all([browser.connected, legConnected]);
+    stage = 'audio';
 
     const phoneHears = phone.waitForTone(BROWSER_HZ);
     browser.sendTone();
     phone.startSending(toneSamples({ frequencies: [PHONE_HZ], onMs: 1000, offMs: 0, level: 0.4 }));
+    phoneHears.then(() => (stage += ' phone-heard'), () => undefined);
+    browser.heard.then(() => (stage += ' browser-heard'), () => undefined);
     await Promise.all([phoneHears, browser.heard]);
+    stage = 'destroy';
 
     const closed = plane.once('legClosed', (event) => event.leg === webrtc.leg);
     await plane.destroyLeg(webrtc.leg);
