@@ -8,7 +8,7 @@ import { MediaError } from './media-error.js';
 import type { LegListener, MediaLeg } from './media-leg.js';
 import { Player } from './player.js';
 import { PortAllocator, type PortRange } from './port-allocator.js';
-import type { CommandResults, LegId, LegParams, LegReady, MediaCommand, MediaEvent, PlaySource, RecordingId, WorkerStats } from './protocol.js';
+import type { CloseReason, CommandResults, LegId, LegParams, LegReady, MediaCommand, MediaEvent, PlaySource, RecordingId, WorkerStats } from './protocol.js';
 import { Recorder } from './recorder.js';
 import { threadCpuMs } from './thread-cpu.js';
 import { RtpLeg } from './rtp-leg.js';
@@ -245,7 +245,7 @@ export class MediaEngine {
     return null;
   }
 
-  private removeLeg(id: LegId, reason: 'destroyed' | 'remoteClosed' | 'failed' | 'workerFailed' | 'planeClosed'): void {
+  private removeLeg(id: LegId, reason: CloseReason): void {
     const entry = this.legs.get(id);
     if (!entry) return;
     this.unbridge(id);
