@@ -115,15 +115,16 @@ export class StaffService {
   }
 
   /** Sets a new password and ends the staff's logins, like ForceMemberOffline but without the mark. */
-  async setPassword(sdkAppId: number, mail: string, password: string): Promise<void> {
+  /**
+   * Stores a new password and revokes the staff's login tickets, in one write; returns the staff's
+   * mail as stored. Ending the open sessions is `StatusService.endLogins`.
+   */
+  async setPassword(sdkAppId: number, mail: string, password: string): Promise<string> {
     await requireInstance(this.store.instances, sdkAppId);
     const staff = await this.require(sdkAppId, mail);
     const passwordHash = await hashPassword(password);
     await storePasswordChange(this.store, sdkAppId, staff.mail, passwordHash, this.clock());
-    const now = this.clock();
-    const wasOnline = this.presence.isOnline(sdkAppId, staff.mail);
-    this.presence.endLogins(sdkAppId, staff.mail, now);
-    if (wasOnline) await this.store.statusHistory.append({ sdkAppId, mail: staff.mail, status: 'offline', reason: '', sessionId: '', at: now });
+    return staff.mail;
   }
 
   /** Deletes offline staff; online staff are kept and returned. Unknown mails are skipped. */

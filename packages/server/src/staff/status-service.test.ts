@@ -135,4 +135,24 @@ describe('StatusService: history first, then presence', () => {
     expect(t.writes.map((w) => w.entry.mail)).toEqual([MAIL, 'other@example.com']);
     for (const w of t.writes) w.gate.resolve();
   });
+  it('ends logins after a password change with the offline entry written first', async () => {
+    const t = setup();
+    const online = t.status.record(APP, MAIL, 'free', '');
+    await t.settle();
+    t.writes[0]?.gate.resolve();
+    await online;
+    const signedOut: string[] = [];
+    t.presence.on('loginsEnded', (_app, mail) => signedOut.push(mail));
+    const ended = t.status.endLogins(APP, MAIL);
+    await t.settle();
+    expect(t.writes.map((w) => w.entry.status)).toEqual(['free', 'offline']);
+    // Before: presence went offline and the workbenches were signed out before the entry was written.
+    expect(t.presence.statusOf(APP, MAIL)).toBe('free');
+    expect(signedOut).toEqual([]);
+    t.writes[1]?.gate.resolve();
+    await ended;
+    expect(t.presence.statusOf(APP, MAIL)).toBe('offline');
+    expect(signedOut).toEqual([MAIL]);
+    expect(await t.history()).toEqual([['free', ''], ['offline', '']]);
+  });
 });

@@ -176,6 +176,18 @@ export class StatusService {
     });
   }
 
+  /**
+   * The staff's logins were revoked (a password change): in the agent's turn, the offline entry is
+   * written first, then presence goes offline and every connection signs out.
+   */
+  async endLogins(sdkAppId: number, mail: string): Promise<void> {
+    await this.inTurn(sdkAppId, mail, async () => {
+      const at = this.clock();
+      if (this.presence.isOnline(sdkAppId, mail)) await this.store.statusHistory.append({ sdkAppId, mail, status: 'offline', reason: '', sessionId: '', at });
+      this.presence.endLogins(sdkAppId, mail, at);
+    });
+  }
+
   async restoreOnline(sdkAppId: number, mail: string): Promise<void> {
     await requireInstance(this.store.instances, sdkAppId);
     const staff = await this.staff.require(sdkAppId, mail);

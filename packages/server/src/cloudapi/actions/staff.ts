@@ -66,7 +66,8 @@ export const staffActions = {
   },
 
   async ModifyStaffPassword({ services }, req) {
-    await services.staff.setPassword(req.SdkAppId, req.Email, req.Password);
+    const mail = await services.staff.setPassword(req.SdkAppId, req.Email, req.Password);
+    await services.status.endLogins(req.SdkAppId, mail);
     return {};
   },
 } satisfies Pick<ActionHandlers, 'CreateStaff' | 'DescribeStaffInfoList' | 'ModifyStaff' | 'DeleteStaff' | 'ModifyStaffPassword'>;
