@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from '../../packages/server/src/test
 import { expectEnvelope, expectHealthy, expectOk } from './envelope.js';
 import { rawExchange } from './raw-http.js';
 import { buildSignedRequest, nowSeconds, signedFetch, type RawResponse } from './signed-fetch.js';
+import { seededRandom } from '../../packages/server/src/test-support/seeded-random.js';
 
 /**
  * Seeded-random malformed Cloud API requests: every one is answered with the envelope (or, for a
@@ -18,17 +19,6 @@ const CONCURRENCY = 16;
 /** A run takes a few seconds; the margin is for a machine busy with the rest of the suite. */
 const TIMEOUT_MS = 120_000;
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Fuzz {
   constructor(readonly random: () => number) {}
@@ -206,7 +196,7 @@ function describeCase(c: FuzzCase, index: number): string {
 
 describe(`Cloud API fuzz (seed ${SEED})`, () => {
   it(`answers ${FETCH_CASES} random requests sent with fetch`, async () => {
-    const fuzz = new Fuzz(prng(SEED));
+    const fuzz = new Fuzz(seededRandom(SEED));
     const cases = Array.from({ length: FETCH_CASES }, () => fuzzCase(fuzz, server));
     await inBatches(cases, CONCURRENCY, async (c, index) => {
       const label = describeCase(c, index);
@@ -229,7 +219,7 @@ describe(`Cloud API fuzz (seed ${SEED})`, () => {
   }, TIMEOUT_MS);
 
   it(`answers ${RAW_CASES} malformed HTTP requests written on raw sockets`, async () => {
-    const fuzz = new Fuzz(prng(SEED ^ 0x5eed));
+    const fuzz = new Fuzz(seededRandom(SEED ^ 0x5eed));
     const cases = Array.from({ length: RAW_CASES }, () => {
       const c = fuzzCase(fuzz, server);
       const method = fuzz.chance(0.9) ? c.method : fuzz.pick(['P0ST', 'GET\u0000', 'PROPFIND', 'BREW', '', fuzz.ascii(8)]);

@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ServerStatus } from '@openccc/protocol';
 import type { AcdCommand, AcdEvent, RoutePolicy } from './types.js';
 import { AcdHarness } from './test-support/acd-harness.js';
+import { seededRandom } from '../test-support/seeded-random.js';
 
-/** A small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATUSES: ServerStatus[] = ['free', 'free', 'free', 'notReady', 'rest', 'busy', 'afterCallWork', 'offline'];
 const POLICIES: RoutePolicy[] = ['longestIdle', 'roundRobin', 'fewestCallsToday', 'ringAll'];
@@ -21,7 +12,7 @@ describe('random event streams', () => {
   const seen = new Set<AcdCommand['type']>();
 
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('seed %i: no agent is offered two calls, no reservation outlives its call, timers match', (seed) => {
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const h = new AcdHarness();
     const groups = [1, 2, 3, 4];

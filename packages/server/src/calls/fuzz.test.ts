@@ -5,18 +5,8 @@ import { CallStateError } from './errors.js';
 import { SessionState } from './session-state.js';
 import type { AgentInfo, SessionCommand, SessionEvent, SessionRecord, SessionSpec } from './types.js';
 import { agentLeg, alice, bob, carol, inboundSpec, internalSpec, outboundSpec, SessionDriver } from './test-support/session-harness.js';
+import { seededRandom } from '../test-support/seeded-random.js';
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AGENTS = [alice, bob, carol];
 
@@ -91,7 +81,7 @@ describe('random event streams', () => {
   const seed = Number(process.env.OPENCCC_FUZZ_SEED ?? 20_260_101);
 
   it(`keep every invariant (seed ${seed})`, () => {
-    const next = random(seed);
+    const next = seededRandom(seed);
     let ended = 0;
     const visited = new Set<string>();
     const codes = new Set<number>();

@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { IvrCommand } from './types.js';
 import { IvrDriver } from './test-support/driver.js';
 import { MONDAY_10_SHANGHAI, hotlineFlow } from './test-support/flows.js';
+import { seededRandom } from '../test-support/seeded-random.js';
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DIGITS = '0123456789*#AB';
 
@@ -21,7 +11,7 @@ describe('random callers', () => {
   it('never make a session throw, and every session ends with nothing left playing or armed', () => {
     const flow = hotlineFlow();
     for (let seed = 1; seed <= 500; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       // Any hour of one week: some calls come outside the schedule.
       const now = MONDAY_10_SHANGHAI + Math.floor(next() * 7 * 24) * 3_600_000;
       const ivr = new IvrDriver(flow, { now, mode: next() < 0.3 ? 'survey' : 'flow', sessionId: `s${seed}` });
