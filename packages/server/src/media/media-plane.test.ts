@@ -20,7 +20,7 @@ const peers: RtpPeer[] = [];
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'openccc-media-'));
-  plane = new MediaPlane({ workers: 2, portRange: { min: 44000, max: 44999 }, bindAddress: '127.0.0.1', spawnWorker: spawnSourceWorker });
+  plane = new MediaPlane({ workers: 2, portRange: { min: 24000, max: 24999 }, bindAddress: '127.0.0.1', spawnWorker: spawnSourceWorker });
   // Workers running the TypeScript sources load the compiler first: wait for both to answer.
   await plane.stats();
 }, 60_000);
@@ -170,7 +170,7 @@ describe('a media worker that dies', () => {
     const workers: Worker[] = [];
     const fragile = new MediaPlane({
       workers: 1,
-      portRange: { min: 46000, max: 46099 },
+      portRange: { min: 26000, max: 26099 },
       bindAddress: '127.0.0.1',
       spawnWorker: (init: WorkerInit) => {
         const worker = spawnSourceWorker(init);

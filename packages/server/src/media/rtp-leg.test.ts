@@ -26,7 +26,7 @@ function recordingListener() {
 }
 
 async function makeLeg(remote: { address: string; port: number } | 'latch', listener: LegListener) {
-  const ports = new PortAllocator({ min: 42000, max: 42999 }, '127.0.0.1');
+  const ports = new PortAllocator({ min: 21000, max: 21999 }, '127.0.0.1');
   const { socket, port } = await ports.bind();
   const leg = new RtpLeg({ id: 'leg', socket, remote, codec: 'PCMU', telephoneEventPayloadType: 101, listener, now: () => performance.now() });
   cleanup.push(() => leg.close());
@@ -114,11 +114,11 @@ describe('RTP leg', () => {
 
 describe('port allocation', () => {
   it('hands out even ports of the range, never twice, and takes them back', async () => {
-    const ports = new PortAllocator({ min: 43100, max: 43105 }, '127.0.0.1');
+    const ports = new PortAllocator({ min: 22100, max: 22105 }, '127.0.0.1');
     const a = await ports.bind();
     const b = await ports.bind();
     const c = await ports.bind();
-    expect(new Set([a.port, b.port, c.port])).toEqual(new Set([43100, 43102, 43104]));
+    expect(new Set([a.port, b.port, c.port])).toEqual(new Set([22100, 22102, 22104]));
     await expect(ports.bind()).rejects.toMatchObject({ code: 'noPortAvailable' });
     b.socket.close();
     ports.release(b.port);
@@ -129,10 +129,10 @@ describe('port allocation', () => {
 
   it('skips ports something else holds', async () => {
     const squatter = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => squatter.bind(43200, '127.0.0.1', resolve));
-    const ports = new PortAllocator({ min: 43200, max: 43203 }, '127.0.0.1');
+    await new Promise<void>((resolve) => squatter.bind(22200, '127.0.0.1', resolve));
+    const ports = new PortAllocator({ min: 22200, max: 22203 }, '127.0.0.1');
     const bound = await ports.bind();
-    expect(bound.port).toBe(43202);
+    expect(bound.port).toBe(22202);
     bound.socket.close();
     squatter.close();
   });

@@ -14,7 +14,9 @@ let plane: MediaPlane;
 const cleanup: (() => void)[] = [];
 
 beforeAll(async () => {
-  plane = new MediaPlane({ workers: 1, portRange: { min: 45000, max: 45499 }, bindAddress: '127.0.0.1', spawnWorker: spawnSourceWorker, webrtc: { additionalHostAddresses: ['127.0.0.1'], portRange: [45500, 45999] } });
+  // Port ranges below the kernel's ephemeral range (32768–60999), so that the sockets other tests open
+  // meanwhile cannot take ports from under the legs.
+  plane = new MediaPlane({ workers: 1, portRange: { min: 25000, max: 25499 }, bindAddress: '127.0.0.1', spawnWorker: spawnSourceWorker, webrtc: { additionalHostAddresses: ['127.0.0.1'], portRange: [25500, 25999] } });
   await plane.stats();
 }, 60_000);
 
