@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { parseAnswer } from './raw-socket.js';
 import type { RawResponse } from './signed-fetch.js';
 
 /**
@@ -10,29 +11,6 @@ import type { RawResponse } from './signed-fetch.js';
 export interface RawExchange {
   bytes: string;
   response: RawResponse | undefined;
-}
-
-/** Parses one HTTP/1.1 response with a Content-Length body (the only kind these answers use). */
-export function parseRawResponse(bytes: string): RawResponse | undefined {
-  const end = bytes.indexOf('\r\n\r\n');
-  if (end === -1) return undefined;
-  const [statusLine = '', ...headerLines] = bytes.slice(0, end).split('\r\n');
-  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
-  const headers: Record<string, string> = {};
-  for (const line of headerLines) {
-    const colon = line.indexOf(':');
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  const body = Buffer.from(bytes.slice(end + 4), 'latin1');
-  const length = Number(headers['content-length'] ?? body.length);
-  const text = body.subarray(0, length).toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text) as unknown;
-  } catch {
-    json = undefined;
-  }
-  return { status, headers, text, json };
 }
 
 export interface RawExchangeOptions {
@@ -57,7 +35,7 @@ export function rawExchange(port: number, parts: Array<string | Buffer>, { keepO
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     const done = (): void => {
       const bytes = Buffer.concat(chunks).toString('latin1');
-      resolve({ bytes, response: parseRawResponse(bytes) });
+      resolve({ bytes, response: parseAnswer(Buffer.from(bytes, 'latin1')) ?? undefined });
     };
     socket.on('close', done);
     socket.on('error', () => socket.destroy());

@@ -82,7 +82,8 @@ export function openRawRequest(port: number, head: { method?: string; path?: str
   };
 }
 
-function parseAnswer(data: Buffer): RawAnswer | null {
+/** Parses one HTTP/1.1 answer with a Content-Length body, skipping interim 1xx answers; null until it is complete. */
+export function parseAnswer(data: Buffer): RawAnswer | null {
   const end = data.indexOf('\r\n\r\n');
   if (end === -1) return null;
   const [statusLine, ...headerLines] = data.subarray(0, end).toString('latin1').split('\r\n');
