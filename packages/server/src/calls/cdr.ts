@@ -176,20 +176,6 @@ export function buildPstnSession(session: SessionRecord): PSTNSession {
  * number; OpenCCC answers exactly that.
  */
 export function buildPstnSessionInfo(session: SessionRecord): PSTNSessionInfo {
-  const agent = currentAgent(session);
-  return {
-    SessionID: session.sessionId,
-    RoomID: '',
-    Caller: session.caller,
-    Callee: session.callee,
-    StartTimestamp: String(seconds(session.createdAt)),
-    RingTimestamp: seconds(ringAt(session)),
-    AcceptTimestamp: String(seconds(firstEntered(session, 'talking'))),
-    StaffEmail: agent?.agent.mail ?? '',
-    StaffNumber: agent?.agent.staffNumber ?? '',
-    SessionStatus: pstnStatus(session.state),
-    Direction: session.kind === 'inbound' ? 0 : 1,
-    ProtectedCaller: '',
-    ProtectedCallee: '',
-  } satisfies PSTNSessionInfo;
+  const live = buildPstnSession(session);
+  return { ...live, StartTimestamp: String(live.StartTimestamp), AcceptTimestamp: String(live.AcceptTimestamp) } satisfies PSTNSessionInfo;
 }
