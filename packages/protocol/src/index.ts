@@ -10,3 +10,5 @@ export * from './sdk/bridge.js';
 export * from './realtime/messages.js';
 export * from './realtime/schemas.js';
 export * from './ivr/index.js';
+export * from './json-schemas.js';
+export * from './phone/messages.js';

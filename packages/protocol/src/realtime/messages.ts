@@ -86,7 +86,7 @@ export type ServerMessage =
       status: ServerStatus;
       reason: string;
       /** Sessions in progress (filled by the call engine). */
-      sessions: unknown[];
+      sessions: AgentCallView[];
       serverTime: number;
       ticketExpiresAt: number;
     }
@@ -105,4 +105,30 @@ export interface LoginSuccess {
 
 export interface LoginFailure {
   error: { code: SdkErrorCode; message: string };
+}
+
+/**
+ * The agent's audio: the workbench adds `sdp` (its RTCPeerConnection's complete,
+ * non-trickle offer, G.711) to `Call.accept`, `Call.startOutboundCall` and
+ * `Call.startInternalCall`; the reply's data carries the server's answer in
+ * `sdp`, which the workbench removes before the host page sees the result.
+ */
+export const AGENT_SDP_FIELD = 'sdp';
+
+/** A session the agent is in, as `welcome.sessions` lists it and the workbench shows it. Times are unix ms. */
+export interface AgentCallView {
+  sessionId: string;
+  type: 'phone' | 'voip' | 'internal';
+  direction: 'in' | 'out';
+  state: 'ringing' | 'dialing' | 'talking' | 'held';
+  /** The other side: the customer's number, or the other agent's mail. */
+  peer: string;
+  callerPhoneNumber: string;
+  calleePhoneNumber: string;
+  remark: string;
+  ivrPath: Array<{ key: string; label: string }>;
+  startedAt: number;
+  answeredAt: number | null;
+  /** When a ringing offer times out, if it does. */
+  ringUntil: number | null;
 }

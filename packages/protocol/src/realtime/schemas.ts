@@ -1,5 +1,6 @@
 import { CloudApiError } from '../errors.js';
-import { bool, int, obj, optional, str, valueError, type Infer, type InferShape, type Schema, type Shape } from '../schema.js';
+import { anyObject, knownFields, oneOf } from '../json-schemas.js';
+import { bool, int, optional, str, type Infer, type Schema } from '../schema.js';
 import { SERVER_STATUSES } from '../sdk/status.js';
 import { REALTIME_VERSION } from './messages.js';
 
@@ -9,56 +10,6 @@ import { REALTIME_VERSION } from './messages.js';
  * client adds are ignored, not refused, so that a workbench a little ahead of its
  * server still signs in.
  */
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
-  return (values as readonly string[]).includes(value);
-}
-
-/** One of a few strings, typed as their union. */
-function oneOf<T extends string>(values: readonly T[]): Schema<T> {
-  const base = str({ oneOf: values });
-  return {
-    typeName: 'String',
-    parse(value, path, mode) {
-      const text = base.parse(value, path, mode);
-      if (isOneOf(values, text)) return text;
-      throw valueError(path, `must be one of ${values.join(', ')}.`, `应为 ${values.join('、')} 之一。`);
-    },
-  };
-}
-
-/** Any JSON object (method parameters: each handler checks the fields it reads). */
-function anyObject(): Schema<Record<string, unknown>> {
-  const strict = obj({});
-  return {
-    typeName: 'Object',
-    parse(value, path, mode) {
-      if (isRecord(value)) return value;
-      // Answers with the language's own type error.
-      strict.parse(value, path, mode);
-      throw valueError(path, 'must be an object.', '应为对象。');
-    },
-  };
-}
-
-/** An object of known fields; other fields are dropped before parsing. */
-function knownFields<S extends Shape>(shape: S): Schema<InferShape<S>> {
-  const strict = obj(shape);
-  const keys = Object.keys(shape);
-  return {
-    typeName: 'Object',
-    parse(value, path, mode) {
-      if (!isRecord(value)) return strict.parse(value, path, mode);
-      const known: Record<string, unknown> = {};
-      for (const key of keys) if (Object.hasOwn(value, key)) known[key] = value[key];
-      return strict.parse(known, path, mode);
-    },
-  };
-}
 
 export const HELLO_MESSAGE = knownFields({
   type: oneOf(['hello'] as const),

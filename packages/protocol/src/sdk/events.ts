@@ -53,7 +53,8 @@ export interface TcccEventPayloads {
   calloutAccepted: { sessionId: string };
   transfer: { sessionId: string; skillGroupId?: string; userId?: string };
   sessionEnded: { sessionId: string; closeBy: 'client' | 'seat' | 'admin' | 'timer'; mainReason?: string; subReason?: string; type: string; duration: number };
-  statusChanged: { status: SdkStatus; reason?: string };
+  /** `until` (OpenCCC addition): for `arrange` after a call, when after-call work ends and the agent is free again (unix ms). */
+  statusChanged: { status: SdkStatus; reason?: string; until?: number };
   error: { errorCode: SdkErrorCode; errorMsg: string };
   signedOut: { reason: SignedOutReason; errorMsg: string };
 }
