@@ -10,6 +10,7 @@ import { RequestVerifier } from './auth/request-verifier.js';
 import type { SecretBox } from './auth/secret-box.js';
 import { SignatureLedger } from './auth/signature-ledger.js';
 import { WorkQueue } from './auth/work-queue.js';
+import { callsUnavailable } from './calls/call-control.js';
 import type { Services } from './cloudapi/context.js';
 import { CloudApiDispatcher } from './cloudapi/dispatcher.js';
 import { localUrl, type ServerConfig } from './config/config.js';
@@ -78,6 +79,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     numbers: new NumberService(store, promptCheck(prompts), clock),
     prompts,
     tokens: new LoginTokens(store.credentials, clock),
+    calls: callsUnavailable(),
     clock,
     publicUrl: config.publicUrl ?? '',
     tokenTtlSeconds: config.tokenTtlSeconds,

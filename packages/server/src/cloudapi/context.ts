@@ -1,6 +1,7 @@
 import type { ActionRequest, ImplementedAction, Language } from '@openccc/protocol';
 import type * as Ccc from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
 import type { LoginTokens } from '../auth/login-tokens.js';
+import type { CallControl } from '../calls/call-control.js';
 import type { NumberService } from '../numbers/number-service.js';
 import type { PromptService } from '../prompts/prompt-service.js';
 import type { Store } from '../store/ports.js';
@@ -19,6 +20,8 @@ export interface Services {
   numbers: NumberService;
   prompts: PromptService;
   tokens: LoginTokens;
+  /** The call engine's controls and live view. */
+  calls: CallControl;
   clock: () => number;
   publicUrl: string;
   tokenTtlSeconds: number;
