@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config.js';
+import { callCommand } from './commands-call.js';
 import { keysCommand } from './commands-keys.js';
 import { instancesCommand, originsCommand, staffCommand } from './commands-admin.js';
 import { numberCommand } from './commands-numbers.js';
@@ -19,6 +20,7 @@ Commands:
   origins add|list|remove   host-page origins allowed to embed the workbench
   number add|route|enable|disable|remove|list   phone numbers and where their calls go
   prompt add|list           IVR prompts (8 kHz mono WAV files)
+  call --to N | --answer    place or take a scripted call on the virtual phone network (call --help)
 
 Common options:
   --data DIR        data folder (default ./data, or OPENCCC_DATA_DIR)
@@ -61,6 +63,8 @@ const OPTIONS = {
 } as const;
 
 async function main(argv: string[]): Promise<void> {
+  // `call` has options of its own.
+  if (argv[0] === 'call') return callCommand(argv.slice(1), process.env);
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   const [command, sub, ...rest] = positionals;
   const env = process.env;
