@@ -42,8 +42,8 @@ export function App({ session, refusedOrigin }: { session: Session; refusedOrigi
               <DialPad session={session} state={state} t={t} />
             </div>
             <div class="column">
-              <CurrentCall sessions={state.sessions} t={t} />
-              <SessionList sessions={state.sessions} t={t} />
+              <CurrentCall sessions={state.calls} t={t} />
+              <SessionList sessions={state.calls} t={t} />
               <MicrophonePanel session={session} state={state} t={t} />
             </div>
           </div>

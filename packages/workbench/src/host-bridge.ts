@@ -1,6 +1,7 @@
 import { BRIDGE_SYN, BRIDGE_VERSION, type HostMessage, type WorkbenchMessage } from '@openccc/protocol';
 import type { WorkbenchConfig } from './config.js';
-import { SessionError, type Session } from './session.js';
+import { SessionError } from './session-error.js';
+import type { Session } from './session.js';
 
 /** Whether a host page origin may drive this workbench (the server's list; empty = only OpenCCC itself). */
 export function originAllowed(origin: string, config: WorkbenchConfig): boolean {

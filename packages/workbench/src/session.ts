@@ -1,8 +1,11 @@
 import {
+  CALL_METHODS,
   LOCAL_CALL_METHODS,
   isRealtimeMethod,
   toSdkStatus,
   type BridgeInitOptions,
+  type CallMethod,
+  type LocalCallMethod,
   type LoginFailure,
   type LoginSuccess,
   type SdkErrorCode,
@@ -13,8 +16,14 @@ import {
   type StaffProfile,
   type TcccEventName,
 } from '@openccc/protocol';
+import { CallDesk, type CallView } from './call-desk.js';
+import { MicrophoneError, browserMediaDeps, type MediaDeps } from './call-media.js';
 import { detectLanguage, type Language } from './i18n.js';
 import { RealtimeClient, RequestError, type ConnectionState } from './realtime-client.js';
+import type { RecentCall } from './recent-calls.js';
+import { SessionError } from './session-error.js';
+
+export { SessionError } from './session-error.js';
 
 export type Phase = 'waitingForHost' | 'login' | 'loggingIn' | 'ready' | 'signedOut' | 'failed';
 
@@ -33,11 +42,18 @@ export interface SessionState {
   error: { code: SdkErrorCode; message: string } | null;
   signedOutReason: SignedOutReason | null;
   language: Language;
-  /** Sessions in progress (the call engine fills these). */
-  sessions: unknown[];
+  /** The agent's calls in progress, in the order they came. */
+  calls: CallView[];
+  /** The agent's last calls in this browser, newest first. */
+  recentCalls: RecentCall[];
+  /** After-call work (`arrange`): when it ends and the agent is free again (this browser's clock), if the server said. */
+  statusUntil: number | null;
+  /** When the current status was received (this browser's clock). */
+  statusSince: number;
   microphones: Device[];
   speakers: Device[];
   selectedMicrophone: string;
+  selectedSpeaker: string;
   microphonePermission: 'unknown' | 'granted' | 'denied' | 'unavailable';
 }
 
@@ -47,6 +63,12 @@ type EventListener = (name: TcccEventName, payload: Record<string, unknown>) => 
 const TICKET_KEY = 'openccc.ticket';
 const LANGUAGE_KEY = 'openccc.language';
 const MIC_KEY = 'openccc.microphone';
+const SPEAKER_KEY = 'openccc.speaker';
+
+export interface SessionOptions {
+  media: MediaDeps;
+  now: () => number;
+}
 
 function storage(kind: 'local' | 'session'): Storage | null {
   try {
@@ -56,19 +78,9 @@ function storage(kind: 'local' | 'session'): Storage | null {
   }
 }
 
-/** Thrown by `call` with the SDK error code the host page receives. */
-export class SessionError extends Error {
-  constructor(
-    readonly code: SdkErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * The workbench's single source of truth: login, the realtime connection, agent
- * status and devices. The UI renders it; the host bridge forwards its events.
+ * status, calls and devices. The UI renders it; the host bridge forwards its events.
  */
 export class Session {
   private state: SessionState;
@@ -76,8 +88,13 @@ export class Session {
   private readonly eventListeners = new Set<EventListener>();
   private client: RealtimeClient | null = null;
   private serverStatus: { status: ServerStatus; reason: string } | undefined;
+  /** Server clock minus this browser's, from the last welcome. */
+  private clockOffset = 0;
+  private readonly desk: CallDesk;
+  private readonly now: () => number;
 
-  constructor(embedded: boolean) {
+  constructor(embedded: boolean, options: Partial<SessionOptions> = {}) {
+    this.now = options.now ?? Date.now;
     const language = (storage('local')?.getItem(LANGUAGE_KEY) as Language | null) ?? detectLanguage();
     this.state = {
       phase: embedded ? 'waitingForHost' : 'login',
@@ -89,12 +106,23 @@ export class Session {
       error: null,
       signedOutReason: null,
       language: language === 'en-US' ? 'en-US' : 'zh-CN',
-      sessions: [],
+      calls: [],
+      recentCalls: [],
+      statusUntil: null,
+      statusSince: this.now(),
       microphones: [],
       speakers: [],
       selectedMicrophone: storage('local')?.getItem(MIC_KEY) ?? '',
+      selectedSpeaker: storage('local')?.getItem(SPEAKER_KEY) ?? '',
       microphonePermission: 'unknown',
     };
+    this.desk = new CallDesk({
+      media: options.media ?? browserMediaDeps(),
+      storage: storage('local'),
+      now: this.now,
+      onChange: () => this.update({ calls: this.desk.calls, recentCalls: this.desk.recent }),
+    });
+    this.desk.setSpeaker(this.state.selectedSpeaker);
   }
 
   get(): SessionState {
@@ -134,21 +162,26 @@ export class Session {
   async call(method: string, params: Record<string, unknown>): Promise<unknown> {
     if (method === 'Devices.getMicrophones') return (await this.refreshDevices()).microphones;
     if (method === 'Devices.getSpeakers') return (await this.refreshDevices()).speakers;
-    if ((LOCAL_CALL_METHODS as readonly string[]).includes(method)) {
-      throw new SessionError('callsUnavailable', `${method} is not available: this OpenCCC server has no call engine yet.`);
-    }
+    if ((LOCAL_CALL_METHODS as readonly string[]).includes(method)) return this.desk.local(method as LocalCallMethod, params);
     if (!isRealtimeMethod(method)) throw new SessionError('invalidArgument', `Unknown method ${method}.`);
     if (!this.client || this.state.phase !== 'ready') throw new SessionError('notReady', 'The workbench is not signed in.');
+    if (!(CALL_METHODS as readonly string[]).includes(method)) return this.send(method, params);
     try {
-      return await this.client.request(method, params);
+      return await this.desk.request(method as CallMethod, params, (withAudio) => this.send(method, withAudio), this.state.selectedMicrophone);
     } catch (error) {
-      if (error instanceof RequestError) throw new SessionError(error.code, error.message);
+      if (error instanceof MicrophoneError && error.denied) this.update({ microphonePermission: 'denied' });
       throw error;
     }
   }
 
+  /** Forgets the agent's recent calls in this browser. */
+  clearRecentCalls(): void {
+    this.desk.clearRecent();
+  }
+
   /** Signs out here and on the server; works offline too (the server then ends the login on its own time). */
   logout(): void {
+    this.desk.stop();
     if (!this.client?.logout()) {
       this.client?.stop();
       storage('session')?.removeItem(TICKET_KEY);
@@ -164,6 +197,12 @@ export class Session {
   selectMicrophone(deviceId: string): void {
     storage('local')?.setItem(MIC_KEY, deviceId);
     this.update({ selectedMicrophone: deviceId });
+  }
+
+  selectSpeaker(deviceId: string): void {
+    storage('local')?.setItem(SPEAKER_KEY, deviceId);
+    this.desk.setSpeaker(deviceId);
+    this.update({ selectedSpeaker: deviceId });
   }
 
   /** Asks for the microphone (the browser shows its prompt), then lists devices with labels. */
@@ -191,8 +230,19 @@ export class Session {
     return { microphones, speakers };
   }
 
+  private async send(method: Parameters<RealtimeClient['request']>[0], params: Record<string, unknown>): Promise<unknown> {
+    if (!this.client) throw new SessionError('notReady', 'The workbench is not signed in.');
+    try {
+      return await this.client.request(method, params);
+    } catch (error) {
+      if (error instanceof RequestError) throw new SessionError(error.code, error.message);
+      throw error;
+    }
+  }
+
   private async login(path: string, body: Record<string, unknown>, standalone: boolean): Promise<void> {
     this.client?.stop();
+    this.desk.stop();
     this.update({ phase: 'loggingIn', error: null, signedOutReason: null });
     let answer: LoginSuccess | LoginFailure;
     try {
@@ -219,6 +269,7 @@ export class Session {
       onMessage: (message) => this.onServer(message),
       onEnded: (code, message) => {
         storage('session')?.removeItem(TICKET_KEY);
+        this.desk.stop();
         const wasReady = this.state.phase === 'ready';
         this.update({ phase: this.state.embedded ? 'failed' : 'login', error: { code, message }, status: 'offline' });
         if (!wasReady || code !== 'ticketInvalid') this.emit('error', { errorCode: code, errorMsg: message });
@@ -235,7 +286,11 @@ export class Session {
         const status = toSdkStatus(message.status);
         const changed = status !== this.state.status || message.reason !== this.state.reason;
         this.serverStatus = { status: message.status, reason: message.reason };
-        this.update({ phase: 'ready', staff: message.staff, status, reason: message.reason, sessions: message.sessions, error: null });
+        this.clockOffset = message.serverTime - this.now();
+        this.desk.signIn({ sdkAppId: message.staff.sdkAppId, mail: message.staff.mail });
+        this.desk.welcome(message.sessions, this.clockOffset);
+        const timing = changed ? { statusUntil: null, statusSince: this.now() } : {};
+        this.update({ phase: 'ready', staff: message.staff, status, reason: message.reason, error: null, ...timing });
         if (first) this.emit('ready', {});
         // A change made while the connection was down (e.g. SetStaffStatus) still reaches the page.
         else if (changed) this.emit('statusChanged', { status, reason: message.reason });
@@ -243,9 +298,12 @@ export class Session {
       }
       case 'event': {
         if (message.name === 'statusChanged') {
-          const { status, reason = '' } = message.payload;
+          const { status, reason = '', until } = message.payload;
           this.serverStatus = { status: status === 'arrange' ? 'afterCallWork' : status, reason };
-          this.update({ status, reason });
+          const statusUntil = status === 'arrange' && typeof until === 'number' && Number.isFinite(until) ? until - this.clockOffset : null;
+          this.update({ status, reason, statusUntil, statusSince: this.now() });
+        } else {
+          this.desk.event(message);
         }
         this.emit(message.name, message.payload as unknown as Record<string, unknown>);
         return;
@@ -253,6 +311,7 @@ export class Session {
       case 'signedOut': {
         storage('session')?.removeItem(TICKET_KEY);
         this.client?.stop();
+        this.desk.stop();
         this.update({ phase: 'signedOut', signedOutReason: message.reason, status: 'offline', error: null });
         this.emit('signedOut', { reason: message.reason, errorMsg: message.message });
         return;
