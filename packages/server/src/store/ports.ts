@@ -262,12 +262,27 @@ export interface CallRecordQuery {
   offset: number;
 }
 
+/** What the records of some instances, started in a window, add up to (TCCC's DescribeTelCallInfo). */
+export interface CallRecordUsage {
+  /**
+   * Line time in whole minutes, by CallType: each record's time rounded up to
+   * the minute on its own, then summed. An outbound record's time (CallType 1
+   * and 5) runs from the callee's answer to the end of the conversation
+   * (`Duration`); any other record's from its start to its end.
+   */
+  minutesByCallType: Map<number, number>;
+  /** Distinct agents, by instance and mail, that the records name (ServeParticipants and SeatUser). */
+  seats: number;
+}
+
 /** Call records (TCCC's TelCdrInfo), exactly one per session; an acknowledged `add` is on disk. */
 export interface CallRecordRepo {
   /** Stores the session's record; a second write for the same session replaces the first (recovery may write a record again). false when it replaced one. */
   add(sdkAppId: number, record: TelCdrInfo & { SessionId: string }): Promise<boolean>;
   /** Ordered by StartTimestamp, then SessionId. */
   list(sdkAppId: number, query: CallRecordQuery): Promise<{ total: number; items: TelCdrInfo[] }>;
+  /** Adds up the records of the instances whose StartTimestamp lies in the window (unix seconds, both ends included). */
+  usage(sdkAppIds: number[], fromSeconds: number, toSeconds: number): Promise<CallRecordUsage>;
 }
 
 /** An uploaded IVR prompt: a WAV file in the data folder, played by flows as `uploaded/<id>`. */

@@ -1119,6 +1119,30 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         expect(page.total).toBe(3);
         expect(page.items.map((r) => r.SessionId)).toEqual(['c']);
       });
+
+      it('adds up line minutes by call type (each record rounded up) and distinct agents, over instances and a window spanning days', async () => {
+        const DAY = 86_400;
+        const seat = (mail: string) => ({ Name: mail, Mail: mail, StaffNumber: '1' });
+        const served = (...mails: string[]) => mails.map((Mail, i) => ({ Sequence: i, Mail }));
+        // Outbound: the conversation (Duration) counts, not the ringing before it. 61 s is 2 minutes.
+        await store.callRecords.add(APP, { ...cdr('out-1', S0), CallType: 1, Duration: 61, EndedTimestamp: S0 + 300, SeatUser: seat('a@example.com'), ServeParticipants: served('a@example.com') });
+        await store.callRecords.add(APP, { ...cdr('out-2', S0 + DAY), CallType: 1, Duration: 0, EndedTimestamp: S0 + DAY + 40, ServeParticipants: served('A@example.com') });
+        // Inbound phone and VoIP: the whole call, from its start to its end. 60 s is 1 minute, 1 s is 1 minute.
+        await store.callRecords.add(APP, { ...cdr('in-1', S0 + 2 * DAY), EndedTimestamp: S0 + 2 * DAY + 60, ServeParticipants: served('b@example.com', 'c@example.com') });
+        await store.callRecords.add(APP, { ...cdr('in-2', S0 + 2 * DAY + 5), EndedTimestamp: S0 + 2 * DAY + 6 });
+        await store.callRecords.add(APP, { ...cdr('voip-1', S0 + 3 * DAY), CallType: 3, EndedTimestamp: S0 + 3 * DAY + 125, SeatUser: seat('b@example.com') });
+        // The same mail in another instance is another seat; records outside the window or of unlisted instances do not count.
+        await store.callRecords.add(OTHER_APP, { ...cdr('other-1', S0 + DAY), EndedTimestamp: S0 + DAY + 30, ServeParticipants: served('a@example.com') });
+        await store.callRecords.add(APP, { ...cdr('late', S0 + 10 * DAY), EndedTimestamp: S0 + 10 * DAY + 600, ServeParticipants: served('z@example.com') });
+
+        const usage = await store.callRecords.usage([APP, OTHER_APP, APP], S0, S0 + 9 * DAY);
+        expect(Object.fromEntries(usage.minutesByCallType)).toEqual({ 1: 2, 2: 3, 3: 3 });
+        expect(usage.seats).toBe(4);
+        const one = await store.callRecords.usage([APP], S0 + 2 * DAY, S0 + 2 * DAY + 5);
+        expect(Object.fromEntries(one.minutesByCallType)).toEqual({ 2: 2 });
+        expect(one.seats).toBe(2);
+        expect(await store.callRecords.usage([APP], S0 + 20 * DAY, S0 + 30 * DAY)).toEqual({ minutesByCallType: new Map(), seats: 0 });
+      });
     });
 
     // ---------------------------------------------------------------- IVR prompts
