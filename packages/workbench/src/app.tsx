@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { CurrentCall } from './components/current-call.js';
+import { CurrentCall, focusedCall } from './components/current-call.js';
 import { DialPad } from './components/dial-pad.js';
 import { Header } from './components/header.js';
 import { LanguageSwitch } from './components/language-switch.js';
@@ -7,8 +7,10 @@ import { LoginForm } from './components/login-form.js';
 import { MicrophonePanel } from './components/microphone-panel.js';
 import { Notice } from './components/notice.js';
 import { PhaseNotice } from './components/phase-notice.js';
+import { RecentCalls } from './components/recent-calls.js';
 import { SessionList } from './components/session-list.js';
 import { StatusPanel } from './components/status-panel.js';
+import { useRingtone } from './components/use-ringtone.js';
 import { translator } from './i18n.js';
 import type { Session, SessionState } from './session.js';
 
@@ -22,6 +24,15 @@ export function App({ session, refusedOrigin }: { session: Session; refusedOrigi
   const state = useSession(session);
   const t = translator(state.language);
   const { phase } = state;
+  const [picked, setPicked] = useState<string | null>(null);
+  const ringingIds = state.calls.filter((c) => c.state === 'ringing').map((c) => c.sessionId).join(' ');
+  const sound = useRingtone(phase === 'ready' && ringingIds !== '', state.selectedSpeaker);
+
+  // A new offer takes the focus from the call the agent picked.
+  useEffect(() => {
+    if (ringingIds) setPicked(null);
+  }, [ringingIds]);
+  const call = focusedCall(state.calls, picked);
 
   useEffect(() => {
     document.documentElement.lang = state.language;
@@ -40,10 +51,11 @@ export function App({ session, refusedOrigin }: { session: Session; refusedOrigi
             <div class="column">
               <StatusPanel session={session} state={state} t={t} />
               <DialPad session={session} state={state} t={t} />
+              <RecentCalls session={session} state={state} t={t} />
             </div>
             <div class="column">
-              <CurrentCall sessions={state.calls} t={t} />
-              <SessionList sessions={state.calls} t={t} />
+              <CurrentCall session={session} state={state} call={call} sound={sound} t={t} />
+              <SessionList calls={state.calls} focused={call?.sessionId ?? null} onFocus={setPicked} t={t} />
               <MicrophonePanel session={session} state={state} t={t} />
             </div>
           </div>

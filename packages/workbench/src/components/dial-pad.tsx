@@ -1,23 +1,9 @@
 import { useRef, useState } from 'preact/hooks';
 import { errorText, type Translate } from '../i18n.js';
 import type { Session, SessionState } from '../session.js';
+import { Keypad } from './keypad.js';
 import { Panel } from './panel.js';
 import { useAction } from './use-action.js';
-
-const KEYS: Array<[string, string]> = [
-  ['1', ''],
-  ['2', 'ABC'],
-  ['3', 'DEF'],
-  ['4', 'GHI'],
-  ['5', 'JKL'],
-  ['6', 'MNO'],
-  ['7', 'PQRS'],
-  ['8', 'TUV'],
-  ['9', 'WXYZ'],
-  ['*', ''],
-  ['0', '+'],
-  ['#', ''],
-];
 
 /** Only what a phone number can hold; pasted spaces and dashes go away. */
 const clean = (value: string) => value.replace(/[^0-9*#+]/g, '');
@@ -45,7 +31,9 @@ export function DialPad({ session, state, t }: { session: Session; state: Sessio
       return;
     }
     setMissing(false);
-    void action.run(() => session.call('Call.startOutboundCall', { phoneNumber }));
+    void action.run(() => session.call('Call.startOutboundCall', { phoneNumber })).then((placed) => {
+      if (placed) setNumber('');
+    });
   };
 
   const toggle = (
@@ -88,16 +76,7 @@ export function DialPad({ session, state, t }: { session: Session; state: Sessio
             {action.pending ? t('working') : t('dial')}
           </button>
         </div>
-        <div id="dial-keys" class="dial-keys" hidden={!open}>
-          {KEYS.map(([key, letters]) => (
-            <button key={key} type="button" class="dial-key" onClick={() => press(key)}>
-              <span class="dial-digit">{key}</span>
-              <span class="dial-letters" aria-hidden="true">
-                {letters}
-              </span>
-            </button>
-          ))}
-        </div>
+        <Keypad id="dial-keys" hidden={!open} onPress={press} />
         <div id="dial-message" aria-live="polite">
           {(missing || action.error) && (
             <p class="error" role="alert" data-testid="dial-error" data-detail={action.error?.message}>

@@ -1,12 +1,33 @@
 import { useEffect } from 'preact/hooks';
 import { errorText, type Translate } from '../i18n.js';
-import type { Session, SessionState } from '../session.js';
+import type { Device, Session, SessionState } from '../session.js';
 import { Panel } from './panel.js';
 import { useAction } from './use-action.js';
 
 const supported = () => typeof navigator !== 'undefined' && !!navigator.mediaDevices?.enumerateDevices;
+/** Whether audio can be sent to a chosen output (setSinkId). */
+const canRoute = () => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
-/** Microphone choice and permission. Devices are listed on mount and whenever they change. */
+/** One device list. Entries without an id (no permission yet) or the browser's own "default" are the system default. */
+function DeviceSelect({ label, devices, selected, unnamed, testId, t, onSelect }: { label: string; devices: Device[]; selected: string; unnamed: string; testId: string; t: Translate; onSelect: (deviceId: string) => void }) {
+  const listed = devices.filter((d) => d.deviceId && d.deviceId !== 'default');
+  const value = listed.some((d) => d.deviceId === selected) ? selected : '';
+  return (
+    <label class="field device-field">
+      <span class="field-label">{label}</span>
+      <select data-testid={testId} value={value} onChange={(e) => onSelect(e.currentTarget.value)}>
+        <option value="">{t('microphoneDefault')}</option>
+        {listed.map((d, i) => (
+          <option key={d.deviceId} value={d.deviceId}>
+            {d.label || `${unnamed} ${i + 1}`}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Microphone and speaker choice, and the microphone permission. Devices are listed on mount and whenever they change. */
 export function MicrophonePanel({ session, state, t }: { session: Session; state: SessionState; t: Translate }) {
   const action = useAction();
   const available = supported();
@@ -19,28 +40,18 @@ export function MicrophonePanel({ session, state, t }: { session: Session; state
     return () => navigator.mediaDevices.removeEventListener('devicechange', refresh);
   }, [session]);
 
-  // Entries without an id (no permission yet) or the browser's own "default" are the system default.
-  const devices = state.microphones.filter((d) => d.deviceId && d.deviceId !== 'default');
-  const selected = devices.some((d) => d.deviceId === state.selectedMicrophone) ? state.selectedMicrophone : '';
   const granted = state.microphonePermission === 'granted';
 
   return (
-    <Panel id="microphone" title={t('microphone')} class="mic-panel">
+    <Panel id="microphone" title={t('audioDevices')} class="mic-panel">
       {!available ? (
         <p class="hint">{t('microphoneUnsupported')}</p>
       ) : (
         <>
-          <label class="field">
-            <span class="visually-hidden">{t('microphoneSelect')}</span>
-            <select data-testid="mic-select" value={selected} onChange={(e) => session.selectMicrophone(e.currentTarget.value)}>
-              <option value="">{t('microphoneDefault')}</option>
-              {devices.map((d, i) => (
-                <option key={d.deviceId} value={d.deviceId}>
-                  {d.label || `${t('microphoneUnnamed')} ${i + 1}`}
-                </option>
-              ))}
-            </select>
-          </label>
+          <DeviceSelect label={t('microphone')} devices={state.microphones} selected={state.selectedMicrophone} unnamed={t('microphoneUnnamed')} testId="mic-select" t={t} onSelect={(id) => session.selectMicrophone(id)} />
+          {canRoute() && state.speakers.length > 0 && (
+            <DeviceSelect label={t('speaker')} devices={state.speakers} selected={state.selectedSpeaker} unnamed={t('speakerUnnamed')} testId="speaker-select" t={t} onSelect={(id) => session.selectSpeaker(id)} />
+          )}
           {!granted && (
             <button type="button" class="button secondary" data-testid="mic-allow" disabled={action.pending} onClick={() => void action.run(() => session.requestMicrophone())}>
               <svg class="icon-svg" viewBox="0 0 24 24" aria-hidden="true">

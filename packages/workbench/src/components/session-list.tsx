@@ -1,30 +1,27 @@
+import type { CallView } from '../call-desk.js';
 import type { Translate } from '../i18n.js';
+import { peerText, stateKey } from './call-labels.js';
 import { Panel } from './panel.js';
-import { describeSession, sessionTypeKey } from './session-info.js';
 
-/** Every session in progress (`state.sessions`), rendered generically. */
-export function SessionList({ sessions, t }: { sessions: unknown[]; t: Translate }) {
+/** The agent's other calls in progress (rare: a held call and a new one), each one click away. */
+export function SessionList({ calls, focused, onFocus, t }: { calls: CallView[]; focused: string | null; onFocus: (sessionId: string) => void; t: Translate }) {
+  const others = calls.filter((c) => c.sessionId !== focused);
+  if (others.length === 0) return null;
   return (
-    <Panel id="sessions" title={t('sessions')} class={`sessions-panel${sessions.length ? '' : ' is-empty'}`}>
-      {sessions.length === 0 ? (
-        <p class="empty" data-testid="no-sessions">
-          {t('noSessions')}
-        </p>
-      ) : (
-        <ul class="session-list" data-testid="session-list">
-          {sessions.map((item, index) => {
-            const info = describeSession(item, index);
-            const typeKey = sessionTypeKey(info.type);
-            return (
-              <li key={info.sessionId} class="session-item" data-session-id={info.sessionId}>
-                <span class="session-peer">{info.peer || t('unknownPeer')}</span>
-                <span class="session-type">{typeKey ? t(typeKey) : info.type}</span>
-                <span class="session-id mono">{info.sessionId}</span>
-              </li>
-            );
-          })}
-        </ul>
-      )}
+    <Panel id="sessions" title={t('otherCalls')} class="sessions-panel">
+      <ul class="session-list" data-testid="session-list">
+        {others.map((call) => (
+          <li key={call.sessionId} class="session-item" data-session-id={call.sessionId}>
+            <span class="session-peer">{peerText(call.peer, t)}</span>
+            <span class="call-state" data-state={call.state}>
+              {t(stateKey(call))}
+            </span>
+            <button type="button" class="button ghost small" onClick={() => onFocus(call.sessionId)}>
+              {t('switchCall')}
+            </button>
+          </li>
+        ))}
+      </ul>
     </Panel>
   );
 }

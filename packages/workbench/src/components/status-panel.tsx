@@ -2,6 +2,7 @@ import type { SdkStatus } from '@openccc/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, type Translate } from '../i18n.js';
 import type { Session, SessionState } from '../session.js';
+import { AfterCall } from './after-call.js';
 import { Panel } from './panel.js';
 import { RestReason, type ReasonValue } from './rest-reason.js';
 import { STATUS_LABELS, displayReason, reasonChoice } from './status-labels.js';
@@ -54,6 +55,7 @@ export function StatusPanel({ session, state, t }: { session: Session; state: Se
           </button>
         )}
       </div>
+      {status === 'arrange' && state.statusUntil !== null && <AfterCall until={state.statusUntil} since={state.statusSince} t={t} />}
       <div class="status-buttons" role="group" aria-label={t('changeStatus')}>
         {CHOICES.map((choice) => (
           <button

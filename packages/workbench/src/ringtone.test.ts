@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { Ringtone, type RingContext } from './ringtone.js';
+
+/** An AudioContext that starts suspended, like one created before any user gesture. */
+class FakeContext extends EventTarget {
+  state: AudioContextState = 'suspended';
+  currentTime = 10;
+  readonly destination = {};
+  allowed = false;
+  readonly oscillators: Array<{ hz: number; started: boolean; stopped: boolean }> = [];
+  readonly ramps: number[] = [];
+
+  resume(): Promise<void> {
+    if (!this.allowed) return new Promise(() => undefined);
+    this.state = 'running';
+    this.dispatchEvent(new Event('statechange'));
+    return Promise.resolve();
+  }
+
+  createGain() {
+    const ramps = this.ramps;
+    return {
+      gain: { setValueAtTime: () => undefined, linearRampToValueAtTime: (value: number, at: number) => value > 0 && ramps.push(at) },
+      connect: () => undefined,
+      disconnect: () => undefined,
+    };
+  }
+
+  createOscillator() {
+    const record = { hz: 0, started: false, stopped: false };
+    this.oscillators.push(record);
+    return {
+      type: 'sine',
+      frequency: {
+        set value(hz: number) {
+          record.hz = hz;
+        },
+      },
+      connect: () => undefined,
+      disconnect: () => undefined,
+      start: () => (record.started = true),
+      stop: () => (record.stopped = true),
+    };
+  }
+}
+
+function setup() {
+  const context = new FakeContext();
+  const blocked: boolean[] = [];
+  const intervals = new Map<number, () => void>();
+  let next = 1;
+  const tone = new Ringtone(
+    {
+      createContext: () => context as unknown as RingContext,
+      setInterval: (callback) => {
+        intervals.set(next, callback);
+        return next++;
+      },
+      clearInterval: (handle) => intervals.delete(handle as number),
+    },
+    (value) => blocked.push(value),
+  );
+  return { context, blocked, intervals, tone };
+}
+
+describe('the ringtone', () => {
+  it('says it is blocked until a gesture lets audio start, then rings', () => {
+    const { context, blocked, tone } = setup();
+    tone.start();
+    expect(blocked).toEqual([true]);
+    expect(context.oscillators).toEqual([]);
+
+    context.allowed = true;
+    tone.unlock();
+    expect(blocked).toEqual([true, false]);
+    expect(context.oscillators.map((o) => [o.hz, o.started])).toEqual([
+      [440, true],
+      [480, true],
+    ]);
+    // Two bursts per 3 s cycle, scheduled 4 s ahead.
+    expect(context.ramps.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('rings at once when audio is already allowed, and stops silent', () => {
+    const { context, blocked, intervals, tone } = setup();
+    context.allowed = true;
+    tone.unlock();
+    tone.start();
+    expect(blocked).toEqual([]);
+    expect(intervals.size).toBe(1);
+    tone.stop();
+    expect(context.oscillators.every((o) => o.stopped)).toBe(true);
+    expect(intervals.size).toBe(0);
+  });
+
+  it('stopping a blocked ring clears the hint', () => {
+    const { blocked, tone } = setup();
+    tone.start();
+    tone.stop();
+    expect(blocked).toEqual([true, false]);
+  });
+});
