@@ -77,7 +77,7 @@ describe('legacy v1 signatures, raw', () => {
 
   it('refuses an unknown SecretId and reports unknown actions', async () => {
     expect((await legacyCall(server, base(), { tamper: (p) => (p['SecretId'] = 'AKIDnope') })).Response.Error?.Code).toBe('AuthFailure.SecretIdNotFound');
-    expect((await legacyCall(server, { ...base(), Action: 'DescribeTelSession' })).Response.Error?.Code).toBe('UnsupportedOperation');
+    expect((await legacyCall(server, { ...base(), Action: 'PlaySoundCall' })).Response.Error?.Code).toBe('UnsupportedOperation');
   });
 });
 

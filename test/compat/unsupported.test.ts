@@ -19,26 +19,25 @@ const IMPLEMENTED = new Set(Object.keys(ActionSchemas));
 describe.each(METHODS)('actions OpenCCC does not implement, over %s', (method) => {
   const client = () => clientFor(server, method);
 
-  it('DescribeTelSession answers UnsupportedOperation naming the action', async () => {
-    const err = await expectCloudError(client().DescribeTelSession({ SdkAppId: server.sdkAppId, SessionId: '00000000-0000-4000-8000-000000000001' }), 'UnsupportedOperation');
-    expect(err.message).toContain('DescribeTelSession');
+  it('PlaySoundCall answers UnsupportedOperation naming the action', async () => {
+    const err = await expectCloudError(client().PlaySoundCall({ SdkAppId: server.sdkAppId, SessionId: '00000000-0000-4000-8000-000000000001', FileId: 1 }), 'UnsupportedOperation');
+    expect(err.message).toContain('PlaySoundCall');
   });
 
-  it('CreateCallOutSession answers UnsupportedOperation naming the action', async () => {
-    const err = await expectCloudError(
-      client().CreateCallOutSession({ SdkAppId: server.sdkAppId, UserId: server.adminUser, Callee: '008613800000000' }),
-      'UnsupportedOperation',
-    );
-    expect(err.message).toContain('CreateCallOutSession');
+  it('CreateIVRSession answers UnsupportedOperation naming the action', async () => {
+    const err = await expectCloudError(client().CreateIVRSession({ SdkAppId: server.sdkAppId, Callee: '008613800000000', IVRId: 1 }), 'UnsupportedOperation');
+    expect(err.message).toContain('CreateIVRSession');
   });
 
-  it('DescribeExtensions, CreateExtension and HangUpCall answer UnsupportedOperation naming the action', async () => {
+  it('DescribeExtensions, CreateExtension and DescribeProtectedTelCdr answer UnsupportedOperation naming the action', async () => {
     const c = client();
     expect((await expectCloudError(c.DescribeExtensions({ SdkAppId: server.sdkAppId, PageNumber: 0 }), 'UnsupportedOperation')).message).toContain('DescribeExtensions');
     expect(
       (await expectCloudError(c.CreateExtension({ SdkAppId: server.sdkAppId, ExtensionId: '8001', ExtensionName: 'desk' }), 'UnsupportedOperation')).message,
     ).toContain('CreateExtension');
-    expect((await expectCloudError(c.HangUpCall({ SdkAppId: server.sdkAppId, SessionId: 'x' }), 'UnsupportedOperation')).message).toContain('HangUpCall');
+    expect(
+      (await expectCloudError(c.DescribeProtectedTelCdr({ SdkAppId: server.sdkAppId, StartTimeStamp: 0, EndTimeStamp: 1, PageSize: 10, PageNumber: 0 }), 'UnsupportedOperation')).message,
+    ).toContain('DescribeProtectedTelCdr');
   });
 
   it('answers UnsupportedOperation in Chinese when asked for zh-CN', async () => {

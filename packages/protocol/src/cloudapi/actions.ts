@@ -17,6 +17,10 @@ const pageNumber = int({ min: 0, max: 100_000_000 });
 const id = int({ min: 1 });
 // A phone number as a client writes it; the server normalises it to 0086… and says what is wrong.
 const phoneNumber = str({ minLength: 1, maxLength: 32 });
+// A TCCC session id (a UUID v4 in OpenCCC); any other text simply names no session.
+const sessionId = str({ minLength: 1, maxLength: 64 });
+// TCCC limits UUI to 1024 bytes; the handler checks the bytes, this the characters.
+const uui = str({ maxLength: 1024 });
 
 export const SeatUserInfoSchema = obj({
   Name: str({ minLength: 1, maxLength: 128 }),
@@ -153,6 +157,31 @@ export const ActionSchemas = {
     AudioFileName: optional(arr(str({ maxLength: 128 }), { max: 100 })),
     FileId: optional(arr(id, { max: 100 })),
   }),
+  HangUpCall: obj({ SdkAppId: sdkAppId, SessionId: sessionId }),
+  CreateCallOutSession: obj({
+    SdkAppId: sdkAppId,
+    UserId: str({ minLength: 1, maxLength: 128 }),
+    Callee: phoneNumber,
+    // Deprecated in the official model in favour of Callers; still accepted.
+    Caller: optional(phoneNumber),
+    Callers: optional(arr(phoneNumber, { max: 100 })),
+    IsForceUseMobile: optional(bool()),
+    // Deprecated spelling of UUI; still accepted.
+    Uui: optional(uui),
+    UUI: optional(uui),
+  }),
+  TransferToManual: obj({ SdkAppId: sdkAppId, SessionId: sessionId, SkillGroupId: id }),
+  DescribePSTNActiveSessionList: obj({ SdkAppId: sdkAppId, Offset: int({ min: 0, max: 100_000_000 }), Limit: int({ min: 1, max: 25 }) }),
+  DescribeTelSession: obj({ SdkAppId: sdkAppId, SessionId: sessionId }),
+  DescribeSessionDetail: obj({ SdkAppId: sdkAppId, SessionId: sessionId, StartTimestamp: int({ min: 0 }), EndTimestamp: int({ min: 0 }) }),
+  DescribeCallInMetrics: obj({
+    SdkAppId: sdkAppId,
+    EnabledSkillGroup: optional(bool()),
+    EnabledNumber: optional(bool()),
+    GroupIdList: optional(arr(id, { max: 100 })),
+  }),
+  // No SdkAppId: the instances are listed, and the key's policy must allow each of them (checked by the dispatcher).
+  DescribeTelCallInfo: obj({ StartTimeStamp: int({ min: 0 }), EndTimeStamp: int({ min: 0 }), SdkAppIdList: arr(sdkAppId, { min: 1, max: 100 }) }),
 } satisfies Record<string, Schema<object>>;
 
 export type ImplementedAction = keyof typeof ActionSchemas;

@@ -2,6 +2,7 @@ import type { ActionRequest, ImplementedAction, Language } from '@openccc/protoc
 import type * as Ccc from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
 import type { LoginTokens } from '../auth/login-tokens.js';
 import type { CallControl } from '../calls/call-control.js';
+import type { RecordingLinks } from '../calls/recording-links.js';
 import type { NumberService } from '../numbers/number-service.js';
 import type { PromptService } from '../prompts/prompt-service.js';
 import type { Store } from '../store/ports.js';
@@ -22,6 +23,8 @@ export interface Services {
   tokens: LoginTokens;
   /** The call engine's controls and live view. */
   calls: CallControl;
+  /** Signs the recording links that records answer with; without it, `RecordURL` is answered as stored (empty). */
+  recordings?: RecordingLinks;
   clock: () => number;
   publicUrl: string;
   tokenTtlSeconds: number;
@@ -63,6 +66,14 @@ export interface ActionResponses {
   DescribeTelCdr: Ccc.DescribeTelCdrResponse;
   UploadIvrAudio: Ccc.UploadIvrAudioResponse;
   DescribeIvrAudioList: Ccc.DescribeIvrAudioListResponse;
+  HangUpCall: Ccc.HangUpCallResponse;
+  CreateCallOutSession: Ccc.CreateCallOutSessionResponse;
+  TransferToManual: Ccc.TransferToManualResponse;
+  DescribePSTNActiveSessionList: Ccc.DescribePSTNActiveSessionListResponse;
+  DescribeTelSession: Ccc.DescribeTelSessionResponse;
+  DescribeSessionDetail: Ccc.DescribeSessionDetailResponse;
+  DescribeCallInMetrics: Ccc.DescribeCallInMetricsResponse;
+  DescribeTelCallInfo: Ccc.DescribeTelCallInfoResponse;
 }
 
 /** Fails to compile unless `ActionResponses` lists exactly the implemented actions. */

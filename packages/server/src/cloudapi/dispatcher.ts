@@ -150,9 +150,12 @@ export class CloudApiDispatcher {
     this.admit(auth, action, req.origin);
     const schema = ActionSchemas[action] as Schema<Record<string, unknown>>;
     const params = legacy ? schema.parse(unflattenQuery(legacyActionParams(legacy)), '', 'form') : parseParams(req, schema);
-    const sdkAppId = params['SdkAppId'];
-    if (typeof sdkAppId === 'number' && !allowsInstance(key.policy, sdkAppId)) {
-      throw cloudError('AuthFailure.UnauthorizedOperation', `The key ${key.secretId} may not act on SdkAppId ${sdkAppId}.`, `密钥 ${key.secretId} 无权操作 SdkAppId ${sdkAppId}。`);
+    // Most actions name one instance; DescribeTelCallInfo lists several, and the policy must allow each.
+    const listed = params['SdkAppIdList'];
+    for (const sdkAppId of [params['SdkAppId'], ...(Array.isArray(listed) ? (listed as unknown[]) : [])]) {
+      if (typeof sdkAppId === 'number' && !allowsInstance(key.policy, sdkAppId)) {
+        throw cloudError('AuthFailure.UnauthorizedOperation', `The key ${key.secretId} may not act on SdkAppId ${sdkAppId}.`, `密钥 ${key.secretId} 无权操作 SdkAppId ${sdkAppId}。`);
+      }
     }
     const handler = actionHandlers[action] as ActionHandler<ImplementedAction>;
     return handler(ctx, params as never);

@@ -6,6 +6,7 @@ import { staffActions } from './actions/staff.js';
 import { numberActions } from './actions/numbers.js';
 import { callRecordActions } from './actions/call-records.js';
 import { ivrAudioActions } from './actions/ivr-audio.js';
+import { callActions } from './actions/calls.js';
 
 const handlers = {
   ...sdkLoginActions,
@@ -15,6 +16,7 @@ const handlers = {
   ...numberActions,
   ...callRecordActions,
   ...ivrAudioActions,
+  ...callActions,
 } satisfies ActionHandlers;
 
 /** Every implemented action's handler; responses use only the official models' fields (checked at compile time). */

@@ -1,5 +1,6 @@
 import { cloudError } from '@openccc/protocol';
 import { tcccNumber } from '../../calls/index.js';
+import { withRecordingUrls } from '../../calls/recording-links.js';
 import { parseInstanceNumber } from '../../numbers/number-format.js';
 import { requireInstance } from '../../staff/instances.js';
 import type { ActionHandlers } from '../context.js';
@@ -20,24 +21,38 @@ function phoneForms(phones: readonly string[]): string[] {
   return [...forms];
 }
 
-function checkWindow(start: number, end: number, nowSeconds: number): void {
+/** The names a window's two ends have in a request (TCCC spells them differently from one action to another). */
+export interface WindowNames {
+  start: string;
+  end: string;
+}
+
+const CDR_WINDOW: WindowNames = { start: 'StartTimeStamp', end: 'EndTimeStamp' };
+
+/** TCCC's rules for a window over call records: the end not before the start, shorter than 90 days, starting at most 180 days ago. */
+export function checkRecordWindow(start: number, end: number, nowSeconds: number, names: WindowNames = CDR_WINDOW): void {
+  checkSpan(start, end, names);
+  const oldest = nowSeconds - CDR_LIMITS.maxAgeDays * DAY_SECONDS;
+  if (start < oldest) {
+    throw cloudError(
+      'InvalidParameterValue',
+      `${names.start} ${start} is more than ${CDR_LIMITS.maxAgeDays} days ago; the earliest allowed now is ${oldest}. Timestamps are unix seconds.`,
+      `${names.start} ${start} 早于 ${CDR_LIMITS.maxAgeDays} 天前，当前最早可查 ${oldest}（Unix 秒级时间戳）。`,
+    );
+  }
+}
+
+/** The end not before the start, and the window shorter than 90 days. */
+export function checkSpan(start: number, end: number, names: WindowNames = CDR_WINDOW): void {
   if (end < start) {
-    throw cloudError('InvalidParameterValue', `EndTimeStamp (${end}) is before StartTimeStamp (${start}).`, `EndTimeStamp（${end}）早于 StartTimeStamp（${start}）。`);
+    throw cloudError('InvalidParameterValue', `${names.end} (${end}) is before ${names.start} (${start}).`, `${names.end}（${end}）早于 ${names.start}（${start}）。`);
   }
   if (end - start >= CDR_LIMITS.maxSpanDays * DAY_SECONDS) {
     const days = ((end - start) / DAY_SECONDS).toFixed(1);
     throw cloudError(
       'InvalidParameterValue',
-      `EndTimeStamp − StartTimeStamp spans ${days} days; it must be less than ${CDR_LIMITS.maxSpanDays} days. Query a longer period in several windows.`,
-      `EndTimeStamp 与 StartTimeStamp 相差 ${days} 天，应小于 ${CDR_LIMITS.maxSpanDays} 天，请分段查询。`,
-    );
-  }
-  const oldest = nowSeconds - CDR_LIMITS.maxAgeDays * DAY_SECONDS;
-  if (start < oldest) {
-    throw cloudError(
-      'InvalidParameterValue',
-      `StartTimeStamp ${start} is more than ${CDR_LIMITS.maxAgeDays} days ago; the earliest allowed now is ${oldest}. Timestamps are unix seconds.`,
-      `StartTimeStamp ${start} 早于 ${CDR_LIMITS.maxAgeDays} 天前，当前最早可查 ${oldest}（Unix 秒级时间戳）。`,
+      `${names.end} − ${names.start} spans ${days} days; it must be less than ${CDR_LIMITS.maxSpanDays} days. Query a longer period in several windows.`,
+      `${names.end} 与 ${names.start} 相差 ${days} 天，应小于 ${CDR_LIMITS.maxSpanDays} 天，请分段查询。`,
     );
   }
 }
@@ -45,7 +60,7 @@ function checkWindow(start: number, end: number, nowSeconds: number): void {
 export const callRecordActions = {
   async DescribeTelCdr({ services }, req) {
     await requireInstance(services.store.instances, req.SdkAppId);
-    checkWindow(req.StartTimeStamp, req.EndTimeStamp, Math.floor(services.clock() / 1000));
+    checkRecordWindow(req.StartTimeStamp, req.EndTimeStamp, Math.floor(services.clock() / 1000));
     const page = await services.store.callRecords.list(req.SdkAppId, {
       fromSeconds: req.StartTimeStamp,
       toSeconds: req.EndTimeStamp,
@@ -54,7 +69,9 @@ export const callRecordActions = {
       limit: req.PageSize,
       offset: req.PageNumber * req.PageSize,
     });
+    // Stored records hold no links: each recording gets a link signed now.
+    const items = page.items.map((record) => withRecordingUrls(record, req.SdkAppId, services.recordings, services.publicUrl));
     // TelCdrs is the deprecated name of the same list; older clients read it.
-    return { TotalCount: page.total, TelCdrList: page.items, TelCdrs: page.items };
+    return { TotalCount: page.total, TelCdrList: items, TelCdrs: items };
   },
 } satisfies Pick<ActionHandlers, 'DescribeTelCdr'>;
