@@ -20,7 +20,15 @@ import { registerSdkRoutes } from './http/sdk-routes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { loadAssets } from './http/static-assets.js';
 import { registerWorkbenchRoutes } from './http/workbench-routes.js';
-import { registerAgentRequests, registerCallsUnavailable } from './realtime/agent-requests.js';
+import { registerAgentRequests } from './realtime/agent-requests.js';
+import { CallEngine } from './engine/call-engine.js';
+import { registerCallRequests } from './engine/agent-call-requests.js';
+import { loadPromptLibrary } from './ivr/prompt-library.js';
+import { MediaPlane } from './media/media-plane.js';
+import type { MediaPlaneOptions } from './media/media-options.js';
+import { defaultScriptedNumbers } from './phone/scripted-numbers.js';
+import { VirtualPhoneNetwork } from './phone/virtual-network.js';
+import { join } from 'node:path';
 import { AgentSessions } from './realtime/agent-sessions.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { systemScheduler } from './realtime/scheduler.js';
@@ -43,6 +51,9 @@ export interface RunningServer {
   hub: RealtimeHub;
   /** The agents' sessions: connections, presence coupling, request handlers, call reservations. */
   sessions: AgentSessions;
+  /** The call engine. */
+  engine: CallEngine;
+  media: MediaPlane;
   /** Stops accepting requests, finishes in-flight ones, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -55,6 +66,10 @@ export interface StartOptions {
   clock?: () => number;
   /** Built front-ends; default: the sdk and workbench packages next to this one. */
   assetDirs?: { sdk: string; workbench: string };
+  /** Media plane overrides (tests run the workers from source). */
+  media?: Partial<MediaPlaneOptions>;
+  /** How long a virtual phone rung by an agent rings before it gives up (default 30 s; also the scripted no-answer numbers). */
+  virtualNoAnswerMs?: number;
 }
 
 const PURGE_INTERVAL_MS = 60_000;
@@ -65,7 +80,7 @@ const DEFAULT_ASSET_DIRS = {
 };
 
 /** Starts OpenCCC's HTTP server on an opened data folder. */
-export async function startServer({ config, store, box, log, clock = Date.now, assetDirs = DEFAULT_ASSET_DIRS }: StartOptions): Promise<RunningServer> {
+export async function startServer({ config, store, box, log, clock = Date.now, assetDirs = DEFAULT_ASSET_DIRS, media: mediaOverrides, virtualNoAnswerMs = 30_000 }: StartOptions): Promise<RunningServer> {
   const presence = new Presence();
   const staff = new StaffService(store, presence, clock);
   const status = new StatusService(store, presence, staff, clock);
@@ -116,7 +131,43 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     extendEveryMs: Math.min(10 * 60_000, (config.ticketTtlSeconds * 1000) / 2),
   });
   registerAgentRequests(sessions, { presence, status });
-  registerCallsUnavailable(sessions);
+  const wildcard = config.host === '0.0.0.0' || config.host === '::';
+  // RTP legs take the lower half of the media ports, WebRTC legs (ICE) the upper half.
+  const middle = Math.floor((config.media.ports.min + config.media.ports.max) / 2);
+  const mediaAddress = config.media.address ?? (wildcard || config.host === 'localhost' ? '127.0.0.1' : config.host);
+  const media = new MediaPlane({
+    workers: config.media.workers,
+    portRange: { min: config.media.ports.min, max: middle },
+    webrtc: { portRange: [middle + 1, config.media.ports.max], additionalHostAddresses: [mediaAddress] },
+    bindAddress: config.host === 'localhost' ? '127.0.0.1' : config.host,
+    advertisedAddress: mediaAddress,
+    logger: log,
+    ...mediaOverrides,
+  });
+  const routing = config.routing;
+  const engine = new CallEngine({
+    store,
+    presence,
+    status,
+    sessions,
+    media,
+    prompts: await loadPromptLibrary(),
+    uploadedPromptFolder: prompts.folder,
+    recordingFolder: join(config.dataDir, 'recordings'),
+    log,
+    clock,
+    scheduler: systemScheduler,
+    directRingTimeoutMs: routing.ringTimeoutSeconds * 1000,
+    groupSettings: () => ({ ringTimeoutMs: routing.ringTimeoutSeconds * 1000, maxWaitMs: routing.maxWaitSeconds * 1000, wrapUpMs: routing.afterCallWorkSeconds * 1000 }),
+  });
+  services.calls = engine;
+  sessions.setCallViews((agent) => engine.callsOf(agent));
+  registerCallRequests(sessions, engine);
+  const network = config.virtualPhones
+    ? new VirtualPhoneNetwork({ engine, scripted: defaultScriptedNumbers(virtualNoAnswerMs), scheduler: systemScheduler, log, noAnswerMs: virtualNoAnswerMs })
+    : null;
+  if (network) engine.setDialer(network);
+  engine.start();
   const hub = new RealtimeHub({ sessions, log, clock });
 
   let ready = false;
@@ -126,7 +177,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   registerSecurityHeaders(app);
   await registerSdkRoutes(app, { sdkAssets: loadAssets(assetDirs.sdk), login, origins });
   registerWorkbenchRoutes(app, loadAssets(assetDirs.workbench), origins, () => services.publicUrl);
-  hub.attach(app.server);
+  hub.attach(app.server, network ? (req, socket, head) => network.upgrade(req, socket, head) : undefined);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -151,16 +202,21 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     services,
     hub: realtime,
     sessions: agentSessions,
+    engine,
+    media,
     close() {
       closing ??= (async () => {
         ready = false;
         clearInterval(purge);
+        network?.close();
+        await engine.close();
         realtime.close();
         const closed = app.close();
         // Requests in flight finish; then every connection (browsers keep some open) is closed.
         await drain();
         app.server.closeAllConnections();
         await closed;
+        await media.close();
         await store.close();
         log.info('openccc stopped');
       })();

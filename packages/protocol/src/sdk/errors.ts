@@ -18,6 +18,16 @@ export const SDK_ERROR_CODES = [
   'badCredentials',
   'rateLimited',
   'callsUnavailable',
+  /** The call named is not one the agent takes part in (ended, unknown). */
+  'sessionNotFound',
+  /** The call cannot do that now (hold while ringing, accept after the ring moved on, a second call). */
+  'callNotAllowed',
+  /** The agent called or transferred to is offline, busy or unknown. */
+  'peerUnavailable',
+  /** No number of the instance can be shown to the callee. */
+  'noCallerNumber',
+  /** The call's audio could not be set up. */
+  'mediaFailed',
   'statusNotAllowed',
   'workbenchUnreachable',
   'browserNotSupported',

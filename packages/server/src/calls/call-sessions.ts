@@ -84,9 +84,9 @@ export class CallSessions {
     this.onTransition = options.onTransition;
   }
 
-  /** Starts a session at `now` (unix ms); returns its id and the commands to carry out. */
-  open(spec: SessionSpec, now: number): { sessionId: SessionId; commands: SessionCommand[] } {
-    const sessionId = this.newId();
+  /** Starts a session at `now` (unix ms); returns its id and the commands to carry out. The id is new unless the engine chose it (its legs are placed by it before the session opens). */
+  open(spec: SessionSpec, now: number, id?: SessionId): { sessionId: SessionId; commands: SessionCommand[] } {
+    const sessionId = id ?? this.newId();
     if (this.sessions.has(sessionId)) throw new CallStateError(`Session id ${sessionId} is already in use.`);
     const session = newSession(sessionId, spec, now);
     this.sessions.set(sessionId, session);

@@ -30,6 +30,8 @@ Common options:
 start options: --host H --port P --public-url URL --tls-cert FILE --tls-key FILE --rate-limit N
                --token-ttl S --ticket-ttl S --presence-grace S --log-level L --trust-proxy ADDRS
                --legacy-signatures on|off --body-budget MB
+               --media-ports MIN-MAX --media-workers N --media-address IP
+               --virtual-phones on|off --ring-timeout S --max-wait S --after-call-work S
 See docs/cli.md for everything.`;
 
 const OPTIONS = {
@@ -49,6 +51,13 @@ const OPTIONS = {
   'trust-proxy': { type: 'string' },
   'legacy-signatures': { type: 'string' },
   'body-budget': { type: 'string' },
+  'media-ports': { type: 'string' },
+  'media-workers': { type: 'string' },
+  'media-address': { type: 'string' },
+  'virtual-phones': { type: 'string' },
+  'ring-timeout': { type: 'string' },
+  'max-wait': { type: 'string' },
+  'after-call-work': { type: 'string' },
   'require-signed-action': { type: 'string' },
   'single-use-signatures': { type: 'string' },
   sub: { type: 'boolean' },

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /** Everything the server needs from flags and environment, read once by the CLI. */
@@ -27,6 +28,12 @@ export interface ServerConfig {
   legacySignatures: boolean;
   /** The most bytes of Cloud API request bodies held at once, across all requests in flight. */
   bodyBudgetBytes: number;
+  /** The media plane: UDP ports of RTP and WebRTC legs, worker threads, the address peers send audio to (null: derived from the host). */
+  media: { ports: { min: number; max: number }; workers: number; address: string | null };
+  /** Whether the virtual phone network (`/phone`, `/phone/v1`, scripted numbers) is on. */
+  virtualPhones: boolean;
+  /** Routing defaults of every skill group: ring timeout, longest queue wait (0: none), after-call work. */
+  routing: { ringTimeoutSeconds: number; maxWaitSeconds: number; afterCallWorkSeconds: number };
 }
 
 export const DEFAULTS = {
@@ -40,6 +47,10 @@ export const DEFAULTS = {
   logLevel: 'info',
   legacySignatures: true,
   bodyBudgetMegabytes: 64,
+  mediaPorts: '20000-29999',
+  ringTimeoutSeconds: 30,
+  maxWaitSeconds: 0,
+  afterCallWorkSeconds: 0,
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -85,6 +96,17 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
   const legacySignatures = onOff('--legacy-signatures / OPENCCC_LEGACY_SIGNATURES', pick('legacy-signatures', 'OPENCCC_LEGACY_SIGNATURES'), DEFAULTS.legacySignatures);
   // At least one maximum-size (10 MB) body must fit.
   const bodyBudgetMegabytes = integer('--body-budget / OPENCCC_BODY_BUDGET_MB', pick('body-budget', 'OPENCCC_BODY_BUDGET_MB') ?? String(DEFAULTS.bodyBudgetMegabytes), 10, 65_536);
+  const media = {
+    ports: portRange('--media-ports / OPENCCC_MEDIA_PORTS', pick('media-ports', 'OPENCCC_MEDIA_PORTS') ?? DEFAULTS.mediaPorts),
+    workers: integer('--media-workers / OPENCCC_MEDIA_WORKERS', pick('media-workers', 'OPENCCC_MEDIA_WORKERS') ?? String(Math.min(availableParallelism(), 16)), 1, 64),
+    address: pick('media-address', 'OPENCCC_MEDIA_ADDRESS') ?? null,
+  };
+  const virtualPhones = onOff('--virtual-phones / OPENCCC_VIRTUAL_PHONES', pick('virtual-phones', 'OPENCCC_VIRTUAL_PHONES'), true);
+  const routing = {
+    ringTimeoutSeconds: integer('--ring-timeout / OPENCCC_RING_TIMEOUT_SECONDS', pick('ring-timeout', 'OPENCCC_RING_TIMEOUT_SECONDS') ?? String(DEFAULTS.ringTimeoutSeconds), 5, 600),
+    maxWaitSeconds: integer('--max-wait / OPENCCC_MAX_WAIT_SECONDS', pick('max-wait', 'OPENCCC_MAX_WAIT_SECONDS') ?? String(DEFAULTS.maxWaitSeconds), 0, 86_400),
+    afterCallWorkSeconds: integer('--after-call-work / OPENCCC_AFTER_CALL_WORK_SECONDS', pick('after-call-work', 'OPENCCC_AFTER_CALL_WORK_SECONDS') ?? String(DEFAULTS.afterCallWorkSeconds), 0, 3600),
+  };
   return {
     dataDir,
     host,
@@ -100,7 +122,19 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
     trustProxy,
     legacySignatures,
     bodyBudgetBytes: bodyBudgetMegabytes * 1024 * 1024,
+    media,
+    virtualPhones,
+    routing,
   };
+}
+
+/** `MIN-MAX`: a UDP port range of at least 100 ports (each call needs a few). */
+function portRange(name: string, text: string): { min: number; max: number } {
+  const match = /^(\d{1,5})-(\d{1,5})$/.exec(text.trim());
+  const min = Number(match?.[1]);
+  const max = Number(match?.[2]);
+  if (!match || min < 1024 || max > 65535 || max - min < 99) throw new ConfigError(`${name} must be a range of at least 100 ports within 1024–65535, such as 20000-29999, not "${text}".`);
+  return { min, max };
 }
 
 /** `on` or `off` (also true/false, yes/no, 1/0); the default when not given. */

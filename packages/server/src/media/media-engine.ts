@@ -39,7 +39,7 @@ interface LegEntry {
 
 interface RecordingEntry {
   recorder: Recorder;
-  legs: [LegId, LegId];
+  legs: LegId[];
 }
 
 type CommandResult = CommandResults[MediaCommand['type']];
@@ -107,6 +107,14 @@ export class MediaEngine {
         return this.record(command.recording, command.legs.customer, command.legs.agent, command.path);
       case 'stopRecord':
         return this.stopRecord(command.recording);
+      case 'recordLeg': {
+        const recording = this.recordings.get(command.recording);
+        if (!recording) throw new MediaError('recordingNotFound', `no recording ${command.recording} runs in this worker`);
+        const entry = this.entry(command.leg);
+        if (!recording.legs.includes(command.leg)) recording.legs.push(command.leg);
+        if (!entry.recordings.some((r) => r.recording === command.recording)) entry.recordings.push({ recording: command.recording, channel: command.channel });
+        return null;
+      }
       case 'sendDtmf': {
         const entry = this.entry(command.leg);
         if (entry.leg instanceof RtpLeg) entry.leg.sendDtmf(command.digits);

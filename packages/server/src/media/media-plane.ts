@@ -27,7 +27,7 @@ import type {
   WorkerMessage,
   WorkerStats,
 } from './protocol.js';
-import { spawnCompiledWorker, type WorkerInit } from './worker-spawn.js';
+import { spawnDefaultWorker, type WorkerInit } from './worker-spawn.js';
 
 type Listener<T extends MediaEventType> = (event: MediaEventOf<T>) => void;
 
@@ -46,7 +46,7 @@ interface WorkerSlot {
 
 export class MediaPlane {
   private readonly options: MediaPlaneOptions;
-  private readonly slots: WorkerSlot[];
+  private slotList: WorkerSlot[] | null = null;
   private readonly legs = new Map<LegId, { slot: WorkerSlot; session: string }>();
   private readonly sessions = new Map<string, { slot: WorkerSlot; legs: number }>();
   private readonly recordings = new Map<RecordingId, WorkerSlot>();
@@ -56,12 +56,21 @@ export class MediaPlane {
 
   constructor(options: Partial<MediaPlaneOptions> = {}) {
     this.options = { ...mediaPlaneDefaults(), ...options };
+    if (!Number.isInteger(this.options.workers) || this.options.workers < 1) throw new RangeError(`media workers must be a positive integer, got ${this.options.workers}`);
+  }
+
+  /** The workers, started on first use: a server that never carries a call starts no thread. */
+  private get slots(): WorkerSlot[] {
+    this.slotList ??= this.spawnWorkers();
+    return this.slotList;
+  }
+
+  private spawnWorkers(): WorkerSlot[] {
     const { workers, portRange, bindAddress } = this.options;
-    if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`media workers must be a positive integer, got ${workers}`);
     const advertisedAddress = this.options.advertisedAddress ?? (bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress);
-    const spawn = this.options.spawnWorker ?? spawnCompiledWorker;
+    const spawn = this.options.spawnWorker ?? spawnDefaultWorker;
     const webrtcRanges = this.options.webrtc.portRange ? splitPortRange({ min: this.options.webrtc.portRange[0], max: this.options.webrtc.portRange[1] }, workers) : undefined;
-    this.slots = splitPortRange(portRange, workers).map((range, index) => {
+    return splitPortRange(portRange, workers).map((range, index) => {
       // werift probes its ICE range from the lowest port up, then binds: workers sharing one range would race.
       const webrtcRange = webrtcRanges?.[index];
       const webrtc = webrtcRange ? { ...this.options.webrtc, portRange: [webrtcRange.min, webrtcRange.max] as [number, number] } : this.options.webrtc;
@@ -167,6 +176,14 @@ export class MediaPlane {
     return this.send(slot, { type: 'stopRecord', recording });
   }
 
+  /** Adds a leg of the same worker to a running recording's channel (0 customer, 1 agent). */
+  async addToRecording(recording: RecordingId, leg: LegId, channel: 0 | 1): Promise<null> {
+    const slot = this.recordings.get(recording);
+    if (!slot) return Promise.reject(new MediaError('recordingNotFound', `no recording ${recording} runs`));
+    if (slot !== this.slotOf(leg)) return Promise.reject(new MediaError('crossWorkerBridge', 'a recording needs its legs on one media worker'));
+    return this.send(slot, { type: 'recordLeg', recording, leg, channel });
+  }
+
   /** Sends DTMF: RFC 4733 events on RTP legs, in-band tones on WebRTC legs. */
   async sendDtmf(leg: LegId, digits: string): Promise<null> {
     return this.send(this.slotOf(leg), { type: 'sendDtmf', leg, digits });
@@ -186,6 +203,7 @@ export class MediaPlane {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (!this.slotList) return;
     await Promise.allSettled(this.slots.filter((slot) => slot.alive).map((slot) => this.send(slot, { type: 'shutdown' }, true)));
     await Promise.allSettled(this.slots.map(async (slot) => {
       slot.alive = false;

@@ -68,6 +68,8 @@ export type MediaCommand =
       path: string;
     }
   | { type: 'stopRecord'; recording: RecordingId }
+  /** Adds a leg to a running recording's channel (0 customer, 1 agent): the agent who took a transferred call. */
+  | { type: 'recordLeg'; recording: RecordingId; leg: LegId; channel: 0 | 1 }
   | { type: 'sendDtmf'; leg: LegId; digits: string }
   | { type: 'destroyLeg'; leg: LegId }
   | { type: 'stats' }
@@ -103,6 +105,7 @@ export interface CommandResults {
   stopPlay: null;
   record: null;
   stopRecord: null;
+  recordLeg: null;
   sendDtmf: null;
   destroyLeg: null;
   stats: WorkerStats;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StaffStatus } from '../staff/presence.js';
 import type { AgentConnection } from './agent-connection.js';
-import { registerAgentRequests, registerCallsUnavailable } from './agent-requests.js';
+import { registerAgentRequests } from './agent-requests.js';
 import { RequestRegistry } from './request-registry.js';
 import { SdkError } from '../auth/sdk-error.js';
 
@@ -23,7 +23,6 @@ function fakes(status: StaffStatus) {
   };
   const registry = new RequestRegistry();
   registerAgentRequests(registry, { presence, status: statusService });
-  registerCallsUnavailable(registry);
   const conn: AgentConnection = { agent: { sdkAppId: APP, mail: MAIL }, embedded: true };
   return { conn, recorded, call: (method: string, params: Record<string, unknown> = {}) => registry.dispatch(conn, method, params) };
 }
@@ -148,24 +147,6 @@ describe('Agent.online / Agent.offline', () => {
 });
 
 describe('other methods', () => {
-  it.each([
-    'Call.startOutboundCall',
-    'Call.accept',
-    'Call.hungUp',
-    'Call.deleteCall',
-    'Call.startInternalCall',
-    'Call.transfer',
-    'Call.hold',
-    'Call.unHold',
-    'Call.sendDigits',
-  ])('%s answers callsUnavailable (HTTP 501)', async (method) => {
-    const f = fakes('free');
-    const err = await expectSdkError(f.call(method, { phoneNumber: '10086' }), 'callsUnavailable');
-    expect(err.message).toContain(method);
-    expect(err.httpStatus).toBe(501);
-    expect(f.recorded).toEqual([]);
-  });
-
   it.each(['Agent.getStatus', 'Call.dial', 'call.accept', '', '__proto__', 'constructor'])('unknown method %j answers invalidArgument', async (method) => {
     const f = fakes('free');
     const err = await expectSdkError(f.call(method), 'invalidArgument');

@@ -1,4 +1,4 @@
-import { CALL_METHODS, SETTABLE_SDK_STATUSES, fromSettableSdkStatus, type SettableSdkStatus } from '@openccc/protocol';
+import { SETTABLE_SDK_STATUSES, fromSettableSdkStatus, type SettableSdkStatus } from '@openccc/protocol';
 import type { Presence } from '../staff/presence.js';
 import type { StatusService } from '../staff/status-service.js';
 import { SdkError } from '../auth/sdk-error.js';
@@ -23,13 +23,6 @@ export function registerAgentRequests(handlers: RequestHandlers, deps: RequestDe
     if (current !== 'offline') await deps.status.record(agent.sdkAppId, agent.mail, 'offline', '');
     return undefined;
   });
-}
-
-/** Without a call engine, every `Call.*` method answers `callsUnavailable`. */
-export function registerCallsUnavailable(handlers: RequestHandlers): void {
-  for (const method of CALL_METHODS) {
-    handlers.handle(method, () => Promise.reject(new SdkError('callsUnavailable', `${method} is not available: this OpenCCC server has no call engine yet.`)));
-  }
 }
 
 async function setStatus(deps: RequestDeps, agent: AgentRef, params: Record<string, unknown>): Promise<undefined> {

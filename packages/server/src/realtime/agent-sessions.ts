@@ -1,6 +1,7 @@
 import {
   CloseCodes,
   REALTIME_VERSION,
+  type AgentCallView,
   toSdkStatus,
   type HelloMessage,
   type RealtimeMethod,
@@ -103,6 +104,7 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
   private readonly reservations = new CallReservations();
   private readonly requests = new RequestRegistry();
   private closed = false;
+  private callViews: (agent: AgentRef) => AgentCallView[] = () => [];
 
   constructor(private readonly options: AgentSessionsOptions) {
     super(options.log);
@@ -111,12 +113,18 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
     presence.on('changed', (sdkAppId, mail, entry) =>
       this.guard(() => {
         const agent = { sdkAppId, mail };
-        this.notify(agent, { type: 'event', name: 'statusChanged', payload: { status: toSdkStatus(entry.status), reason: entry.reason } });
+        const payload = entry.until === null ? { status: toSdkStatus(entry.status), reason: entry.reason } : { status: toSdkStatus(entry.status), reason: entry.reason, until: entry.until };
+        this.notify(agent, { type: 'event', name: 'statusChanged', payload });
         if (entry.status === 'offline') this.releaseReservation(agent, 'offline');
       }),
     );
     presence.on('forcedOffline', (sdkAppId, mail) => this.guard(() => this.signOut({ sdkAppId, mail }, 'forced')));
     presence.on('loginsEnded', (sdkAppId, mail) => this.guard(() => this.signOut({ sdkAppId, mail }, 'expired', PASSWORD_CHANGED)));
+  }
+
+  /** The sessions an agent is in, for the welcome (the call engine provides them). */
+  setCallViews(views: (agent: AgentRef) => AgentCallView[]): void {
+    this.callViews = views;
   }
 
   /** Registers the handler of a realtime method (`Agent.*` here, `Call.*` by the call engine). */
@@ -186,7 +194,7 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
       staff: profileOf(staff),
       status: entry?.status ?? 'offline',
       reason: entry?.reason ?? '',
-      sessions: [],
+      sessions: this.guardedViews(agent),
       serverTime: clock(),
       ticketExpiresAt,
     });
@@ -260,6 +268,15 @@ export class AgentSessions extends SafeEmitter<AgentSessionsEvents> implements R
     // The new login has the grace period to connect, as after any lost connection; also when an agent
     // shows as online with no connection at all (e.g. an earlier hello failed).
     if (!this.sessions.has(key) && this.options.presence.isOnline(sdkAppId, mail)) this.scheduleOffline(agent);
+  }
+
+  private guardedViews(agent: AgentRef): AgentCallView[] {
+    try {
+      return this.callViews(agent);
+    } catch (err) {
+      this.options.log.error({ err }, 'listing an agent\'s calls failed');
+      return [];
+    }
   }
 
   /** Sends a tccc event to every connection of the agent. */

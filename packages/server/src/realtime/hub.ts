@@ -55,10 +55,14 @@ export class RealtimeHub {
     this.sweeper.unref();
   }
 
-  /** Handles HTTP upgrades to REALTIME_PATH on the server. */
-  attach(server: Server): void {
+  /** Handles HTTP upgrades to REALTIME_PATH on the server; `other` gets upgrades to other paths (else 404). */
+  attach(server: Server, other?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];
+      if (path !== REALTIME_PATH && other && !this.closed) {
+        other(req, socket, head);
+        return;
+      }
       if (path !== REALTIME_PATH || this.closed) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;

@@ -7,6 +7,8 @@ export type StaffStatus = 'free' | 'busy' | 'rest' | 'notReady' | 'afterCallWork
 export interface PresenceEntry {
   status: StaffStatus;
   reason: string;
+  /** When the status ends by itself (after-call work), unix ms; null otherwise. */
+  until: number | null;
   /** unix ms of the last status change */
   since: number;
   /** unix ms when the agent last came online; 0 if never */
@@ -52,12 +54,13 @@ export class Presence extends EventEmitter<PresenceEvents> {
   }
 
   /** The one place status changes: checks the transition, accumulates the time spent in the previous status, emits. */
-  setStatus(sdkAppId: number, mail: string, status: StaffStatus, reason: string, now: number): PresenceEntry {
+  setStatus(sdkAppId: number, mail: string, status: StaffStatus, reason: string, now: number, until: number | null = null): PresenceEntry {
     assertTransition(this.statusOf(sdkAppId, mail), status);
     const k = key(sdkAppId, mail);
     const entry = this.entries.get(k) ?? {
       status: 'offline' as StaffStatus,
       reason: '',
+      until: null,
       since: now,
       onlineSince: 0,
       durations: { free: 0, busy: 0, rest: 0, notReady: 0, afterCallWork: 0 },
@@ -67,6 +70,7 @@ export class Presence extends EventEmitter<PresenceEvents> {
     if (entry.status === 'offline' && status !== 'offline') entry.onlineSince = now;
     entry.status = status;
     entry.reason = status === 'rest' ? reason : '';
+    entry.until = until;
     entry.since = now;
     this.entries.set(k, entry);
     this.emit('changed', sdkAppId, mail, entry);

@@ -22,6 +22,8 @@ export interface StatusChange {
   status: StaffStatus;
   reason: string;
   sessionId?: string;
+  /** For after-call work: when it ends (unix ms); the workbench counts down to it. */
+  until?: number;
 }
 
 /** Agent status from the Cloud API's side: reading metrics and history, setting status, forcing offline. */
@@ -85,7 +87,7 @@ export class StatusService {
     return this.inTurn(sdkAppId, mail, async () => {
       const next = decide(this.presence.get(sdkAppId, mail));
       if (!next) return false;
-      return this.writeThenPublish(sdkAppId, mail, next.status, next.reason, next.sessionId ?? '');
+      return this.writeThenPublish(sdkAppId, mail, next.status, next.reason, next.sessionId ?? '', next.until ?? null);
     });
   }
 
@@ -195,14 +197,14 @@ export class StatusService {
   }
 
   /** Appends the change to the history, then changes presence; the caller holds the agent's turn. */
-  private async writeThenPublish(sdkAppId: number, mail: string, status: StaffStatus, reason: string, sessionId: string): Promise<boolean> {
+  private async writeThenPublish(sdkAppId: number, mail: string, status: StaffStatus, reason: string, sessionId: string, until: number | null = null): Promise<boolean> {
     const current = this.presence.get(sdkAppId, mail);
     if ((current?.status ?? 'offline') === status && (current?.reason ?? '') === reason) return false;
     // An illegal move is refused before anything is written.
     assertTransition(current?.status ?? 'offline', status);
     const at = this.clock();
     await this.store.statusHistory.append({ sdkAppId, mail, status, reason, sessionId, at });
-    this.presence.setStatus(sdkAppId, mail, status, reason, at);
+    this.presence.setStatus(sdkAppId, mail, status, reason, at, until);
     return true;
   }
 

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_HZ, CUSTOMER_HZ, TestPhone, callCenter, signedInAgent, type CallCenter } from './support.js';
+
+let center: CallCenter;
+const phones: TestPhone[] = [];
+
+beforeAll(async () => {
+  center = await callCenter();
+}, 60_000);
+
+afterAll(async () => {
+  for (const phone of phones) phone.close();
+  await center.close();
+});
+
+async function phone(number: string): Promise<TestPhone> {
+  const p = await TestPhone.open(center.server.url, number);
+  phones.push(p);
+  return p;
+}
+
+async function recordOf(sessionId: string) {
+  for (;;) {
+    const res = await center.client.DescribeTelCdr({ SdkAppId: center.sdkAppId, StartTimeStamp: Math.floor(Date.now() / 1000) - 3600, EndTimeStamp: Math.floor(Date.now() / 1000) + 60, PageSize: 100, PageNumber: 0, SessionIds: [sessionId] });
+    const record = res.TelCdrList?.[0];
+    if (record) return record;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('an inbound call', () => {
+  it('is offered to a free agent of the group, answered, carries audio both ways, and leaves one record', async () => {
+    const agent = await signedInAgent(center);
+    const caller = await phone('008613900000001');
+    const { callId, media } = await caller.dial(center.hotline);
+    expect(media.type).toBe('media');
+    // The queue picks up at once, as a hotline's IVR would; the agent answers later.
+    expect(await caller.next('answered', callId)).toMatchObject({ by: 'system' });
+    const callIn = await agent.socket.nextEvent('callIn');
+    expect(callIn.payload).toMatchObject({ type: 'phone', callerPhoneNumber: '008613900000001', calleePhoneNumber: center.hotline, timeout: 5 });
+    const sessionId = callIn.payload.sessionId;
+
+    const reply = await agent.accept(sessionId);
+    expect(reply.ok).toBe(true);
+    await agent.socket.nextEvent('userAccessed');
+    expect(await caller.next('answered', callId)).toMatchObject({ by: agent.mail });
+    await Promise.all([agent.hears(CUSTOMER_HZ), caller.rtp.waitForTone(AGENT_HZ)]);
+
+    caller.send({ type: 'hangup', callId });
+    const ended = await agent.socket.nextEvent('sessionEnded');
+    expect(ended.payload).toMatchObject({ sessionId, closeBy: 'client', mainReason: 'ok' });
+    agent.hangupMedia();
+
+    const record = await recordOf(sessionId);
+    expect(record).toMatchObject({ SessionId: sessionId, EndStatus: 1, EndStatusString: 'ok', HungUpSide: 'user', CallType: 2, Caller: '008613900000001', Callee: center.hotline });
+    expect(record.SeatUser?.Mail).toBe(agent.mail);
+    expect(record.ServeParticipants?.map((p) => p.Mail)).toEqual([agent.mail]);
+  }, 30_000);
+});

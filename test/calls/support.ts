@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { PHONE_PATH, PHONE_VERSION, type PhoneServerMessage } from '@openccc/protocol';
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, usePCMU } from 'werift';
+import { WebSocket } from 'ws';
+import { decodeG711, encodeG711 } from '../../packages/server/src/media/g711.js';
+import { ToneDetector } from '../../packages/server/src/media/goertzel.js';
+import { RtpPeer } from '../../packages/server/src/media/rtp-peer.js';
+import { FRAME_SAMPLES, toneSamples } from '../../packages/server/src/media/tones.js';
+import { createLogger } from '../../packages/server/src/log.js';
+import { startTestServer, type TestServer } from '../../packages/server/src/test-support/harness.js';
+import { officialClient, type CccClient } from '../../packages/server/src/test-support/sdk-client.js';
+import { AgentSocket, createAgent, loginAs, uniqMail } from '../realtime/helpers.js';
+
+/** What the phone sends (the customer's voice) and what the agent's browser sends. */
+export const CUSTOMER_HZ = 1200;
+export const AGENT_HZ = 800;
+/** A scripted callee's voice (`SCRIPTED_VOICE`). */
+export const CALLEE_HZ = 1000;
+
+type PhoneMsg<T extends PhoneServerMessage['type']> = Extract<PhoneServerMessage, { type: T }>;
+
+/** A virtual phone on `/phone/v1` with an RTP peer as its audio: it speaks CUSTOMER_HZ and listens for the agent. */
+export class TestPhone {
+  readonly ws: WebSocket;
+  private readonly queue: PhoneServerMessage[] = [];
+  private waiters: Array<{ match: (m: PhoneServerMessage) => boolean; resolve: (m: PhoneServerMessage) => void; reject: (e: Error) => void }> = [];
+  private closed = false;
+
+  private constructor(
+    url: string,
+    readonly rtp: RtpPeer,
+  ) {
+    this.ws = new WebSocket(url.replace(/^http/, 'ws') + PHONE_PATH);
+    this.ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as PhoneServerMessage;
+      const i = this.waiters.findIndex((w) => w.match(message));
+      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(message);
+      else this.queue.push(message);
+    });
+    this.ws.on('close', () => {
+      this.closed = true;
+      for (const w of this.waiters) w.reject(new Error('phone socket closed'));
+      this.waiters = [];
+    });
+  }
+
+  static async open(url: string, number: string): Promise<TestPhone> {
+    const rtp = await RtpPeer.open('127.0.0.1', { listenFor: [AGENT_HZ, CALLEE_HZ, 450] });
+    const phone = new TestPhone(url, rtp);
+    await new Promise<void>((resolve, reject) => {
+      phone.ws.once('open', () => resolve());
+      phone.ws.once('error', reject);
+    });
+    phone.send({ type: 'hello', v: PHONE_VERSION, number });
+    await phone.next('welcome');
+    return phone;
+  }
+
+  send(message: Record<string, unknown>): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  next<T extends PhoneServerMessage['type']>(type: T, callId?: string): Promise<PhoneMsg<T>> {
+    const match = (m: PhoneServerMessage) => m.type === type && (callId === undefined || !('callId' in m) || m.callId === callId);
+    const i = this.queue.findIndex(match);
+    if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0] as PhoneMsg<T>);
+    if (this.closed) return Promise.reject(new Error('phone socket closed'));
+    return new Promise((resolve, reject) => this.waiters.push({ match, resolve: resolve as (m: PhoneServerMessage) => void, reject }));
+  }
+
+  /** Dials and starts sending the customer's voice once the server's leg is known. */
+  async dial(to: string): Promise<{ callId: string; media: PhoneMsg<'media'> | PhoneMsg<'ended'> }> {
+    const callId = randomUUID();
+    this.send({ type: 'dial', callId, to, media: { kind: 'rtp', address: '127.0.0.1', port: this.rtp.port } });
+    const media = await Promise.race([this.next('media', callId), this.next('ended', callId)]);
+    if (media.type === 'media' && media.media.kind === 'rtp') {
+      this.rtp.remote = { address: media.media.address, port: media.media.port };
+      this.rtp.startSending(toneSamples({ frequencies: [CUSTOMER_HZ], onMs: 1000, offMs: 0, level: 0.4 }));
+    }
+    return { callId, media };
+  }
+
+  async answer(callId: string): Promise<void> {
+    this.send({ type: 'answer', callId, media: { kind: 'rtp', address: '127.0.0.1', port: this.rtp.port } });
+    const media = await this.next('media', callId);
+    if (media.media.kind !== 'rtp') throw new Error('expected an RTP answer');
+    this.rtp.remote = { address: media.media.address, port: media.media.port };
+    this.rtp.startSending(toneSamples({ frequencies: [CUSTOMER_HZ], onMs: 1000, offMs: 0, level: 0.4 }));
+  }
+
+  close(): void {
+    this.rtp.close();
+    this.ws.close();
+  }
+}
+
+/** An agent: the realtime socket of a signed-in workbench, and a werift peer standing in for the browser's audio. */
+export class TestAgent {
+  private pc: RTCPeerConnection | null = null;
+  private sender: ReturnType<typeof setInterval> | null = null;
+  private readonly heard = new Set<number>();
+  private toneWaiters: Array<{ hz: number; resolve: () => void }> = [];
+
+  constructor(
+    readonly mail: string,
+    readonly socket: AgentSocket,
+  ) {}
+
+  /** A fresh non-trickle offer from a new peer connection that sends AGENT_HZ and listens. */
+  async offer(): Promise<string> {
+    this.hangupMedia();
+    const pc = new RTCPeerConnection({
+      codecs: { audio: [usePCMU(), new RTCRtpCodecParameters({ mimeType: 'audio/telephone-event', clockRate: 8000, payloadType: 101 })] },
+      headerExtensions: { audio: [] },
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+    });
+    this.pc = pc;
+    const track = new MediaStreamTrack({ kind: 'audio' });
+    pc.addTransceiver(track, { direction: 'sendrecv' });
+    const detector = new ToneDetector({
+      frequencies: [CUSTOMER_HZ, CALLEE_HZ, 450],
+      onTone: (hz) => {
+        this.heard.add(hz);
+        this.toneWaiters = this.toneWaiters.filter((w) => (w.hz === hz ? (w.resolve(), false) : true));
+      },
+    });
+    pc.onTrack.subscribe((remote) => remote.onReceiveRtp.subscribe((rtp) => rtp.header.payloadType === 0 && detector.push(decodeG711('PCMU', rtp.payload))));
+    await pc.setLocalDescription(await pc.createOffer());
+    await new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === 'complete') resolve();
+      else pc.iceGatheringStateChange.subscribe((state) => state === 'complete' && resolve());
+    });
+    let sequence = 1;
+    let timestamp = 0;
+    const tone = toneSamples({ frequencies: [AGENT_HZ], onMs: 1000, offMs: 0, level: 0.4 });
+    let position = 0;
+    this.sender = setInterval(() => {
+      const frame = tone.subarray(position, position + FRAME_SAMPLES);
+      position = (position + FRAME_SAMPLES) % tone.length;
+      const header = new RtpHeader({ payloadType: 0, sequenceNumber: sequence++ & 0xffff, timestamp: (timestamp += FRAME_SAMPLES) >>> 0 });
+      track.writeRtp(new RtpPacket(header, Buffer.from(encodeG711('PCMU', frame))));
+    }, 20);
+    return pc.localDescription!.sdp;
+  }
+
+  /** Applies the server's answer from a reply's data. */
+  async answer(data: unknown): Promise<void> {
+    const sdp = (data as { sdp?: unknown } | undefined)?.sdp;
+    if (typeof sdp !== 'string') throw new Error(`no sdp in ${JSON.stringify(data)}`);
+    await this.pc!.setRemoteDescription({ type: 'answer', sdp });
+  }
+
+  /** Resolves when the agent's peer hears the frequency. */
+  hears(hz: number): Promise<void> {
+    if (this.heard.has(hz)) this.heard.delete(hz);
+    return new Promise((resolve) => this.toneWaiters.push({ hz, resolve }));
+  }
+
+  /** `Call.accept` with a fresh offer; resolves with the reply. */
+  async accept(sessionId: string) {
+    const sdp = await this.offer();
+    const reply = await this.socket.request('Call.accept', { sessionId, sdp });
+    if (reply.ok) await this.answer(reply.data);
+    return reply;
+  }
+
+  hangupMedia(): void {
+    if (this.sender) clearInterval(this.sender);
+    this.sender = null;
+    void this.pc?.close().catch(() => undefined);
+    this.pc = null;
+  }
+}
+
+export interface CallCenter {
+  server: TestServer;
+  client: CccClient;
+  sdkAppId: number;
+  groupId: number;
+  hotline: string;
+  close(): Promise<void>;
+}
+
+let hotlines = 0;
+
+/** A server with a skill group and a hotline routed to it. */
+export async function callCenter(options: { flags?: Record<string, string>; virtualNoAnswerMs?: number; ivrFlow?: unknown } = {}): Promise<CallCenter> {
+  const log = process.env['OPENCCC_TEST_LOG'] ? createLogger(process.env['OPENCCC_TEST_LOG']) : undefined;
+  const server = await startTestServer({ flags: { 'ring-timeout': '5', ...options.flags }, virtualNoAnswerMs: options.virtualNoAnswerMs ?? 3_000, ...(log ? { log } : {}) });
+  const client = officialClient(server);
+  const created = await client.CreateCCCSkillGroup({ SdkAppId: server.sdkAppId, SkillGroupName: `Sales ${randomUUID().slice(0, 6)}`, SkillGroupType: 0, MaxConcurrency: 1 });
+  const groupId = created.SkillGroupId as number;
+  const hotline = `008640000${String(++hotlines).padStart(4, '0')}`;
+  const route = options.ivrFlow === undefined ? { skillGroupId: groupId } : { ivrFlow: options.ivrFlow };
+  await server.server.services.numbers.add(server.sdkAppId, hotline, route);
+  return { server, client, sdkAppId: server.sdkAppId, groupId, hotline, close: () => server.close() };
+}
+
+/** A staff member bound to the group, signed in and free. */
+export async function signedInAgent(center: CallCenter, groups: number[] = [center.groupId]): Promise<TestAgent> {
+  const mail = await createAgent(center.client, center.sdkAppId, uniqMail('agent'));
+  if (groups.length > 0) await center.client.BindStaffSkillGroupList({ SdkAppId: center.sdkAppId, StaffEmail: mail, StaffSkillGroupList: groups.map((id) => ({ SkillGroupId: id, Priority: 1 })) });
+  const login = await loginAs(center.server.url, center.client, center.sdkAppId, mail);
+  const socket = new AgentSocket(center.server.url);
+  await socket.hello(login.ticket);
+  const online = await socket.request('Agent.online');
+  if (!online.ok) throw new Error(`online failed: ${JSON.stringify(online)}`);
+  return new TestAgent(mail, socket);
+}
