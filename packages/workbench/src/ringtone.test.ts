@@ -48,6 +48,7 @@ function setup() {
   const context = new FakeContext();
   const blocked: boolean[] = [];
   const intervals = new Map<number, () => void>();
+  const timeouts = new Map<number, () => void>();
   let next = 1;
   const tone = new Ringtone(
     {
@@ -57,16 +58,29 @@ function setup() {
         return next++;
       },
       clearInterval: (handle) => intervals.delete(handle as number),
+      setTimeout: (callback) => {
+        timeouts.set(next, callback);
+        return next++;
+      },
+      clearTimeout: (handle) => timeouts.delete(handle as number),
     },
     (value) => blocked.push(value),
   );
-  return { context, blocked, intervals, tone };
+  const fireTimeouts = () => {
+    const due = [...timeouts.values()];
+    timeouts.clear();
+    for (const callback of due) callback();
+  };
+  return { context, blocked, intervals, timeouts, fireTimeouts, tone };
 }
 
 describe('the ringtone', () => {
   it('says it is blocked until a gesture lets audio start, then rings', () => {
-    const { context, blocked, tone } = setup();
+    const { context, blocked, fireTimeouts, tone } = setup();
     tone.start();
+    // A context that is merely starting is given a moment first.
+    expect(blocked).toEqual([]);
+    fireTimeouts();
     expect(blocked).toEqual([true]);
     expect(context.oscillators).toEqual([]);
 
@@ -93,10 +107,29 @@ describe('the ringtone', () => {
     expect(intervals.size).toBe(0);
   });
 
-  it('stopping a blocked ring clears the hint', () => {
-    const { blocked, tone } = setup();
+  it('a context that starts running within the moment is never reported blocked', () => {
+    const { context, blocked, timeouts, tone } = setup();
     tone.start();
+    context.allowed = true;
+    void context.resume();
+    expect(timeouts.size).toBe(0);
+    expect(blocked).toEqual([]);
+    expect(context.oscillators).toHaveLength(2);
+  });
+
+  it('stopping a blocked ring clears the hint', () => {
+    const { blocked, fireTimeouts, tone } = setup();
+    tone.start();
+    fireTimeouts();
     tone.stop();
     expect(blocked).toEqual([true, false]);
+  });
+
+  it('without WebAudio it stays silent and never asks for a click', () => {
+    const blocked: boolean[] = [];
+    const tone = new Ringtone({ createContext: () => null, setInterval: () => 0, clearInterval: () => undefined, setTimeout: () => 0, clearTimeout: () => undefined }, (b) => blocked.push(b));
+    tone.start();
+    tone.unlock();
+    expect(blocked).toEqual([]);
   });
 });

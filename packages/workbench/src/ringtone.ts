@@ -7,6 +7,8 @@ export interface RingtoneDeps {
   createContext(): RingContext | null;
   setInterval(callback: () => void, ms: number): unknown;
   clearInterval(handle: unknown): void;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 /** A double ring (0.4 s, 0.2 s pause, 0.4 s) every 3 s, from two mixed tones: no audio file to load. */
@@ -21,6 +23,8 @@ const RAMP_S = 0.02;
 /** How far ahead the pattern is scheduled, and how often the schedule is topped up. */
 const AHEAD_S = 4;
 const TOP_UP_MS = 1000;
+/** A new context starts suspended and runs a moment later when audio is allowed: only then is it blocked. */
+const BLOCKED_AFTER_MS = 500;
 
 interface Voice {
   gain: GainNode;
@@ -39,6 +43,7 @@ export class Ringtone {
   private blocked = false;
   private voice: Voice | null = null;
   private timer: unknown = undefined;
+  private grace: unknown = undefined;
   private sink = '';
 
   constructor(
@@ -64,6 +69,7 @@ export class Ringtone {
 
   stop(): void {
     this.ringing = false;
+    this.endGrace();
     this.silence();
     this.setBlocked(false);
   }
@@ -91,8 +97,24 @@ export class Ringtone {
 
   private refresh(): void {
     const running = this.context?.state === 'running';
-    this.setBlocked(this.ringing && !running);
-    if (this.ringing && running && !this.voice) this.sound();
+    // Not ringing, ringing aloud, or no WebAudio at all (then no click would help).
+    if (!this.ringing || running || !this.context) {
+      this.endGrace();
+      this.setBlocked(false);
+      if (this.ringing && running && !this.voice) this.sound();
+      return;
+    }
+    if (this.blocked || this.grace !== undefined) return;
+    this.grace = this.deps.setTimeout(() => {
+      this.grace = undefined;
+      if (this.ringing && this.context?.state !== 'running') this.setBlocked(true);
+    }, BLOCKED_AFTER_MS);
+  }
+
+  private endGrace(): void {
+    if (this.grace === undefined) return;
+    this.deps.clearTimeout(this.grace);
+    this.grace = undefined;
   }
 
   private sound(): void {
@@ -160,5 +182,7 @@ export function browserRingtoneDeps(): RingtoneDeps {
     },
     setInterval: (callback, ms) => window.setInterval(callback, ms),
     clearInterval: (handle) => window.clearInterval(handle as number),
+    setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+    clearTimeout: (handle) => window.clearTimeout(handle as number),
   };
 }
