@@ -13,7 +13,7 @@ function DeviceSelect({ label, devices, selected, unnamed, testId, t, onSelect }
   const listed = devices.filter((d) => d.deviceId && d.deviceId !== 'default');
   const value = listed.some((d) => d.deviceId === selected) ? selected : '';
   return (
-    <label class="field device-field">
+    <label class="device-field">
       <span class="field-label">{label}</span>
       <select data-testid={testId} value={value} onChange={(e) => onSelect(e.currentTarget.value)}>
         <option value="">{t('microphoneDefault')}</option>
@@ -48,10 +48,12 @@ export function MicrophonePanel({ session, state, t }: { session: Session; state
         <p class="hint">{t('microphoneUnsupported')}</p>
       ) : (
         <>
-          <DeviceSelect label={t('microphone')} devices={state.microphones} selected={state.selectedMicrophone} unnamed={t('microphoneUnnamed')} testId="mic-select" t={t} onSelect={(id) => session.selectMicrophone(id)} />
-          {canRoute() && state.speakers.length > 0 && (
-            <DeviceSelect label={t('speaker')} devices={state.speakers} selected={state.selectedSpeaker} unnamed={t('speakerUnnamed')} testId="speaker-select" t={t} onSelect={(id) => session.selectSpeaker(id)} />
-          )}
+          <div class="device-grid">
+            <DeviceSelect label={t('microphone')} devices={state.microphones} selected={state.selectedMicrophone} unnamed={t('microphoneUnnamed')} testId="mic-select" t={t} onSelect={(id) => session.selectMicrophone(id)} />
+            {canRoute() && state.speakers.length > 0 && (
+              <DeviceSelect label={t('speaker')} devices={state.speakers} selected={state.selectedSpeaker} unnamed={t('speakerUnnamed')} testId="speaker-select" t={t} onSelect={(id) => session.selectSpeaker(id)} />
+            )}
+          </div>
           {!granted && (
             <button type="button" class="button secondary" data-testid="mic-allow" disabled={action.pending} onClick={() => void action.run(() => session.requestMicrophone())}>
               <svg class="icon-svg" viewBox="0 0 24 24" aria-hidden="true">

@@ -38,11 +38,13 @@ export function RecentCalls({ session, state, t }: { session: Session; state: Se
         <ul class="recent-list" data-testid="recent-calls">
           {list.map((call) => {
             const unanswered = UNANSWERED.has(call.reason);
+            // Only an offer the agent did not take counts as missed; an unanswered outbound call is just unanswered.
+            const missed = unanswered && call.direction === 'in';
             const peer = peerText(call.peer, t);
             return (
-              <li key={call.sessionId} class={`recent-item${unanswered ? ' unanswered' : ''}`} data-reason={call.reason} data-direction={call.direction}>
+              <li key={call.sessionId} class={`recent-item${missed ? ' missed' : ''}`} data-reason={call.reason} data-direction={call.direction}>
                 <span class="recent-icon" aria-hidden="true">
-                  <Icon name={unanswered && call.direction === 'in' ? 'missed' : call.direction === 'in' ? 'received' : 'made'} />
+                  <Icon name={missed ? 'missed' : call.direction === 'in' ? 'received' : 'made'} />
                 </span>
                 <span class="recent-peer">{peer}</span>
                 <time class="recent-time" dateTime={new Date(call.startedAt).toISOString()}>
@@ -54,7 +56,7 @@ export function RecentCalls({ session, state, t }: { session: Session; state: Se
                   {` · ${t(END_KEYS[call.reason])}`}
                 </span>
                 {callable(call) && (
-                  <button type="button" class="button ghost icon small recent-call" aria-label={`${t('callBack')} ${peer}`} title={t('callBack')} disabled={busy} onClick={() => void action.run(() => callBack(session, call))}>
+                  <button type="button" class="button icon small recent-call" aria-label={`${t('callBack')} ${peer}`} title={t('callBack')} disabled={busy} onClick={() => void action.run(() => callBack(session, call))}>
                     <Icon name="call" />
                   </button>
                 )}

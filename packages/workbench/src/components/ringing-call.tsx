@@ -8,6 +8,9 @@ import { SoundHint } from './sound-hint.js';
 import { useAction } from './use-action.js';
 import { useNow } from './use-now.js';
 
+/** The last seconds of an offer show in red. */
+const URGENT_MS = 10_000;
+
 export interface Sound {
   blocked: boolean;
   enable: () => void;
@@ -36,7 +39,8 @@ export function RingingCall({ session, state, call, sound, t }: { session: Sessi
           {kind && <p class="call-sub">{t(kind)}</p>}
         </div>
         {left !== null && (
-          <p class="ring-left" role="timer" aria-label={t('ringTimeLeft')} title={t('ringTimeLeft')}>
+          <p class={`ring-left${left <= URGENT_MS ? ' urgent' : ''}`} role="timer">
+            <span class="ring-left-label">{t('ringTimeLeft')}</span>
             <span class="mono" data-testid="ring-countdown">
               {formatDuration(Math.ceil(left / 1000))}
             </span>
@@ -44,7 +48,7 @@ export function RingingCall({ session, state, call, sound, t }: { session: Sessi
         )}
       </div>
       {left !== null && (
-        <div class="ring-bar" aria-hidden="true">
+        <div class={`ring-bar${left <= URGENT_MS ? ' urgent' : ''}`} aria-hidden="true">
           <span style={{ width: `${Math.min(100, (left / total) * 100)}%` }} />
         </div>
       )}
