@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyseTones } from '../../packages/server/src/media/goertzel.js';
+import { readWav } from '../../packages/server/src/media/wav.js';
 import { AGENT_HZ, CUSTOMER_HZ, TestPhone, callCenter, signedInAgent, type CallCenter } from './support.js';
 
 let center: CallCenter;
@@ -45,15 +47,31 @@ describe('an inbound call', () => {
     await agent.socket.nextEvent('userAccessed');
     expect(await caller.next('answered', callId)).toMatchObject({ by: agent.mail });
     await Promise.all([agent.hears(CUSTOMER_HZ), caller.rtp.waitForTone(AGENT_HZ)]);
+    // A second of conversation for the recording.
+    await caller.rtp.waitForPackets(50);
 
     caller.send({ type: 'hangup', callId });
     const ended = await agent.socket.nextEvent('sessionEnded');
     expect(ended.payload).toMatchObject({ sessionId, closeBy: 'client', mainReason: 'ok' });
     agent.hangupMedia();
-
     const record = await recordOf(sessionId);
     expect(record).toMatchObject({ SessionId: sessionId, EndStatus: 1, EndStatusString: 'ok', HungUpSide: 'user', CallType: 2, Caller: '008613900000001', Callee: center.hotline });
     expect(record.SeatUser?.Mail).toBe(agent.mail);
     expect(record.ServeParticipants?.map((p) => p.Mail)).toEqual([agent.mail]);
+
+    // The recording: a signed link to a stereo WAV, the customer's voice left and the agent's right.
+    expect(record.RecordId).toBe(sessionId);
+    expect(record.RecordURL).toMatch(new RegExp(`^${center.server.url}/recordings/v1/${center.sdkAppId}/\\d{4}-\\d\\d-\\d\\d/${sessionId}\\.wav\\?expires=\\d+&sig=`));
+    const download = await fetch(record.RecordURL!);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('audio/wav');
+    const wav = readWav(new Uint8Array(await download.arrayBuffer()));
+    expect(wav.channels).toBe(2);
+    const left = wav.samples.filter((_, i) => i % 2 === 0);
+    const right = wav.samples.filter((_, i) => i % 2 === 1);
+    expect(analyseTones(left, [CUSTOMER_HZ, AGENT_HZ]).frequencies[0]).toBe(CUSTOMER_HZ);
+    expect(analyseTones(right, [CUSTOMER_HZ, AGENT_HZ]).frequencies[0]).toBe(AGENT_HZ);
+    const tampered = await fetch(record.RecordURL!.replace(/sig=./, 'sig=A'));
+    expect(tampered.status).toBe(403);
   }, 30_000);
 });

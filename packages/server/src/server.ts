@@ -25,10 +25,11 @@ import { CallEngine } from './engine/call-engine.js';
 import { registerCallRequests } from './engine/agent-call-requests.js';
 import { loadPromptLibrary } from './ivr/prompt-library.js';
 import { MediaPlane } from './media/media-plane.js';
+import { RecordingLinks } from './calls/recording-links.js';
+import { registerRecordingRoutes } from './http/recording-routes.js';
 import type { MediaPlaneOptions } from './media/media-options.js';
 import { defaultScriptedNumbers } from './phone/scripted-numbers.js';
 import { VirtualPhoneNetwork } from './phone/virtual-network.js';
-import { join } from 'node:path';
 import { AgentSessions } from './realtime/agent-sessions.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { systemScheduler } from './realtime/scheduler.js';
@@ -153,14 +154,16 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     media,
     prompts: await loadPromptLibrary(),
     uploadedPromptFolder: prompts.folder,
-    recordingFolder: join(config.dataDir, 'recordings'),
+    dataDir: config.dataDir,
     log,
     clock,
     scheduler: systemScheduler,
     directRingTimeoutMs: routing.ringTimeoutSeconds * 1000,
     groupSettings: () => ({ ringTimeoutMs: routing.ringTimeoutSeconds * 1000, maxWaitMs: routing.maxWaitSeconds * 1000, wrapUpMs: routing.afterCallWorkSeconds * 1000 }),
   });
+  await engine.recover();
   services.calls = engine;
+  services.recordings = RecordingLinks.fromDataFolder(config.dataDir, { clock });
   sessions.setCallViews((agent) => engine.callsOf(agent));
   registerCallRequests(sessions, engine);
   const network = config.virtualPhones
@@ -177,6 +180,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   registerSecurityHeaders(app);
   await registerSdkRoutes(app, { sdkAssets: loadAssets(assetDirs.sdk), login, origins });
   registerWorkbenchRoutes(app, loadAssets(assetDirs.workbench), origins, () => services.publicUrl);
+  registerRecordingRoutes(app, { links: services.recordings, dataDir: config.dataDir });
   hub.attach(app.server, network ? (req, socket, head) => network.upgrade(req, socket, head) : undefined);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

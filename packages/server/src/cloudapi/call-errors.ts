@@ -1,25 +1,9 @@
 import { CloudApiError, cloudError, type CloudApiErrorCode } from '@openccc/protocol';
 import { CallControlError } from '../calls/call-control.js';
 
-/**
- * The ccc error codes of the call actions that `CLOUD_API_ERROR_CODES`
- * (`@openccc/protocol`) does not list yet. They are Tencent's exact strings
- * (the official SDKs' ccc error lists); clients branch on them.
- */
-export const CALL_ERROR_CODES = [
-  'FailedOperation.SessionNotExists',
-  'FailedOperation.SessionNotInControlState',
-  'FailedOperation.NoCallOutNumber',
-  'FailedOperation.CallOutFailed',
-  'InvalidParameterValue.PhoneNumInvalid',
-] as const;
-
-export type CallErrorCode = (typeof CALL_ERROR_CODES)[number];
-
-/** A Cloud API error with one of the call codes. */
-export function callError(code: CallErrorCode | CloudApiErrorCode, en: string, zh: string): CloudApiError {
-  // The codes above are valid ccc codes the shared list does not name yet; the envelope sends `code` as it is.
-  return new CloudApiError(code as CloudApiErrorCode, { en, zh });
+/** A Cloud API error of the call actions. */
+export function callError(code: CloudApiErrorCode, en: string, zh: string): CloudApiError {
+  return new CloudApiError(code, { en, zh });
 }
 
 export function sessionNotExists(sessionId: string): CloudApiError {

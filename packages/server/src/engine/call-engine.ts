@@ -27,8 +27,11 @@ import { Distributor } from '../acd/distributor.js';
 import type { AcdCommand, AcdEvent, GroupConfig, HangupReason } from '../acd/types.js';
 import { defaultGroupSettings, routePolicyFromTccc, toPriority } from '../acd/defaults.js';
 import { buildTelCdr } from '../calls/cdr.js';
+import { recordingPath, recordingRef } from '../calls/recording-links.js';
 import { CallControlError, emptyCounts, type CallControl, type CallInCounts, type CallInMetrics, type CallOutRequest } from '../calls/call-control.js';
 import { CallSessions } from '../calls/call-sessions.js';
+import { recoverSessions } from '../calls/recovery.js';
+import { parseSnapshot, snapshotOf, type SessionSnapshot } from '../calls/snapshot.js';
 import type { AgentId, AgentInfo, CalleeFailure, LegId, SessionCommand, SessionEvent, SessionRecord, SystemReason } from '../calls/types.js';
 import { IvrSession } from '../ivr/session.js';
 import type { IvrHangupReason } from '../ivr/types.js';
@@ -57,8 +60,8 @@ export interface CallEngineOptions {
   prompts: PromptLibrary;
   /** Uploaded prompts' files: `<data>/prompts`. */
   uploadedPromptFolder: string;
-  /** Where recordings are written: `<data>/recordings`. */
-  recordingFolder: string;
+  /** The data folder: recordings are written under `<data>/recordings` (`recording-links.ts`). */
+  dataDir: string;
   log: Logger;
   clock: () => number;
   scheduler: Scheduler;
@@ -115,12 +118,17 @@ export class CallEngine implements CallControl {
   private readonly unsubscribe: Array<() => void> = [];
   /** Record writes in flight; `close` waits for them. */
   private readonly writes = new Set<Promise<void>>();
+  /** Sessions changed in this drain: their snapshots are journalled when it ends. */
+  private readonly dirty = new Set<string>();
 
   constructor(private readonly options: CallEngineOptions) {
     const { log } = options;
     this.acd = new Distributor({ onTransition: (t) => log.debug({ acd: t }, 'acd move') });
     this.calls = new CallSessions({
-      onTransition: (t) => log.info({ sessionId: t.sessionId, from: t.from, to: t.to, event: t.event }, 'call moved'),
+      onTransition: (t) => {
+        this.dirty.add(t.sessionId);
+        log.info({ sessionId: t.sessionId, from: t.from, to: t.to, event: t.event }, 'call moved');
+      },
     });
     this.legs = new MediaLegs(options.media, log);
     this.timers = new EngineTimers(options.scheduler, options.clock);
@@ -556,6 +564,51 @@ export class CallEngine implements CallControl {
     } finally {
       this.draining = false;
     }
+    this.journal();
+  }
+
+  /** Journals the snapshots of the live sessions this drain changed (for recovery after a crash). */
+  private journal(): void {
+    if (this.dirty.size === 0) return;
+    const entries: Array<{ sessionId: string; sdkAppId: number; snapshot: string }> = [];
+    for (const sessionId of this.dirty) {
+      const session = this.calls.get(sessionId);
+      const context = this.contexts.get(sessionId);
+      if (session && context) entries.push({ sessionId, sdkAppId: context.sdkAppId, snapshot: JSON.stringify(snapshotOf(session)) });
+    }
+    this.dirty.clear();
+    if (entries.length === 0) return;
+    this.options.store.callJournal.put(entries, this.options.clock()).catch((err: unknown) => this.options.log.error({ err }, 'journalling calls failed'));
+  }
+
+  /**
+   * Closes the calls a previous run left in the journal (it was killed or crashed): each gets its
+   * record (EndStatus 211, see docs/engine.md). Run before the server takes calls.
+   */
+  async recover(): Promise<number> {
+    const rows = await this.options.store.callJournal.all();
+    const snapshots: Array<{ snapshot: SessionSnapshot; sdkAppId: number }> = [];
+    for (const row of rows) {
+      try {
+        snapshots.push({ snapshot: parseSnapshot(JSON.parse(row.snapshot)), sdkAppId: row.sdkAppId });
+      } catch (err) {
+        this.options.log.error({ err, sessionId: row.sessionId }, 'an unreadable call journal entry was dropped');
+        await this.options.store.callJournal.delete(row.sessionId);
+      }
+    }
+    if (snapshots.length === 0) return 0;
+    const sdkAppIds = new Map(snapshots.map(({ snapshot, sdkAppId }) => [snapshot.session.sessionId, sdkAppId]));
+    const recovery = recoverSessions(
+      snapshots.map((s) => s.snapshot),
+      this.options.clock(),
+    );
+    for (const session of recovery.records) {
+      const sdkAppId = sdkAppIds.get(session.sessionId)!;
+      await this.options.store.callRecords.add(sdkAppId, { ...buildTelCdr(session), SessionId: session.sessionId });
+      await this.options.store.callJournal.delete(session.sessionId);
+    }
+    this.options.log.warn({ calls: recovery.records.length }, 'calls cut by the previous run were closed with a record');
+    return recovery.records.length;
   }
 
   private step(work: Work): void {
@@ -567,6 +620,7 @@ export class CallEngine implements CallControl {
         return;
       case 'session': {
         if (!this.calls.get(work.sessionId)) return;
+        this.dirty.add(work.sessionId);
         const commands = this.calls.handle(work.sessionId, work.event, now);
         if (work.event.type === 'agentAccepted') this.settleAccept(this.contexts.get(work.sessionId), work.event.agentId, null);
         this.runSession(commands);
@@ -737,6 +791,7 @@ export class CallEngine implements CallControl {
       const recorded = await stopped;
       const record = buildTelCdr(session, recorded ? { recordId: session.sessionId } : {});
       await this.options.store.callRecords.add(context.sdkAppId, { ...record, SessionId: session.sessionId });
+      await this.options.store.callJournal.delete(session.sessionId);
     })()
       .catch((err: unknown) => this.options.log.error({ err, sessionId: session.sessionId }, 'writing a call record failed'))
       .finally(() => this.writes.delete(write));
@@ -926,7 +981,7 @@ export class CallEngine implements CallControl {
       }
       return;
     }
-    const path = recordingPath(this.options.recordingFolder, context.sdkAppId, context.sessionId, context.startedAt);
+    const path = recordingPath(this.options.dataDir, recordingRef(context.sdkAppId, context.sessionId, Math.floor(context.startedAt / 1000)));
     const placeholder = { id: '', path, agents: new Set([agentLeg]) };
     context.recording = placeholder;
     this.legs
@@ -1123,11 +1178,6 @@ export class CallEngine implements CallControl {
       })
       .catch((err: unknown) => this.options.log.warn({ err, status }, 'recording an agent status failed'));
   }
-}
-
-/** `<recordings>/<SdkAppId>/<yyyy-mm-dd>/<SessionId>.wav` (UTC day of the call's start). */
-export function recordingPath(folder: string, sdkAppId: number, sessionId: string, startedAt: number): string {
-  return join(folder, String(sdkAppId), new Date(startedAt).toISOString().slice(0, 10), `${sessionId}.wav`);
 }
 
 function directTimerId(sessionId: string, agentId: AgentId): string {

@@ -320,6 +320,14 @@ export interface IvrPromptRepo {
   list(sdkAppId: number, query: IvrPromptQuery): Promise<{ total: number; items: IvrPrompt[] }>;
 }
 
+/** The live calls' latest snapshots (`calls/snapshot.ts`), read back after a crash to close them with a record. */
+export interface CallJournalRepo {
+  /** Writes the snapshots, replacing each session's previous one, in one transaction. */
+  put(entries: Array<{ sessionId: string; sdkAppId: number; snapshot: string }>, now: number): Promise<void>;
+  delete(sessionId: string): Promise<void>;
+  all(): Promise<Array<{ sessionId: string; sdkAppId: number; snapshot: string }>>;
+}
+
 export interface Store {
   readonly instances: InstanceRepo;
   readonly apiKeys: ApiKeyRepo;
@@ -331,5 +339,6 @@ export interface Store {
   readonly numbers: NumberRepo;
   readonly callRecords: CallRecordRepo;
   readonly prompts: IvrPromptRepo;
+  readonly callJournal: CallJournalRepo;
   close(): Promise<void>;
 }

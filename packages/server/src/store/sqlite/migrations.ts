@@ -141,6 +141,14 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX ivr_prompts_instance ON ivr_prompts(sdk_app_id, id);
   `,
+  `
+  CREATE TABLE call_journal (
+    session_id TEXT PRIMARY KEY,
+    sdk_app_id INTEGER NOT NULL,
+    snapshot TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Runs the migrations not yet applied; `target` stops earlier (tests build older schemas with it). */

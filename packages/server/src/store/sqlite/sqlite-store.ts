@@ -9,6 +9,7 @@ import { SqliteStatusHistory } from './sqlite-status-history.js';
 import { SqliteNumbers } from './sqlite-numbers.js';
 import { SqliteCallRecords } from './sqlite-call-records.js';
 import { SqlitePrompts } from './sqlite-prompts.js';
+import { SqliteCallJournal } from './sqlite-call-journal.js';
 
 /** The embedded default store: one SQLite file in WAL mode with durable, group-committed writes. */
 export class SqliteStore implements Store {
@@ -22,6 +23,7 @@ export class SqliteStore implements Store {
   readonly numbers: SqliteNumbers;
   readonly callRecords: SqliteCallRecords;
   readonly prompts: SqlitePrompts;
+  readonly callJournal: SqliteCallJournal;
   private readonly commits: GroupCommit;
   private closed = false;
 
@@ -41,6 +43,7 @@ export class SqliteStore implements Store {
     this.numbers = new SqliteNumbers(db, write);
     this.callRecords = new SqliteCallRecords(db, write);
     this.prompts = new SqlitePrompts(db, write);
+    this.callJournal = new SqliteCallJournal(db, write);
   }
 
   close(): Promise<void> {
