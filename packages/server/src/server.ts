@@ -165,7 +165,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   services.calls = engine;
   services.recordings = RecordingLinks.fromDataFolder(config.dataDir, { clock });
   sessions.setCallViews((agent) => engine.callsOf(agent));
-  registerCallRequests(sessions, engine);
+  registerCallRequests(sessions, engine, { rtpAgents: config.rtpAgents });
   const network = config.virtualPhones
     ? new VirtualPhoneNetwork({ engine, scripted: defaultScriptedNumbers(virtualNoAnswerMs), scheduler: systemScheduler, log, noAnswerMs: virtualNoAnswerMs })
     : null;

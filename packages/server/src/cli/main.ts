@@ -31,7 +31,8 @@ start options: --host H --port P --public-url URL --tls-cert FILE --tls-key FILE
                --token-ttl S --ticket-ttl S --presence-grace S --log-level L --trust-proxy ADDRS
                --legacy-signatures on|off --body-budget MB
                --media-ports MIN-MAX --media-workers N --media-address IP
-               --virtual-phones on|off --ring-timeout S --max-wait S --after-call-work S
+               --virtual-phones on|off --rtp-agents on|off
+               --ring-timeout S --max-wait S --after-call-work S
 See docs/cli.md for everything.`;
 
 const OPTIONS = {
@@ -55,6 +56,7 @@ const OPTIONS = {
   'media-workers': { type: 'string' },
   'media-address': { type: 'string' },
   'virtual-phones': { type: 'string' },
+  'rtp-agents': { type: 'string' },
   'ring-timeout': { type: 'string' },
   'max-wait': { type: 'string' },
   'after-call-work': { type: 'string' },

@@ -32,6 +32,8 @@ export interface ServerConfig {
   media: { ports: { min: number; max: number }; workers: number; address: string | null };
   /** Whether the virtual phone network (`/phone`, `/phone/v1`, scripted numbers) is on. */
   virtualPhones: boolean;
+  /** Whether agents may answer with a plain RTP socket instead of the workbench's WebRTC (scripted agents for tests and benchmarks). */
+  rtpAgents: boolean;
   /** Routing defaults of every skill group: ring timeout, longest queue wait (0: none), after-call work. */
   routing: { ringTimeoutSeconds: number; maxWaitSeconds: number; afterCallWorkSeconds: number };
 }
@@ -102,6 +104,7 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
     address: pick('media-address', 'OPENCCC_MEDIA_ADDRESS') ?? null,
   };
   const virtualPhones = onOff('--virtual-phones / OPENCCC_VIRTUAL_PHONES', pick('virtual-phones', 'OPENCCC_VIRTUAL_PHONES'), true);
+  const rtpAgents = onOff('--rtp-agents / OPENCCC_RTP_AGENTS', pick('rtp-agents', 'OPENCCC_RTP_AGENTS'), false);
   const routing = {
     ringTimeoutSeconds: integer('--ring-timeout / OPENCCC_RING_TIMEOUT_SECONDS', pick('ring-timeout', 'OPENCCC_RING_TIMEOUT_SECONDS') ?? String(DEFAULTS.ringTimeoutSeconds), 5, 600),
     maxWaitSeconds: integer('--max-wait / OPENCCC_MAX_WAIT_SECONDS', pick('max-wait', 'OPENCCC_MAX_WAIT_SECONDS') ?? String(DEFAULTS.maxWaitSeconds), 0, 86_400),
@@ -124,6 +127,7 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
     bodyBudgetBytes: bodyBudgetMegabytes * 1024 * 1024,
     media,
     virtualPhones,
+    rtpAgents,
     routing,
   };
 }

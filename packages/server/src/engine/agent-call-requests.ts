@@ -1,5 +1,7 @@
 import { AGENT_SDP_FIELD, type SdkErrorCode } from '@openccc/protocol';
+import { isIP } from 'node:net';
 import { SdkError } from '../auth/sdk-error.js';
+import type { LegParams } from '../media/protocol.js';
 import { CallControlError } from '../calls/call-control.js';
 import type { AgentRef } from '../realtime/agent-connection.js';
 import type { RequestHandlers } from '../realtime/request-registry.js';
@@ -10,7 +12,7 @@ import type { CallEngine } from './call-engine.js';
  * parameter names. Each checks its parameters, asks the engine, and turns an
  * engine refusal into the SDK error the page receives.
  */
-export function registerCallRequests(handlers: RequestHandlers, engine: CallEngine): void {
+export function registerCallRequests(handlers: RequestHandlers, engine: CallEngine, options: { rtpAgents: boolean } = { rtpAgents: false }): void {
   const on = (method: Parameters<RequestHandlers['handle']>[0], run: (agent: AgentRef, params: Record<string, unknown>) => Promise<unknown>) =>
     handlers.handle(method, async ({ agent }, params) => {
       try {
@@ -20,7 +22,7 @@ export function registerCallRequests(handlers: RequestHandlers, engine: CallEngi
       }
     });
 
-  on('Call.accept', (agent, params) => engine.accept(agent, sessionIdOf(params), sdpOf(params)));
+  on('Call.accept', (agent, params) => engine.accept(agent, sessionIdOf(params), agentMediaOf(params, options.rtpAgents)));
   on('Call.hungUp', (agent, params) => {
     engine.hangUpByAgent(agent, sessionIdOf(params));
     return Promise.resolve(undefined);
@@ -89,6 +91,25 @@ function sdpOf(params: Record<string, unknown>): string {
     throw new SdkError('invalidArgument', 'The workbench must send its audio offer (sdp); reload the workbench.');
   }
   return sdp;
+}
+
+/**
+ * The agent's audio for `Call.accept`: the workbench's WebRTC offer (`sdp`), or, for a scripted agent
+ * without a browser (tests, benchmarks) on a server started with `--rtp-agents on`, `rtp: {address, port}`
+ * of a G.711 socket.
+ */
+function agentMediaOf(params: Record<string, unknown>, rtpAgents: boolean): LegParams {
+  const rtp = params['rtp'];
+  if (rtp !== undefined) {
+    // Off by default: it would let a signed-in page aim a call's audio at any address.
+    if (!rtpAgents) throw new SdkError('invalidArgument', 'This server takes agents\' audio from the workbench only (start it with --rtp-agents on for scripted agents).');
+    const { address, port } = (typeof rtp === 'object' && rtp !== null ? rtp : {}) as Record<string, unknown>;
+    if (typeof address !== 'string' || !isIP(address) || typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new SdkError('invalidArgument', 'rtp must be {address, port} of a G.711 RTP socket.');
+    }
+    return { kind: 'rtp', remote: { address, port } };
+  }
+  return { kind: 'webrtc', offerSdp: sdpOf(params) };
 }
 
 function optionalString(params: Record<string, unknown>, name: string, max: number): string | undefined {

@@ -212,28 +212,27 @@ export class CallEngine implements CallControl {
 
   // ── The agent's requests ─────────────────────────────────────────────────
 
-  /** `Call.accept`: the agent's audio is set up, then the offer is taken (or refused if it is gone). */
-  async accept(agent: AgentRef, sessionId: string, sdp: string): Promise<{ sdp: string }> {
+  /** `Call.accept`: the agent's audio is set up (a browser's WebRTC offer, or a scripted agent's RTP socket), then the offer is taken (or refused if it is gone). */
+  async accept(agent: AgentRef, sessionId: string, media: LegParams): Promise<{ sdp: string } | { rtp: { address: string; port: number } }> {
     const agentId = agentIdOf(agent);
     const context = this.contexts.get(sessionId);
     const session = this.calls.get(sessionId);
     if (!context || !session || context.sdkAppId !== agent.sdkAppId) throw new CallControlError('sessionNotFound', `There is no session ${sessionId}.`);
     const ringing = session.participants.find((p) => p.agent.agentId === agentId && p.outcome === 'ringing');
     if (!ringing) throw new CallControlError('notInControlState', `Session ${sessionId} is not ringing for this agent.`);
-    const legId = this.legs.add(sessionId, 'webrtc');
+    const legId = this.legs.add(sessionId, media.kind);
     let ready: LegReady;
     try {
-      ready = await this.legs.attach(legId, { kind: 'webrtc', offerSdp: sdp });
+      ready = await this.legs.attach(legId, media);
     } catch (err) {
       this.legs.close(legId);
       this.options.log.warn({ err, sessionId }, 'the agent leg could not be set up');
       throw new CallControlError('unavailable', 'The call audio could not be set up.');
     }
-    if (ready.kind !== 'webrtc') throw new Error('a WebRTC leg answered without SDP');
     const accepted = new Promise<void>((resolve, reject) => context.accepts.set(agentId, { resolve, reject }));
     this.turn('accept', () => {
       context.agentLegs.set(agentId, legId);
-      if (context.direct.has(agentId) || !context.inAcd) this.post({ kind: 'session', sessionId, event: { type: 'agentAccepted', agentId, leg: { legId, kind: 'webrtc' } } });
+      if (context.direct.has(agentId) || !context.inAcd) this.post({ kind: 'session', sessionId, event: { type: 'agentAccepted', agentId, leg: { legId, kind: media.kind } } });
       else this.post({ kind: 'acd', event: { type: 'offerAccepted', callId: sessionId, agentId } });
     });
     // A turn that neither connected nor refused the agent (the session ended meanwhile) refuses here.
@@ -245,7 +244,7 @@ export class CallEngine implements CallControl {
       this.legs.close(legId);
       throw error;
     }
-    return { sdp: ready.answerSdp };
+    return ready.kind === 'webrtc' ? { sdp: ready.answerSdp } : { rtp: { address: ready.localAddress, port: ready.localPort } };
   }
 
   /** `Call.hungUp`: declines a ringing offer, or leaves the call. */
@@ -660,7 +659,7 @@ export class CallEngine implements CallControl {
         const context = this.contexts.get(command.callId);
         const legId = context?.agentLegs.get(command.agentId);
         if (!context || !legId) return;
-        this.post({ kind: 'session', sessionId: command.callId, event: { type: 'agentAccepted', agentId: command.agentId, leg: { legId, kind: 'webrtc' } } });
+        this.post({ kind: 'session', sessionId: command.callId, event: { type: 'agentAccepted', agentId: command.agentId, leg: { legId, kind: this.legs.get(legId)?.kind === 'rtp' ? 'rtp' : 'webrtc' } } });
         const ref = agentRefOf(command.agentId);
         this.recordStatus(ref, 'busy', command.callId);
         return;
@@ -972,7 +971,8 @@ export class CallEngine implements CallControl {
   private startRecording(context: CallContext, legIds: [LegId, LegId]): void {
     const customer = legIds.includes(context.customerLeg) ? context.customerLeg : null;
     const agentLeg = legIds.find((id) => id !== context.customerLeg);
-    if (!customer || !agentLeg || this.legs.get(agentLeg)?.kind !== 'webrtc') return;
+    const kind = agentLeg === undefined ? undefined : this.legs.get(agentLeg)?.kind;
+    if (!customer || !agentLeg || (kind !== 'webrtc' && kind !== 'rtp')) return;
     if (context.recording) {
       if (!context.recording.agents.has(agentLeg)) {
         context.recording.agents.add(agentLeg);
