@@ -17,6 +17,12 @@ class FakeContext extends EventTarget {
     return Promise.resolve();
   }
 
+  suspend(): Promise<void> {
+    this.state = 'suspended';
+    this.dispatchEvent(new Event('statechange'));
+    return Promise.resolve();
+  }
+
   createGain() {
     const ramps = this.ramps;
     return {
@@ -95,16 +101,19 @@ describe('the ringtone', () => {
     expect(context.ramps.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('rings at once when audio is already allowed, and stops silent', () => {
+  it('rings at once when audio is already allowed, and stops silent, the context suspended between rings', () => {
     const { context, blocked, intervals, tone } = setup();
     context.allowed = true;
     tone.unlock();
+    expect(context.state).toBe('suspended');
     tone.start();
+    expect(context.state).toBe('running');
     expect(blocked).toEqual([]);
     expect(intervals.size).toBe(1);
     tone.stop();
     expect(context.oscillators.every((o) => o.stopped)).toBe(true);
     expect(intervals.size).toBe(0);
+    expect(context.state).toBe('suspended');
   });
 
   it('a context that starts running within the moment is never reported blocked', () => {

@@ -1,5 +1,5 @@
 /** The part of AudioContext the ringtone uses, so tests can hand in a fake. */
-export type RingContext = Pick<AudioContext, 'state' | 'currentTime' | 'destination' | 'resume' | 'createOscillator' | 'createGain' | 'addEventListener'> & {
+export type RingContext = Pick<AudioContext, 'state' | 'currentTime' | 'destination' | 'resume' | 'suspend' | 'createOscillator' | 'createGain' | 'addEventListener'> & {
   setSinkId?: (sinkId: string) => Promise<void>;
 };
 
@@ -35,7 +35,8 @@ interface Voice {
 /**
  * The incoming-call ringtone, made with WebAudio. Browsers keep audio off until
  * the page has had a user gesture: `unlock()` is called on every gesture in the
- * panel, and `onBlocked(true)` says the ring cannot be heard yet.
+ * panel, and `onBlocked(true)` says the ring cannot be heard yet. Between rings
+ * the context is suspended, so an idle workbench costs no audio processing.
  */
 export class Ringtone {
   private context: RingContext | null = null;
@@ -54,7 +55,7 @@ export class Ringtone {
   /** A user gesture: the browser now lets audio start. */
   unlock(): void {
     const context = this.ensureContext();
-    if (context && context.state !== 'running') this.resume(context);
+    if (context && this.ringing && context.state !== 'running') this.resume(context);
     this.refresh();
   }
 
@@ -68,10 +69,12 @@ export class Ringtone {
   }
 
   stop(): void {
+    if (!this.ringing && !this.voice) return;
     this.ringing = false;
     this.endGrace();
     this.silence();
     this.setBlocked(false);
+    this.context?.suspend().catch(() => undefined);
   }
 
   setSink(deviceId: string): void {
@@ -85,6 +88,8 @@ export class Ringtone {
     if (!this.context) return null;
     this.context.addEventListener('statechange', () => this.refresh());
     if (this.sink) this.setSink(this.sink);
+    // Made in a gesture, the page may play audio from now on; until a ring, the context need not run.
+    if (!this.ringing) this.context.suspend().catch(() => undefined);
     return this.context;
   }
 
