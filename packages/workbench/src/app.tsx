@@ -10,6 +10,7 @@ import { PhaseNotice } from './components/phase-notice.js';
 import { RecentCalls } from './components/recent-calls.js';
 import { SessionList } from './components/session-list.js';
 import { StatusPanel } from './components/status-panel.js';
+import { useGesture } from './components/use-gesture.js';
 import { useRingtone } from './components/use-ringtone.js';
 import { translator } from './i18n.js';
 import type { Session, SessionState } from './session.js';
@@ -27,6 +28,10 @@ export function App({ session, refusedOrigin }: { session: Session; refusedOrigi
   const [picked, setPicked] = useState<string | null>(null);
   const ringingIds = state.calls.filter((c) => c.state === 'ringing').map((c) => c.sessionId).join(' ');
   const sound = useRingtone(phase === 'ready' && ringingIds !== '', state.selectedSpeaker);
+  useGesture(() => {
+    sound.enable();
+    session.resumeAudio();
+  });
 
   // A new offer takes the focus from the call the agent picked.
   useEffect(() => {

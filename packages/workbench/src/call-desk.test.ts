@@ -183,7 +183,7 @@ describe('the call desk', () => {
     const { desk, fake, server } = setup();
     const view: AgentCallView = { sessionId: 'w1', type: 'phone', direction: 'in', state: 'talking', peer: '138', callerPhoneNumber: '138', calleePhoneNumber: '400', remark: '', ivrPath: [], startedAt: 1_000_000, answeredAt: 1_005_000, ringUntil: null };
     desk.welcome([view], 0);
-    expect(desk.calls).toEqual([{ ...view, muted: false, audio: 'none' }]);
+    expect(desk.calls).toEqual([{ ...view, muted: false, audio: 'none', silent: false }]);
 
     desk.event(offer('s2'));
     await desk.request('Call.accept', { sessionId: 's2' }, server(), '');

@@ -8,6 +8,8 @@ import { SessionError } from './session-error.js';
 export interface CallView extends TrackedCall {
   muted: boolean;
   audio: AudioState;
+  /** The other side cannot be heard until the agent clicks in the page (the browser's autoplay rule). */
+  silent: boolean;
 }
 
 export interface CallDeskOptions {
@@ -57,7 +59,7 @@ export class CallDesk {
   /** The calls in progress at (re)connection; calls this page knew that are gone ended meanwhile. */
   welcome(sessions: readonly AgentCallView[], clockOffset: number): void {
     const now = this.options.now();
-    const next = fromWelcome(sessions, clockOffset);
+    const next = fromWelcome(Array.isArray(sessions) ? sessions : [], clockOffset);
     const ids = new Set(next.map((c) => c.sessionId));
     for (const gone of this.tracked.filter((c) => !ids.has(c.sessionId))) this.finish({ call: gone, reason: 'unknown', duration: talkSeconds(gone, now) });
     this.media.retain(ids);
@@ -107,6 +109,11 @@ export class CallDesk {
 
   setSpeaker(deviceId: string): void {
     this.media.setSpeaker(deviceId);
+  }
+
+  /** A user gesture: start audio the browser held back. */
+  resumePlayback(): void {
+    this.media.resumePlayback();
   }
 
   clearRecent(): void {
@@ -190,7 +197,7 @@ export class CallDesk {
   }
 
   private changed(): void {
-    this.views = this.tracked.map((call) => ({ ...call, muted: this.media.isMuted(call.sessionId), audio: this.media.audio(call.sessionId) }));
+    this.views = this.tracked.map((call) => ({ ...call, muted: this.media.isMuted(call.sessionId), audio: this.media.audio(call.sessionId), silent: this.media.isSilent(call.sessionId) }));
     this.options.onChange();
   }
 }

@@ -5,8 +5,14 @@ import { CANDIDATE, CODECS, OFFER_SDP, fakeMedia, type FakeMedia } from './testi
 function setup(options: Parameters<typeof fakeMedia>[0] = {}) {
   const fake = fakeMedia(options);
   let changes = 0;
-  const media = new CallMedia(fake.deps, () => changes++);
-  return { fake, media, changes: () => changes };
+  const waiters: Array<() => void> = [];
+  const media = new CallMedia(fake.deps, () => {
+    changes++;
+    for (const wake of waiters.splice(0)) wake();
+  });
+  /** Resolves at the next change CallMedia reports. */
+  const changed = () => new Promise<void>((resolve) => waiters.push(resolve));
+  return { fake, media, changes: () => changes, changed };
 }
 
 const peer = (fake: FakeMedia, i = 0) => {
@@ -133,6 +139,24 @@ describe('call media', () => {
     expect(audio?.sinkId).toBe('speaker-1');
     media.setSpeaker('speaker-2');
     expect(audio?.sinkId).toBe('speaker-2');
+  });
+
+  it('says when the browser holds the other side’s audio back, and plays it after a gesture', async () => {
+    const { fake, media, changed } = setup();
+    await media.negotiate('s1', '', () => Promise.resolve({ sdp: 'a' }));
+    const audio = fake.audios[0];
+    if (!audio) throw new Error('no audio element');
+    audio.refusePlay = true;
+    let next = changed();
+    peer(fake).receiveTrack({ id: 'remote' });
+    await next;
+    expect(media.isSilent('s1')).toBe(true);
+    audio.refusePlay = false;
+    next = changed();
+    media.resumePlayback();
+    await next;
+    expect(media.isSilent('s1')).toBe(false);
+    expect(audio.playing).toBe(true);
   });
 
   it('follows the connection state, and marks audio failed when the reply has no usable answer', async () => {

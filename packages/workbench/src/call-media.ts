@@ -53,6 +53,8 @@ interface Leg {
   audio: AudioOutput;
   state: AudioState;
   muted: boolean;
+  /** The browser refused to play the other side's audio until the agent interacts with the page. */
+  silent: boolean;
   closed: boolean;
 }
 
@@ -83,6 +85,15 @@ export class CallMedia {
 
   isMuted(sessionId: string): boolean {
     return this.legs.get(sessionId)?.muted ?? false;
+  }
+
+  isSilent(sessionId: string): boolean {
+    return this.legs.get(sessionId)?.silent ?? false;
+  }
+
+  /** A user gesture: audio the browser refused to autoplay may start now. */
+  resumePlayback(): void {
+    for (const leg of this.legs.values()) if (leg.silent) this.play(leg);
   }
 
   /** False when this page has no audio for the session. */
@@ -194,12 +205,12 @@ export class CallMedia {
     }
     const audio = this.deps.createAudio();
     audio.autoplay = true;
-    const leg: Leg = { pc, stream, audio, state: 'none', muted: false, closed: false };
+    const leg: Leg = { pc, stream, audio, state: 'none', muted: false, silent: false, closed: false };
     pc.addEventListener('track', (event) => {
       if (leg.closed) return;
       audio.srcObject = event.streams[0] ?? new MediaStream([event.track]);
       this.route(audio);
-      audio.play().catch(() => undefined);
+      this.play(leg);
     });
     pc.addEventListener('connectionstatechange', () => this.onConnection(leg));
     const transceiver = pc.addTransceiver(track, { direction: 'sendrecv', streams: [stream] });
@@ -258,6 +269,19 @@ export class CallMedia {
     const next = CONNECTION_STATES[leg.pc.connectionState];
     if (!next || next === leg.state) return;
     leg.state = next;
+    this.onChange();
+  }
+
+  private play(leg: Leg): void {
+    leg.audio.play().then(
+      () => this.setSilent(leg, false),
+      () => this.setSilent(leg, true),
+    );
+  }
+
+  private setSilent(leg: Leg, silent: boolean): void {
+    if (leg.closed || leg.silent === silent) return;
+    leg.silent = silent;
     this.onChange();
   }
 

@@ -36,7 +36,7 @@ export function fromWelcome(views: readonly AgentCallView[], offset: number): Tr
   const local = (t: number) => t - offset;
   return views.map((view) => ({
     ...view,
-    ivrPath: view.ivrPath.map((step) => ({ ...step })),
+    ivrPath: Array.isArray(view.ivrPath) ? view.ivrPath.map((step) => ({ ...step })) : [],
     startedAt: local(view.startedAt),
     answeredAt: view.answeredAt === null ? null : local(view.answeredAt),
     ringUntil: view.ringUntil === null ? null : local(view.ringUntil),

@@ -174,6 +174,11 @@ export class Session {
     }
   }
 
+  /** A user gesture in the workbench: call audio the browser held back may play now. */
+  resumeAudio(): void {
+    this.desk.resumePlayback();
+  }
+
   /** Forgets the agent's recent calls in this browser. */
   clearRecentCalls(): void {
     this.desk.clearRecent();
@@ -303,7 +308,12 @@ export class Session {
           const statusUntil = status === 'arrange' && typeof until === 'number' && Number.isFinite(until) ? until - this.clockOffset : null;
           this.update({ status, reason, statusUntil, statusSince: this.now() });
         } else {
-          this.desk.event(message);
+          // The host page hears every event even if the workbench's own view of it fails.
+          try {
+            this.desk.event(message);
+          } catch (error) {
+            console.error('[openccc] the workbench could not follow this event:', message.name, error);
+          }
         }
         this.emit(message.name, message.payload as unknown as Record<string, unknown>);
         return;

@@ -6,6 +6,7 @@ import { CallFacts } from './call-facts.js';
 import { formatDuration, peerText, typeKey } from './call-labels.js';
 import { DtmfPad } from './dtmf-pad.js';
 import { Icon, type IconName } from './icons.js';
+import { SoundHint } from './sound-hint.js';
 import { TransferForm } from './transfer-form.js';
 import { useAction } from './use-action.js';
 import { useNow } from './use-now.js';
@@ -65,6 +66,7 @@ export function ActiveCall({ session, state, call, t }: { session: Session; stat
         </p>
       </div>
       <CallFacts call={call} t={t} />
+      {call.silent && <SoundHint text="soundBlockedCall" onEnable={() => session.resumeAudio()} t={t} />}
       {audio && (
         <p class={`call-audio ${call.audio}`} role={call.audio === 'connecting' ? 'status' : 'alert'} data-testid="call-audio">
           {t(audio)}

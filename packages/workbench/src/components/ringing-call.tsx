@@ -2,7 +2,7 @@ import type { CallView } from '../call-desk.js';
 import { errorText, type Translate } from '../i18n.js';
 import type { Session, SessionState } from '../session.js';
 import { CallFacts } from './call-facts.js';
-import { formatDuration, peerText, typeKey } from './call-labels.js';
+import { formatDuration, peerText, stateKey, typeKey } from './call-labels.js';
 import { Icon } from './icons.js';
 import { SoundHint } from './sound-hint.js';
 import { useAction } from './use-action.js';
@@ -28,6 +28,9 @@ export function RingingCall({ session, state, call, sound, t }: { session: Sessi
 
   return (
     <div class="call-card ringing" data-testid="ringing-call" data-session-id={sessionId}>
+      <p class="visually-hidden" role="alert">
+        {t(stateKey(call))}: {peerText(call.peer, t)}
+      </p>
       <div class="call-head">
         <span class="call-avatar ringing" aria-hidden="true">
           <Icon name="call" />
@@ -53,7 +56,7 @@ export function RingingCall({ session, state, call, sound, t }: { session: Sessi
         </div>
       )}
       <CallFacts call={call} t={t} />
-      {sound.blocked && <SoundHint onEnable={sound.enable} t={t} />}
+      {sound.blocked && <SoundHint text="soundBlocked" onEnable={sound.enable} t={t} />}
       <div class="call-answer">
         <button type="button" class="button call big" data-testid="call-accept" disabled={action.pending} onClick={() => void action.run(() => session.call('Call.accept', { sessionId }))}>
           <Icon name="call" />

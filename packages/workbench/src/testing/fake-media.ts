@@ -93,7 +93,10 @@ export class FakeAudio {
   autoplay = false;
   playing = false;
   sinkId = '';
+  /** Like a browser whose autoplay rule holds sound back until a click. */
+  refusePlay = false;
   play(): Promise<void> {
+    if (this.refusePlay) return Promise.reject(Object.assign(new Error('play() failed'), { name: 'NotAllowedError' }));
     this.playing = true;
     return Promise.resolve();
   }
