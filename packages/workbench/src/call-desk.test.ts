@@ -167,9 +167,9 @@ describe('the call desk', () => {
     const { desk } = setup();
     desk.event(offer('s1'));
     expect(() => desk.local('Call.muteMic', {})).toThrow(expect.objectContaining({ code: 'invalidArgument', message: 'Call.muteMic needs a sessionId.' }));
-    expect(() => desk.local('Call.isMicMuted', { sessionId: 'nope' })).toThrow(expect.objectContaining({ code: 'invalidArgument' }));
+    expect(() => desk.local('Call.isMicMuted', { sessionId: 'nope' })).toThrow(expect.objectContaining({ code: 'sessionNotFound' }));
     // Ringing: no audio yet.
-    expect(() => desk.local('Call.unmuteMic', { sessionId: 's1' })).toThrow(expect.objectContaining({ code: 'invalidArgument' }));
+    expect(() => desk.local('Call.unmuteMic', { sessionId: 's1' })).toThrow(expect.objectContaining({ code: 'callNotAllowed' }));
   });
 
   it('refuses an accept without a session id before opening the microphone', async () => {
@@ -200,6 +200,6 @@ describe('the call desk', () => {
     desk.stop();
     expect(fake.peers[0]?.closed).toBe(true);
     expect(desk.calls).toEqual([]);
-    expect(() => desk.local('Call.isMicMuted', { sessionId: 's1' })).toThrow();
+    expect(() => desk.local('Call.isMicMuted', { sessionId: 's1' })).toThrow(expect.objectContaining({ code: 'sessionNotFound' }));
   });
 });

@@ -101,7 +101,11 @@ export class CallDesk {
   local(method: LocalCallMethod, params: Record<string, unknown>): boolean | undefined {
     const sessionId = params['sessionId'];
     if (typeof sessionId !== 'string' || !sessionId) throw new SessionError('invalidArgument', `${method} needs a sessionId.`);
-    if (!this.media.has(sessionId)) throw new SessionError('invalidArgument', `${method}: session ${sessionId} has no audio in this workbench.`);
+    if (!this.media.has(sessionId)) {
+      if (!this.tracked.some((c) => c.sessionId === sessionId)) throw new SessionError('sessionNotFound', `${method}: the agent is in no session ${sessionId}.`);
+      // Ringing, or reloaded mid-call: the call has no microphone in this page.
+      throw new SessionError('callNotAllowed', `${method}: session ${sessionId} has no audio in this workbench.`);
+    }
     if (method === 'Call.isMicMuted') return this.media.isMuted(sessionId);
     this.media.setMuted(sessionId, method === 'Call.muteMic');
     return undefined;

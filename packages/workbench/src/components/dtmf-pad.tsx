@@ -4,6 +4,9 @@ import type { Session } from '../session.js';
 import { Keypad } from './keypad.js';
 import { toActionError, type ActionError } from './use-action.js';
 
+/** At most this many digits per request (the server's limit). */
+const MAX_DIGITS = 32;
+
 /** Keys sent as DTMF. Presses made while a send is under way go together in the next one, so fast typing costs few messages. */
 export function DtmfPad({ session, sessionId, language, t }: { session: Session; sessionId: string; language: Language; t: Translate }) {
   const [sent, setSent] = useState('');
@@ -16,8 +19,8 @@ export function DtmfPad({ session, sessionId, language, t }: { session: Session;
     sending.current = true;
     try {
       while (queued.current) {
-        const dtmfText = queued.current;
-        queued.current = '';
+        const dtmfText = queued.current.slice(0, MAX_DIGITS);
+        queued.current = queued.current.slice(MAX_DIGITS);
         try {
           await session.call('Call.sendDigits', { sessionId, dtmfText });
           setSent((s) => (s + dtmfText).slice(-20));
