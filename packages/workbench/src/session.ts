@@ -167,7 +167,10 @@ export class Session {
     if (!this.client || this.state.phase !== 'ready') throw new SessionError('notReady', 'The workbench is not signed in.');
     if (!(CALL_METHODS as readonly string[]).includes(method)) return this.send(method, params);
     try {
-      return await this.desk.request(method as CallMethod, params, (withAudio) => this.send(method, withAudio), this.state.selectedMicrophone);
+      const data = await this.desk.request(method as CallMethod, params, (withAudio) => this.send(method, withAudio), this.state.selectedMicrophone);
+      // A call's microphone may have been the first permission: the device list can name devices now.
+      if (this.state.microphonePermission !== 'granted') void this.refreshDevices().catch(() => undefined);
+      return data;
     } catch (error) {
       if (error instanceof MicrophoneError && error.denied) this.update({ microphonePermission: 'denied' });
       throw error;
