@@ -23,10 +23,14 @@ const FRAME_BYTES = 160;
 const PACKET_BYTES = 12 + FRAME_BYTES;
 
 // ─── load generator (child process) ─────────────────────────────────────────────────────────────
-// Each stream is one phone: it sends an RTP packet every 20 ms to its leg, stamped with a stream
-// id, a sequence number and the send time, and it receives the other phone's packets through the
+// Each stream is one phone: it sends an RTP packet every 20 ms to its leg, stamped with a marker,
+// a sequence number and the send time, and it receives the other phone's packets through the
 // relay. Jitter is RFC 3550's interarrival estimate per stream; loss counts packets sent inside
-// the measured window that never came back out of the relay.
+// the measured window that never came back out of the relay. Packets without the marker (a
+// ringback or queue music the server plays before a call is bridged, a browser's audio) are
+// counted as datagrams but not timed. `bench:engine` drives the same generator: it gives each
+// stream its target as that call is set up (`targets`), and a stream without a target is silent.
+const STAMP = 0x4f434342; // 'OCCB', at payload offset 0
 async function generator() {
   let phones = [];
   let timers = [];
@@ -44,9 +48,10 @@ async function generator() {
       phones = [];
       for (let i = 0; i < message.streams; i++) {
         const socket = await bindSocket();
-        const phone = { socket, index: i, sequence: 0, sent: 0, windowSent: 0, received: 0, jitter: 0, lastTransit: undefined, target: undefined };
+        const phone = { socket, index: i, sequence: 0, sent: 0, windowSent: 0, received: 0, datagrams: 0, jitter: 0, lastTransit: undefined, target: undefined };
         socket.on('message', (packet) => {
-          if (packet.length < PACKET_BYTES) return;
+          if (measuring) phone.datagrams++;
+          if (packet.length < PACKET_BYTES || packet.readUInt32BE(12) !== STAMP) return;
           const sentAt = packet.readDoubleBE(20);
           const inWindow = packet[28] === 1;
           const transit = performance.now() - sentAt;
@@ -57,12 +62,17 @@ async function generator() {
         phones.push(phone);
       }
       process.send({ type: 'opened', ports: phones.map((phone) => phone.socket.address().port) });
+    } else if (message.type === 'targets') {
+      // Targets of some streams, as their calls are set up: {index: port}.
+      for (const [i, port] of Object.entries(message.targets)) phones[Number(i)].target = port;
+      process.send({ type: 'targeted' });
     } else if (message.type === 'start') {
       // The other phone of the call receives what this one sends; the relay sends from the leg
       // the other phone talks to, so each phone's target is its own leg.
-      message.targets.forEach((port, i) => (phones[i].target = port));
+      (message.targets ?? []).forEach((port, i) => (phones[i].target = port));
       const ssrcBase = Math.floor(Math.random() * 1e9);
       const packet = Buffer.alloc(PACKET_BYTES, 0xff);
+      packet.writeUInt32BE(STAMP, 12);
       // Spread the phones over four 5 ms slots so the generator sends evenly, not in one burst.
       for (let slot = 0; slot < 4; slot++) {
         const group = phones.filter((phone) => phone.index % 4 === slot);
@@ -70,6 +80,7 @@ async function generator() {
           timers.push(
             setInterval(() => {
               for (const phone of group) {
+                if (phone.target === undefined) continue;
                 phone.sequence = (phone.sequence + 1) & 0xffff;
                 packet[0] = 0x80;
                 packet[1] = 0;
@@ -91,6 +102,7 @@ async function generator() {
       for (const phone of phones) {
         phone.windowSent = 0;
         phone.received = 0;
+        phone.datagrams = 0;
       }
       measuring = true;
       process.send({ type: 'measuring' });
@@ -100,18 +112,21 @@ async function generator() {
       await new Promise((resolve) => setTimeout(resolve, 300));
       let sent = 0;
       let received = 0;
+      let datagrams = 0;
       const jitters = [];
       for (let i = 0; i < phones.length; i++) {
         const partner = phones[i ^ 1];
         sent += phones[i].windowSent;
-        received += partner.received;
-        jitters.push(phones[i].jitter);
+        received += partner?.received ?? 0;
+        datagrams += phones[i].datagrams;
+        if (phones[i].target !== undefined) jitters.push(phones[i].jitter);
       }
       jitters.sort((a, b) => a - b);
       process.send({
         type: 'report',
         sent,
         received,
+        datagrams,
         jitterMeanMs: jitters.reduce((a, b) => a + b, 0) / Math.max(1, jitters.length),
         jitterP99Ms: jitters[Math.min(jitters.length - 1, Math.floor(jitters.length * 0.99))] ?? 0,
       });
