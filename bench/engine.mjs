@@ -1,0 +1,997 @@
+#!/usr/bin/env node
+// The call engine end to end, five figures side by side in one run:
+//
+//   acd     routing decisions per second and p99 decision time, 10,000 agents in 100 skill groups
+//           (the distributor alone: bench/engine-acd.mjs)
+//   offer   1,000 agents signed in on realtime WebSockets, calls arriving one at a time from a
+//           virtual phone: dial → callIn on the agent's socket, and the engine's own "queued"
+//           moment (its `call moved` log line) → callIn
+//   cps     inbound calls per second through number → queue → a scripted agent's answer (RTP
+//           agents), ramped; each call hung up after a short talk
+//   media   concurrent RTP↔RTP calls bridged by the engine (virtual phone ↔ scripted agent),
+//           ramped until loss > 1 % or jitter > 20 ms; server CPU, RSS and event-loop delay
+//   webrtc  server CPU per agent WebRTC leg (werift peers standing in for browsers), against RTP
+//           agents in the same number of calls
+//
+// The server is `openccc start` in a child process (the compiled server, packages/server/dist),
+// with `--rtp-agents on` and a preload (bench/engine-preload.mjs) that reports its main thread's
+// event-loop delay over IPC. The phones' and agents' signalling runs in this process; the RTP
+// phones in a second process (bench/media.mjs's generator) and the werift peers in a third
+// (bench/engine-webrtc-peers.mjs), so each one's CPU is counted apart from the server's.
+//
+//   npm run bench:engine                         everything, about four minutes
+//   npm run bench:engine -- --only offer,cps     some parts (acd, offer, cps, media, webrtc)
+//
+// Knobs (environment): BENCH_ENGINE_AGENTS (1000), BENCH_ENGINE_OFFER_CALLS (300),
+// BENCH_ENGINE_CPS_STEPS (25,50,100,150,200), BENCH_ENGINE_CPS_SECONDS (4), BENCH_ENGINE_TALK_MS (1000),
+// BENCH_ENGINE_MEDIA_STEPS (100,250,500,750,1000), BENCH_ENGINE_MEDIA_SECONDS (3),
+// BENCH_ENGINE_WEBRTC_STEPS (50,100), BENCH_ENGINE_WEBRTC_SECONDS (4), BENCH_ACD_DECISIONS (200000),
+// BENCH_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_DATA_PARENT (the
+// data folder's parent; default the OS temp folder), BENCH_ENGINE_MEDIA_WORKERS (server default).
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import dgram from 'node:dgram';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import tencentcloud from 'tencentcloud-sdk-nodejs';
+import { WebSocket } from 'ws';
+import { runAcdBench } from './engine-acd.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const cli = join(root, 'packages/server/dist/cli/main.js');
+const PARTS = ['acd', 'offer', 'cps', 'media', 'webrtc'];
+
+const env = (name, fallback) => process.env[name] ?? fallback;
+const list = (text) => text.split(',').map(Number).filter((n) => n > 0);
+const settings = {
+  agents: Number(env('BENCH_ENGINE_AGENTS', 1000)),
+  offerCalls: Number(env('BENCH_ENGINE_OFFER_CALLS', 300)),
+  cpsSteps: list(env('BENCH_ENGINE_CPS_STEPS', '25,50,100,150,200')),
+  cpsSeconds: Number(env('BENCH_ENGINE_CPS_SECONDS', 4)),
+  talkMs: Number(env('BENCH_ENGINE_TALK_MS', 1000)),
+  mediaSteps: list(env('BENCH_ENGINE_MEDIA_STEPS', '100,250,500,750,1000')),
+  mediaSeconds: Number(env('BENCH_ENGINE_MEDIA_SECONDS', 3)),
+  webrtcSteps: list(env('BENCH_ENGINE_WEBRTC_STEPS', '50,100')),
+  webrtcSeconds: Number(env('BENCH_ENGINE_WEBRTC_SECONDS', 4)),
+  acdDecisions: Number(env('BENCH_ACD_DECISIONS', 200_000)),
+  mediaWorkers: process.env.BENCH_ENGINE_MEDIA_WORKERS,
+  serverNodeFlags: env('BENCH_SERVER_NODE_FLAGS', '').split(' ').filter(Boolean),
+  dataParent: env('BENCH_DATA_PARENT', tmpdir()),
+};
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes of this machine. */
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(values, p) {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** Runs `task(item)` over `items`, `concurrency` at a time. */
+async function pool(items, concurrency, task) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        await task(item);
+      }
+    }),
+  );
+}
+
+function nextMessage(emitter, type, match = () => true) {
+  return new Promise((resolve) => {
+    const listener = (message) => {
+      if (message?.type !== type || !match(message)) return;
+      emitter.off('message', listener);
+      resolve(message);
+    };
+    emitter.on('message', listener);
+  });
+}
+
+function ask(child, message, reply, match) {
+  const answer = nextMessage(child, reply, match);
+  child.send(message);
+  return withTimeout(answer, 30_000, `${message.type} → ${reply}`);
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU time (user + system) of a process, or of one of its threads, in ms, from /proc. */
+function cpuMs(pid, tid) {
+  try {
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function rssMb(pid) {
+  try {
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU of the server (whole process and main thread), the RTP generator, the werift peers and this process over a window, in cores. */
+class CpuWindow {
+  constructor(processes) {
+    this.processes = processes.filter((p) => p.pid);
+    this.start = now();
+    this.before = this.processes.map((p) => cpuMs(p.pid, p.tid));
+    this.self = process.cpuUsage();
+  }
+
+  end() {
+    const elapsed = now() - this.start;
+    const cores = {};
+    this.processes.forEach((p, i) => (cores[p.name] = (cpuMs(p.pid, p.tid) - this.before[i]) / elapsed));
+    const self = process.cpuUsage(this.self);
+    cores.bench = (self.user + self.system) / 1000 / elapsed;
+    return cores;
+  }
+}
+
+// ─── the server ─────────────────────────────────────────────────────────────────────────────────
+
+class ServerChild {
+  static async start() {
+    const server = new ServerChild();
+    server.dataDir = mkdtempSync(join(settings.dataParent, 'openccc-bench-engine-'));
+    server.creds = JSON.parse(execFileSync(process.execPath, [cli, 'init', '--data', server.dataDir, '--json'], { encoding: 'utf8' }));
+    server.port = await freePort();
+    server.url = `http://127.0.0.1:${server.port}`;
+    // Logs (JSON lines, at the default level `info`) go to a file: a pipe this process drains late
+    // would block the server's synchronous writes.
+    server.logFile = join(server.dataDir, 'server.log');
+    const logFd = openSync(server.logFile, 'a');
+    const args = [
+      `--import=${pathToFileURL(join(here, 'engine-preload.mjs')).href}`,
+      ...settings.serverNodeFlags,
+      cli, 'start', '--data', server.dataDir, '--port', String(server.port),
+      '--rate-limit', '0', '--log-level', 'info', '--rtp-agents', 'on',
+      // RTP legs take the lower half: 16000–23999, 4,000 even ports, below the ephemeral ports the phones use.
+      '--media-ports', '16000-31999', '--ring-timeout', '20', '--after-call-work', '0',
+      ...(settings.mediaWorkers ? ['--media-workers', settings.mediaWorkers] : []),
+    ];
+    server.child = spawn(process.execPath, args, { stdio: ['ignore', logFd, 'inherit', 'ipc'] });
+    closeSync(logFd);
+    server.exited = new Promise((resolve) => server.child.once('exit', (code, signal) => resolve({ code, signal })));
+    const deadline = now() + 30_000;
+    for (;;) {
+      if (server.child.exitCode !== null) throw new Error(`the server exited with ${server.child.exitCode}; see ${server.logFile}`);
+      const ok = await fetch(`${server.url}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (now() > deadline) throw new Error('the server did not start within 30 s');
+      await sleep(100);
+    }
+    server.client = new tencentcloud.ccc.v20200210.Client({
+      credential: { secretId: server.creds.secretId, secretKey: server.creds.secretKey },
+      region: '',
+      // A connection per request: a kept-alive one can be closed by the server just as it is reused.
+      profile: { httpProfile: { endpoint: `127.0.0.1:${server.port}`, protocol: 'http://', reqMethod: 'POST', agent: new http.Agent({ keepAlive: false }) } },
+    });
+    server.loopId = 0;
+    return server;
+  }
+
+  get pid() {
+    return this.child.pid;
+  }
+
+  /** The server main thread's event-loop delay since the last reset (ms). */
+  loop(reset = true) {
+    const id = ++this.loopId;
+    return ask(this.child, { type: 'bench:loop', id, reset }, 'bench:loop', (m) => m.id === id);
+  }
+
+  /** The bytes the log has now, and later the lines written after that. */
+  logSize() {
+    return statSync(this.logFile).size;
+  }
+
+  logLinesSince(offset) {
+    const fd = openSync(this.logFile, 'r');
+    try {
+      const size = statSync(this.logFile).size;
+      const buffer = Buffer.alloc(size - offset);
+      readSync(fd, buffer, 0, buffer.length, offset);
+      return buffer.toString('utf8').split('\n');
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  async stop() {
+    this.child.kill('SIGTERM');
+    const exit = await withTimeout(this.exited, 30_000, 'server exit').catch(() => {
+      this.child.kill('SIGKILL');
+      return { code: null, signal: 'SIGKILL' };
+    });
+    if (!process.env.BENCH_KEEP_DATA) rmSync(this.dataDir, { recursive: true, force: true });
+    return exit;
+  }
+}
+
+// ─── agents and phones (signalling in this process) ────────────────────────────────────────────
+
+/** POST JSON from a chosen local address (the token exchange is limited per client address). */
+function postJson(url, body, localAddress) {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = http.request(url, { method: 'POST', localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/** A signed-in agent: the realtime WebSocket a workbench keeps. */
+class Agent {
+  constructor(floor, index, mail) {
+    this.floor = floor;
+    this.index = index;
+    this.mail = mail;
+    this.nextId = 1;
+    this.replies = new Map();
+  }
+
+  connect(url, ticket) {
+    return new Promise((resolve, reject) => {
+      this.ws = new WebSocket(url.replace(/^http/, 'ws') + '/realtime/v1');
+      this.ws.on('error', reject);
+      this.ws.on('open', () => this.ws.send(JSON.stringify({ type: 'hello', v: 1, ticket, client: { type: 'Web', embedded: true } })));
+      this.ws.on('message', (data) => {
+        const at = now();
+        const message = JSON.parse(String(data));
+        if (message.type === 'welcome') resolve();
+        else if (message.type === 'refused') reject(new Error(`hello refused: ${message.code} ${message.message}`));
+        else if (message.type === 'reply') {
+          this.replies.get(message.id)?.(message);
+          this.replies.delete(message.id);
+        } else if (message.type === 'event') this.floor.onEvent(this, message.name, message.payload, at);
+      });
+      this.ws.on('close', (code) => {
+        if (!this.floor.closing) console.error(`agent ${this.mail}: socket closed (${code})`);
+      });
+    });
+  }
+
+  request(method, params = {}) {
+    const id = this.nextId++;
+    const reply = new Promise((resolve) => this.replies.set(id, resolve));
+    this.ws.send(JSON.stringify({ type: 'request', id, method, params }));
+    return withTimeout(reply, 20_000, `${method} of ${this.mail}`);
+  }
+}
+
+/** A virtual phone on /phone/v1; calls are told apart by the phone's own call ids. */
+class Phone {
+  static open(url, number) {
+    const phone = new Phone();
+    phone.number = number;
+    phone.calls = new Map();
+    return new Promise((resolve, reject) => {
+      phone.ws = new WebSocket(url.replace(/^http/, 'ws') + '/phone/v1');
+      phone.ws.on('error', reject);
+      phone.ws.on('open', () => phone.send({ type: 'hello', v: 1, number }));
+      phone.ws.on('message', (data) => {
+        const at = now();
+        const message = JSON.parse(String(data));
+        if (message.type === 'welcome') return resolve(phone);
+        if (message.type === 'error' && message.callId === undefined) return reject(new Error(`phone ${number}: ${message.code} ${message.message}`));
+        const call = phone.calls.get(message.callId);
+        if (!call) return;
+        if (message.type === 'ended' || message.type === 'error') phone.calls.delete(message.callId);
+        call(message, at);
+      });
+    });
+  }
+
+  send(message) {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  /** Dials; `listener(message, receivedAt)` gets the call's messages. Returns the call id and the time the dial was sent. */
+  dial(to, rtpPort, listener) {
+    const callId = randomUUID();
+    this.calls.set(callId, listener);
+    const sentAt = now();
+    this.send({ type: 'dial', callId, to, media: { kind: 'rtp', address: '127.0.0.1', port: rtpPort } });
+    return { callId, sentAt };
+  }
+
+  hangup(callId) {
+    this.send({ type: 'hangup', callId });
+  }
+
+  close() {
+    this.ws.close();
+  }
+}
+
+async function openPhones(url, count, prefix) {
+  const phones = [];
+  await pool(
+    Array.from({ length: count }, (_, i) => i),
+    20,
+    async (i) => (phones[i] = await Phone.open(url, `00861${prefix}${String(i).padStart(8, '0')}`)),
+  );
+  return phones;
+}
+
+function udpSocket() {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => resolve(socket));
+  });
+}
+
+/**
+ * The call center: one skill group with every agent in it, a hotline routed to it, and the agents
+ * signed in through the SDK's path (Cloud API token → /sdk/v1/login → realtime hello → Agent.online).
+ */
+class Floor {
+  static async open(server, count) {
+    const floor = new Floor();
+    floor.server = server;
+    floor.agents = [];
+    floor.closing = false;
+    floor.listeners = new Set();
+    const { client } = server;
+    const SdkAppId = server.creds.sdkAppId;
+    const groupName = 'Bench floor';
+    const group = await client.CreateCCCSkillGroup({ SdkAppId, SkillGroupName: groupName, SkillGroupType: 0, MaxConcurrency: 1 });
+    floor.groupId = group.SkillGroupId;
+    floor.hotline = '00864008000800';
+    execFileSync(process.execPath, [cli, 'number', 'add', floor.hotline, '--skill-group', String(floor.groupId), '--data', server.dataDir, '--instance', String(SdkAppId)], { stdio: 'ignore' });
+    const started = now();
+    const mails = Array.from({ length: count }, (_, i) => `agent-${String(i).padStart(5, '0')}@bench.example.com`);
+    const batches = [];
+    for (let i = 0; i < count; i += 10) batches.push(mails.slice(i, i + 10));
+    await pool(batches, 4, async (batch) => {
+      const res = await client.CreateStaff({ SdkAppId, Staffs: batch.map((Mail, j) => ({ Mail, Name: `Agent ${Mail.slice(6, 11)}`, StaffNumber: String(j), SkillGroupNameList: [groupName] })) });
+      if (res.ErrorStaffList?.length) throw new Error(`CreateStaff: ${JSON.stringify(res.ErrorStaffList)}`);
+    });
+    const created = now();
+    // Tokens through the official SDK client, exchanged from 127.0.0.2… (50 agents per address: the
+    // server allows 60 token exchanges from one address at once), then the realtime sockets.
+    await pool(
+      mails.map((mail, i) => ({ mail, i })),
+      16,
+      async ({ mail, i }) => {
+        const { Token } = await client.CreateSDKLoginToken({ SdkAppId, SeatUserId: mail });
+        const address = `127.0.${Math.floor(i / 12_500)}.${2 + (Math.floor(i / 50) % 250)}`;
+        const login = await postJson(`${server.url}/sdk/v1/login`, { sdkAppId: SdkAppId, userId: mail, token: Token, parentOrigin: server.url }, address);
+        if (login.status !== 200) throw new Error(`login of ${mail}: ${login.status} ${JSON.stringify(login.body)}`);
+        const agent = new Agent(floor, i, mail);
+        await agent.connect(server.url, login.body.ticket);
+        const online = await agent.request('Agent.online');
+        if (!online.ok) throw new Error(`Agent.online of ${mail}: ${JSON.stringify(online)}`);
+        floor.agents[i] = agent;
+      },
+    );
+    floor.setup = { agents: count, createMs: Math.round(created - started), signInMs: Math.round(now() - created) };
+    // The engine loads each agent into the ACD once its socket is up (store reads): give it a moment.
+    await sleep(2000);
+    return floor;
+  }
+
+  onEvent(agent, name, payload, at) {
+    for (const listener of this.listeners) listener(agent, name, payload, at);
+  }
+
+  /** Listens to every agent's events until the returned function is called. */
+  listen(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close() {
+    this.closing = true;
+    for (const agent of this.agents) agent?.ws.terminate();
+  }
+}
+
+// ─── offer latency ──────────────────────────────────────────────────────────────────────────────
+
+async function offerPart(server, floor) {
+  const sink = await udpSocket();
+  const [phone] = await openPhones(server.url, 1, '39');
+  const warmup = 20;
+  const samples = [];
+  let waiting = null;
+  const ended = new Map();
+  const off = floor.listen((agent, name, payload, at) => {
+    if (name === 'callIn' && waiting) waiting({ agent, payload, at });
+    if (name === 'sessionEnded') ended.get(payload.sessionId)?.();
+  });
+  const logOffset = server.logSize();
+  const cpu = new CpuWindow([{ name: 'server', pid: server.pid }]);
+  await server.loop(true);
+  try {
+    for (let i = 0; i < warmup + settings.offerCalls; i++) {
+      const offered = new Promise((resolve) => (waiting = resolve));
+      let phoneEnded;
+      const phoneDone = new Promise((resolve) => (phoneEnded = resolve));
+      let answeredBySystemAt = NaN;
+      const { callId, sentAt } = phone.dial(floor.hotline, sink.address().port, (message, at) => {
+        if (message.type === 'answered' && message.by === 'system') answeredBySystemAt = at;
+        if (message.type === 'ended') phoneEnded(message);
+      });
+      const { payload, at } = await withTimeout(offered, 10_000, `callIn for call ${i}`);
+      waiting = null;
+      const sessionEnded = new Promise((resolve) => ended.set(payload.sessionId, resolve));
+      phone.hangup(callId);
+      await withTimeout(Promise.all([sessionEnded, phoneDone]), 10_000, `end of call ${i}`);
+      ended.delete(payload.sessionId);
+      if (i >= warmup) samples.push({ sessionId: payload.sessionId, dialToCallInMs: at - sentAt, callInAt: at, answeredBySystemAt });
+      // The released agent is free again after its status write; let the next call find the floor settled.
+      await sleep(5);
+    }
+  } finally {
+    off();
+    phone.close();
+    sink.close();
+  }
+  const cores = cpu.end();
+  const loop = await server.loop(true);
+  // The engine's own moment: its info line `call moved … to: queued` (its clock, whole milliseconds).
+  const queuedAt = new Map();
+  for (const line of server.logLinesSince(logOffset)) {
+    if (!line.includes('"call moved"') || !line.includes('"to":"queued"')) continue;
+    const entry = JSON.parse(line);
+    if (!queuedAt.has(entry.sessionId)) queuedAt.set(entry.sessionId, entry.time);
+  }
+  const engine = samples.map((s) => s.callInAt - queuedAt.get(s.sessionId)).filter((v) => Number.isFinite(v));
+  const dial = samples.map((s) => s.dialToCallInMs);
+  const result = {
+    agents: floor.agents.length,
+    calls: samples.length,
+    dialToCallIn: { p50Ms: percentile(dial, 50), p99Ms: percentile(dial, 99), maxMs: Math.max(...dial) },
+    queuedToCallIn: { matched: engine.length, p50Ms: percentile(engine, 50), p99Ms: percentile(engine, 99), maxMs: Math.max(...engine) },
+    serverCores: cores.server,
+    serverLoop: loop,
+  };
+  return result;
+}
+
+// ─── call setup rate ────────────────────────────────────────────────────────────────────────────
+
+async function cpsPart(server, floor) {
+  const phoneSink = await udpSocket();
+  const agentSink = await udpSocket();
+  const phones = await openPhones(server.url, 100, '38');
+  const steps = [];
+  const accepted = new Map(); // sessionId → {ok, ended}
+  const off = floor.listen((agent, name, payload) => {
+    if (name === 'callIn') {
+      const entry = { ok: null, ended: false };
+      accepted.set(payload.sessionId, entry);
+      agent.request('Call.accept', { sessionId: payload.sessionId, rtp: { address: '127.0.0.1', port: agentSink.address().port } }).then(
+        (reply) => (entry.ok = reply.ok ? true : reply.error?.code ?? 'refused'),
+        () => (entry.ok = 'timeout'),
+      );
+    } else if (name === 'sessionEnded') {
+      const entry = accepted.get(payload.sessionId);
+      if (entry) entry.ended = true;
+    }
+  });
+  try {
+    for (const rate of settings.cpsSteps) {
+      const total = Math.max(2, Math.round(rate * settings.cpsSeconds));
+      const calls = [];
+      let phoneCursor = 0;
+      const pick = () => {
+        for (let tries = 0; tries < phones.length; tries++) {
+          const phone = phones[phoneCursor++ % phones.length];
+          if (phone.calls.size < 8) return phone;
+        }
+        return null;
+      };
+      await server.loop(true);
+      const cpu = new CpuWindow([{ name: 'server', pid: server.pid }, { name: 'serverMain', pid: server.pid, tid: server.pid }]);
+      const start = now() + 20;
+      const settled = [];
+      for (let i = 0; i < total; i++) {
+        const due = start + (i * 1000) / rate;
+        while (now() < due) await sleep(Math.max(0, Math.min(4, due - now())));
+        const phone = pick();
+        const call = { dialAt: NaN, connectedAt: NaN, failure: null };
+        calls.push(call);
+        if (!phone) {
+          call.failure = 'no free phone';
+          continue;
+        }
+        settled.push(
+          new Promise((resolve) => {
+            const timer = setTimeout(() => {
+              call.failure ??= 'no answer within 15 s';
+              phone.hangup(callId);
+              resolve();
+            }, 15_000);
+            const finish = (failure) => {
+              if (failure) call.failure ??= failure;
+              clearTimeout(timer);
+              resolve();
+            };
+            const { callId, sentAt } = phone.dial(floor.hotline, phoneSink.address().port, (message, at) => {
+              if (message.type === 'answered' && message.by !== 'system' && Number.isNaN(call.connectedAt)) {
+                call.connectedAt = at;
+                setTimeout(() => phone.hangup(callId), settings.talkMs);
+              } else if (message.type === 'ended') {
+                finish(Number.isNaN(call.connectedAt) ? `ended: ${message.reason}` : message.reason === 'hangup' ? null : `ended in talk: ${message.reason}`);
+              } else if (message.type === 'error') {
+                finish(`error: ${message.code}`);
+              }
+            });
+            call.dialAt = sentAt;
+          }),
+        );
+      }
+      const lastDial = now();
+      await Promise.all(settled);
+      const connected = calls.filter((c) => !Number.isNaN(c.connectedAt));
+      const lastConnect = Math.max(...connected.map((c) => c.connectedAt));
+      const cores = cpu.end(); // up to the last hang-up
+      const loop = await server.loop(true);
+      const refused = [...accepted.values()].filter((e) => e.ok !== null && e.ok !== true).length;
+      const failures = calls.filter((c) => c.failure !== null);
+      const setup = connected.map((c) => c.connectedAt - c.dialAt);
+      const firstDial = calls[0].dialAt;
+      const step = {
+        offeredCps: rate,
+        calls: total,
+        dialledCps: ((total - 1) * 1000) / (lastDial - firstDial),
+        // Calls connected per second, from the first dial to the last connection.
+        achievedCps: (connected.length * 1000) / (lastConnect - firstDial),
+        connected: connected.length,
+        failed: failures.length,
+        failures: [...new Set(failures.map((c) => c.failure))].slice(0, 5),
+        acceptRefused: refused,
+        setupP50Ms: percentile(setup, 50),
+        setupP99Ms: percentile(setup, 99),
+        setupMaxMs: Math.max(...setup),
+        serverCores: cores.server,
+        serverMainCores: cores.serverMain,
+        benchCores: cores.bench,
+        serverLoop: loop,
+      };
+      steps.push(step);
+      console.log(formatCpsStep(step));
+      accepted.clear();
+      // Every agent back to free before the next step.
+      await sleep(1500);
+      if (failures.length > 0 && step.failed > total * 0.05) break;
+    }
+  } finally {
+    off();
+    for (const phone of phones) phone.close();
+    phoneSink.close();
+    agentSink.close();
+  }
+  return steps;
+}
+
+function formatCpsStep(s) {
+  return (
+    `  ${String(s.offeredCps).padStart(4)} CPS offered: ${String(s.calls).padStart(4)} calls, achieved ${s.achievedCps.toFixed(1).padStart(6)} CPS, ` +
+    `failed ${s.failed}${s.failures.length ? ` (${s.failures.join('; ')})` : ''}, setup p50 ${s.setupP50Ms.toFixed(1)} ms p99 ${s.setupP99Ms.toFixed(1)} ms, ` +
+    `server ${s.serverCores.toFixed(2)} cores (main thread ${s.serverMainCores.toFixed(2)}), loop p99 ${s.serverLoop.p99Ms} ms`
+  );
+}
+
+// ─── concurrent calls with audio (media and WebRTC parts) ───────────────────────────────────────
+
+/**
+ * Sets up `count` calls phone (generator stream 2k) → hotline → agent, the agent answering with an
+ * RTP socket (generator stream 2k+1) or a werift peer; keeps them up while `measure` runs, then
+ * hangs them all up. Calls are told apart at the agent by the caller's number: each phone has at
+ * most one call in set-up at a time.
+ */
+async function withCalls({ server, floor, gen, peers, count, agentMedia }, measure) {
+  const opened = await ask(gen, { type: 'open', streams: count * 2 }, 'opened');
+  const ports = opened.ports;
+  await ask(gen, { type: 'start', targets: [] }, 'started');
+  const workers = 40;
+  const phonesPerWorker = Math.max(1, Math.ceil(count / workers / 6));
+  const phones = await openPhones(server.url, workers * phonesPerWorker, '37');
+  const pending = new Map(); // caller number → call index
+  const sessions = new Map(); // sessionId → {ended}
+  const calls = [];
+  let failures = 0;
+  const setTargets = (targets) => gen.send({ type: 'targets', targets });
+  const off = floor.listen((agent, name, payload) => {
+    if (name === 'sessionEnded') {
+      const s = sessions.get(payload.sessionId);
+      if (s) {
+        s.ended = true;
+        s.onEnded?.();
+      }
+      return;
+    }
+    if (name !== 'callIn') return;
+    const k = pending.get(payload.callerPhoneNumber);
+    if (k === undefined) return;
+    pending.delete(payload.callerPhoneNumber);
+    const sessionId = payload.sessionId;
+    sessions.set(sessionId, { ended: false, onEnded: null });
+    calls[k].sessionId = sessionId;
+    const accept = async () => {
+      if (agentMedia === 'rtp') {
+        const reply = await agent.request('Call.accept', { sessionId, rtp: { address: '127.0.0.1', port: ports[2 * k + 1] } });
+        if (!reply.ok) throw new Error(`Call.accept: ${JSON.stringify(reply.error)}`);
+        setTargets({ [2 * k + 1]: reply.data.rtp.port });
+      } else {
+        const { sdp } = await ask(peers, { type: 'offer', id: sessionId }, 'offer', (m) => m.id === sessionId);
+        const reply = await agent.request('Call.accept', { sessionId, sdp });
+        if (!reply.ok) throw new Error(`Call.accept: ${JSON.stringify(reply.error)}`);
+        await ask(peers, { type: 'answer', id: sessionId, sdp: reply.data.sdp }, 'answered', (m) => m.id === sessionId);
+      }
+    };
+    accept().catch((error) => {
+      failures++;
+      console.error(`  call ${k}: ${error.message}`);
+    });
+  });
+  const setupStart = now();
+  try {
+    const indices = Array.from({ length: count }, (_, k) => k);
+    await pool(indices, workers, async (k) => {
+      // Worker w takes calls k ≡ w (mod workers), so a phone (owned by one worker) sets up one call at a time.
+      const phone = phones[(k % workers) * phonesPerWorker + (Math.floor(k / workers) % phonesPerWorker)];
+      const call = { k, phone, callId: null, sessionId: null, connected: false };
+      calls[k] = call;
+      pending.set(phone.number, k);
+      await withTimeout(
+        new Promise((resolve, reject) => {
+          const { callId } = phone.dial(floor.hotline, ports[2 * k], (message) => {
+            if (message.type === 'media') setTargets({ [2 * k]: message.media.port });
+            else if (message.type === 'answered' && message.by !== 'system') {
+              call.connected = true;
+              resolve();
+            } else if (message.type === 'ended' || message.type === 'error') {
+              call.ended = true;
+              if (!call.connected) reject(new Error(`call ${k} ended before an answer: ${message.reason ?? message.code}`));
+            }
+          });
+          call.callId = callId;
+        }),
+        20_000,
+        `set-up of call ${k}`,
+      ).catch((error) => {
+        failures++;
+        pending.delete(phone.number);
+        console.error(`  ${error.message}`);
+      });
+    });
+    const setupMs = now() - setupStart;
+    const result = await measure({ setupMs, failures: () => failures, connected: calls.filter((c) => c.connected).length });
+    return { ...result, setupMs, failed: failures };
+  } finally {
+    // Hang everything up and wait for the agents' ends.
+    const endings = [];
+    for (const call of calls) {
+      if (!call?.callId || call.ended) continue;
+      const s = call.sessionId && sessions.get(call.sessionId);
+      if (s && !s.ended) endings.push(new Promise((resolve) => (s.onEnded = resolve)));
+      call.phone.hangup(call.callId);
+    }
+    await withTimeout(Promise.all(endings), 30_000, 'the calls to end').catch((error) => console.error(`  ${error.message}`));
+    off();
+    if (agentMedia === 'webrtc') await Promise.all([...sessions.keys()].map((id) => ask(peers, { type: 'close', id }, 'closed', (m) => m.id === id)));
+    for (const phone of phones) phone.close();
+    await ask(gen, { type: 'stop' }, 'stopped');
+    // Let the agents' status writes land, so the next step starts with a free floor.
+    await sleep(1500);
+  }
+}
+
+function startGenerator() {
+  const gen = fork(join(here, 'media.mjs'), ['--generator'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  gen.setMaxListeners(0);
+  return nextMessage(gen, 'ready').then(() => gen);
+}
+
+async function mediaPart(server, floor) {
+  const gen = await startGenerator();
+  const rows = [];
+  try {
+    for (const count of settings.mediaSteps) {
+      if (count > floor.agents.length) break;
+      const row = await withCalls({ server, floor, gen, count, agentMedia: 'rtp' }, async ({ setupMs, connected }) => {
+        await sleep(2000); // warm-up: the last calls' first packets, the JIT
+        await server.loop(true);
+        const cpu = new CpuWindow([
+          { name: 'server', pid: server.pid },
+          { name: 'serverMain', pid: server.pid, tid: server.pid },
+          { name: 'generator', pid: gen.pid },
+        ]);
+        await ask(gen, { type: 'measure' }, 'measuring');
+        await sleep(settings.mediaSeconds * 1000);
+        const report = await ask(gen, { type: 'report' }, 'report');
+        const cores = cpu.end();
+        const loop = await server.loop(true);
+        return {
+          calls: count,
+          connected,
+          setupCps: (count * 1000) / setupMs,
+          lossPct: report.sent === 0 ? 100 : (100 * Math.max(0, report.sent - report.received)) / report.sent,
+          jitterMs: report.jitterMeanMs,
+          jitterP99Ms: report.jitterP99Ms,
+          serverCores: cores.server,
+          serverMainCores: cores.serverMain,
+          generatorCores: cores.generator,
+          benchCores: cores.bench,
+          serverRssMb: rssMb(server.pid),
+          serverLoop: loop,
+        };
+      });
+      rows.push(row);
+      console.log(formatMediaRow(row));
+      if (row.failed > 0 || row.lossPct > 1 || row.jitterMs > 20) {
+        console.log(`  stopped at ${count} calls: ${row.failed > 0 ? `${row.failed} calls failed` : row.lossPct > 1 ? 'loss passed 1 %' : 'jitter passed 20 ms'}`);
+        break;
+      }
+    }
+  } finally {
+    gen.send({ type: 'exit' });
+  }
+  return rows;
+}
+
+function formatMediaRow(r) {
+  return (
+    `  ${String(r.calls).padStart(5)} calls (set up at ${r.setupCps.toFixed(0)} CPS, ${r.failed} failed): loss ${r.lossPct.toFixed(2)} %, jitter ${r.jitterMs.toFixed(2)} ms (p99 stream ${r.jitterP99Ms.toFixed(1)}), ` +
+    `server ${r.serverCores.toFixed(2)} cores (main thread ${r.serverMainCores.toFixed(2)}), RSS ${r.serverRssMb.toFixed(0)} MB, loop p99 ${r.serverLoop.p99Ms} ms max ${r.serverLoop.maxMs} ms; generator ${r.generatorCores.toFixed(2)} cores`
+  );
+}
+
+async function webrtcPart(server, floor) {
+  const gen = await startGenerator();
+  const peers = fork(join(here, 'engine-webrtc-peers.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  peers.setMaxListeners(0);
+  await nextMessage(peers, 'ready');
+  const rows = [];
+  try {
+    for (const count of settings.webrtcSteps) {
+      if (count > floor.agents.length) break;
+      const row = { legs: count };
+      for (const agentMedia of ['rtp', 'webrtc']) {
+        row[agentMedia] = await withCalls({ server, floor, gen, peers, count, agentMedia }, async ({ connected }) => {
+          if (agentMedia === 'webrtc') {
+            const deadline = now() + 20_000;
+            let states;
+            while (now() < deadline) {
+              const report = await ask(peers, { type: 'report' }, 'report');
+              states = report.states;
+              if (report.connected >= connected) break;
+              await sleep(200);
+            }
+            if ((states.connected ?? 0) < connected) console.error(`  WebRTC peers not all connected after 20 s: ${JSON.stringify(states)}`);
+          }
+          await sleep(2000);
+          await server.loop(true);
+          const cpu = new CpuWindow([
+            { name: 'server', pid: server.pid },
+            { name: 'serverMain', pid: server.pid, tid: server.pid },
+            { name: 'generator', pid: gen.pid },
+            { name: 'peers', pid: peers.pid },
+          ]);
+          await ask(gen, { type: 'measure' }, 'measuring');
+          await ask(peers, { type: 'measure' }, 'measuring');
+          const started = now();
+          await sleep(settings.webrtcSeconds * 1000);
+          const report = await ask(gen, { type: 'report' }, 'report');
+          const peerReport = await ask(peers, { type: 'report' }, 'report');
+          const seconds = (now() - started) / 1000;
+          const cores = cpu.end();
+          const loop = await server.loop(true);
+          // The share of the packets sent that reached the other side: phones → agents, agents → phones.
+          return {
+            connected,
+            seconds,
+            webrtcConnected: agentMedia === 'webrtc' ? peerReport.connected : null,
+            toAgentPct: agentMedia === 'webrtc' ? (100 * peerReport.received) / Math.max(1, report.sent) : (100 * report.received) / Math.max(1, report.sent),
+            toPhonePct: agentMedia === 'webrtc' ? (100 * report.datagrams) / Math.max(1, peerReport.sent) : (100 * report.received) / Math.max(1, report.sent),
+            peersSentPerLegPerSecond: agentMedia === 'webrtc' ? peerReport.sent / count / seconds : null,
+            serverCores: cores.server,
+            serverMainCores: cores.serverMain,
+            generatorCores: cores.generator,
+            peersCores: cores.peers,
+            serverRssMb: rssMb(server.pid),
+            serverLoop: loop,
+          };
+        });
+      }
+      row.extraPerLegPctCore = (100 * (row.webrtc.serverCores - row.rtp.serverCores)) / count;
+      row.perWebrtcCallPctCore = (100 * row.webrtc.serverCores) / count;
+      row.perRtpCallPctCore = (100 * row.rtp.serverCores) / count;
+      rows.push(row);
+      console.log(
+        `  ${String(count).padStart(4)} calls: RTP agents ${row.rtp.serverCores.toFixed(3)} cores (${row.perRtpCallPctCore.toFixed(2)} % per call), ` +
+          `WebRTC agents ${row.webrtc.serverCores.toFixed(3)} cores (${row.perWebrtcCallPctCore.toFixed(2)} % per call, ${row.webrtc.webrtcConnected}/${count} connected, ` +
+          `audio to agent ${row.webrtc.toAgentPct.toFixed(0)} %, to phone ${row.webrtc.toPhonePct.toFixed(0)} %): a WebRTC leg costs ${row.extraPerLegPctCore.toFixed(2)} % of a core more than an RTP leg; ` +
+          `werift peers ${row.webrtc.peersCores.toFixed(2)} cores`,
+      );
+    }
+  } finally {
+    gen.send({ type: 'exit' });
+    peers.send({ type: 'exit' });
+  }
+  return rows;
+}
+
+// ─── the run ────────────────────────────────────────────────────────────────────────────────────
+
+function parseOnly(argv) {
+  const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  if (i < 0) return PARTS;
+  const value = argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
+  const parts = (value ?? '').split(',').filter(Boolean);
+  const unknown = parts.filter((p) => !PARTS.includes(p));
+  if (parts.length === 0 || unknown.length > 0) {
+    console.error(`--only takes ${PARTS.join(', ')} (comma-separated)${unknown.length ? `, not ${unknown.join(', ')}` : ''}`);
+    process.exit(2);
+  }
+  return PARTS.filter((p) => parts.includes(p));
+}
+
+const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+function summaryRows(results) {
+  const rows = [];
+  const { acd, offer, cps, media, webrtc } = results;
+  if (acd) {
+    const p99 = Math.max(acd.arrivals.p99us, acd.backlog.p99us) / 1000;
+    rows.push(['ACD: decisions/s (call arrives / agent comes free)', `${acd.arrivals.perSecond.toLocaleString('en')} / ${acd.backlog.perSecond.toLocaleString('en')}`, '', '']);
+    rows.push([`ACD: p99 decision, ${acd.agents.toLocaleString('en')} agents in ${acd.groups} groups`, `${p99.toFixed(3)} ms`, '≤ 1 ms', p99 <= 1 ? 'met' : 'NOT met']);
+  }
+  if (offer) {
+    rows.push([`Offer: dial → callIn, ${offer.agents} agents online (p50 / p99)`, `${fmt(offer.dialToCallIn.p50Ms)} / ${fmt(offer.dialToCallIn.p99Ms)} ms`, '', '']);
+    rows.push(['Offer: queued (engine) → callIn (p50 / p99)', `${fmt(offer.queuedToCallIn.p50Ms)} / ${fmt(offer.queuedToCallIn.p99Ms)} ms`, 'p99 ≤ 50 ms', offer.queuedToCallIn.p99Ms <= 50 ? 'met' : 'NOT met']);
+  }
+  if (cps) {
+    const clean = cps.filter((s) => s.failed === 0);
+    const best = clean.reduce((a, s) => (s.achievedCps > (a?.achievedCps ?? 0) ? s : a), null);
+    rows.push([
+      'Call setup: highest rate with 0 failures (setup p50 / p99)',
+      best ? `${fmt(best.achievedCps)} CPS (${fmt(best.setupP50Ms)} / ${fmt(best.setupP99Ms)} ms)` : 'none',
+      '≥ 100 CPS',
+      best && best.achievedCps >= 100 * 0.97 && best.offeredCps >= 100 ? 'met' : 'NOT met',
+    ]);
+  }
+  if (media) {
+    const within = media.filter((r) => r.failed === 0 && r.lossPct <= 1 && r.jitterMs <= 20);
+    const top = within.at(-1);
+    rows.push([
+      'Media: most RTP↔RTP calls within 1 % loss and 20 ms jitter',
+      top ? `${top.calls} (server ${fmt(top.serverCores, 2)} cores, RSS ${fmt(top.serverRssMb, 0)} MB, loop p99 ${top.serverLoop.p99Ms} ms)` : 'none',
+      '',
+      '',
+    ]);
+  }
+  if (webrtc) {
+    const last = webrtc.at(-1);
+    if (last) rows.push([`WebRTC: server CPU per agent leg over an RTP leg (${last.legs} legs)`, `${fmt(last.extraPerLegPctCore, 2)} % of a core`, '≈ 0.5 %', '']);
+  }
+  return rows;
+}
+
+function printTable(rows) {
+  const header = ['figure', 'value', 'target', ''];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
+  console.log(line(header));
+  console.log(line(widths.map((w) => '─'.repeat(w))));
+  for (const row of rows) console.log(line(row));
+}
+
+async function main() {
+  const parts = parseOnly(process.argv.slice(2));
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown CPU',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+    date: new Date().toISOString(),
+  };
+  console.log(`bench:engine — ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}`);
+  console.log(`parts: ${parts.join(', ')}`);
+  const results = {};
+  const startedAt = now();
+
+  if (parts.includes('acd')) {
+    console.log('\nACD: the distributor alone, 10,000 agents in 100 skill groups');
+    results.acd = await runAcdBench({ decisions: settings.acdDecisions });
+    console.log(`  call arrives: ${results.acd.arrivals.perSecond} decisions/s, p99 ${results.acd.arrivals.p99us} µs; agent comes free: ${results.acd.backlog.perSecond}/s, p99 ${results.acd.backlog.p99us} µs`);
+  }
+
+  const serverParts = parts.filter((p) => p !== 'acd');
+  if (serverParts.length > 0) {
+    const needed = Math.max(
+      serverParts.includes('offer') || serverParts.includes('cps') ? settings.agents : 0,
+      serverParts.includes('media') ? Math.max(...settings.mediaSteps) : 0,
+      serverParts.includes('webrtc') ? Math.max(...settings.webrtcSteps) : 0,
+    );
+    const server = await ServerChild.start();
+    results.server = { mediaWorkers: settings.mediaWorkers ?? `default (${Math.min(cpus().length, 16)})`, logLevel: 'info', dataParent: settings.dataParent };
+    let floor;
+    try {
+      console.log(`\nserver pid ${server.pid} at ${server.url}; signing in ${needed} agents…`);
+      floor = await Floor.open(server, needed);
+      const idle = await server.loop(true);
+      console.log(`  ${needed} agents created in ${(floor.setup.createMs / 1000).toFixed(1)} s, signed in and online in ${(floor.setup.signInMs / 1000).toFixed(1)} s; server RSS ${rssMb(server.pid).toFixed(0)} MB, loop p99 ${idle.p99Ms} ms`);
+      results.floor = { ...floor.setup, serverRssMb: rssMb(server.pid) };
+      {
+        // The server at rest with every agent online: the baseline of the figures below.
+        const cpu = new CpuWindow([{ name: 'server', pid: server.pid }]);
+        await server.loop(true);
+        await sleep(3000);
+        results.idle = { serverCores: cpu.end().server, serverLoop: await server.loop(true) };
+        console.log(`  at rest: server ${results.idle.serverCores.toFixed(3)} cores, loop p99 ${results.idle.serverLoop.p99Ms} ms`);
+      }
+      if (serverParts.includes('offer')) {
+        console.log(`\nOffer latency: ${settings.offerCalls} calls one at a time, ${floor.agents.length} agents online`);
+        results.offer = await offerPart(server, floor);
+        const o = results.offer;
+        console.log(`  dial → callIn p50 ${fmt(o.dialToCallIn.p50Ms, 2)} ms, p99 ${fmt(o.dialToCallIn.p99Ms, 2)} ms, max ${fmt(o.dialToCallIn.maxMs, 1)} ms`);
+        console.log(`  queued → callIn p50 ${fmt(o.queuedToCallIn.p50Ms, 2)} ms, p99 ${fmt(o.queuedToCallIn.p99Ms, 2)} ms, max ${fmt(o.queuedToCallIn.maxMs, 1)} ms (${o.queuedToCallIn.matched} calls matched in the log)`);
+        console.log(`  server ${o.serverCores.toFixed(2)} cores, loop p99 ${o.serverLoop.p99Ms} ms, max ${o.serverLoop.maxMs} ms`);
+      }
+      if (serverParts.includes('cps')) {
+        console.log(`\nCall setup rate: ${settings.cpsSeconds} s per step, talk ${settings.talkMs} ms, RTP agents`);
+        results.cps = await cpsPart(server, floor);
+      }
+      if (serverParts.includes('media')) {
+        console.log(`\nMedia through the engine: RTP phone ↔ RTP agent calls, ${settings.mediaSeconds} s measured per step after 2 s`);
+        results.media = await mediaPart(server, floor);
+      }
+      if (serverParts.includes('webrtc')) {
+        console.log(`\nWebRTC legs: the same calls with RTP agents, then with werift agents; ${settings.webrtcSeconds} s measured`);
+        results.webrtc = await webrtcPart(server, floor);
+      }
+    } finally {
+      floor?.close();
+      const exit = await server.stop();
+      if (exit.code !== 0) console.error(`the server exited with ${exit.code ?? exit.signal}`);
+    }
+  }
+
+  results.seconds = Math.round((now() - startedAt) / 1000);
+  console.log(`\n${machine.cores} × ${machine.cpu}, Node ${machine.node}, load average at start ${machine.loadAverage.join(' ')}, ${results.seconds} s`);
+  printTable(summaryRows(results));
+  console.log(JSON.stringify({ bench: 'engine', machine, settings: { ...settings, serverNodeFlags: settings.serverNodeFlags.join(' ') }, results }));
+}
+
+await main();
