@@ -8,7 +8,7 @@ const phones: TestPhone[] = [];
 
 beforeAll(async () => {
   center = await callCenter();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   for (const phone of phones) phone.close();
@@ -73,5 +73,41 @@ describe('an inbound call', () => {
     expect(analyseTones(right, [CUSTOMER_HZ, AGENT_HZ]).frequencies[0]).toBe(AGENT_HZ);
     const tampered = await fetch(record.RecordURL!.replace(/sig=./, 'sig=A'));
     expect(tampered.status).toBe(403);
-  }, 30_000);
+  }, 60_000);
+});
+
+describe('the satisfaction survey', () => {
+  it('runs after the agent hangs up, and the key pressed is the record’s PostIVRKeyPressedEx', async () => {
+    const surveyed = await callCenter({
+      ivrFlow: (groupId: number) => ({
+        version: 1,
+        start: 'main',
+        survey: { prompts: ['zh-CN/survey'], keys: { '1': { label: '满意' }, '2': { label: '不满意' } }, thanksPrompts: ['zh-CN/thanks'] },
+        nodes: { main: { kind: 'queue', label: 'Queue', skillGroupId: groupId } },
+      }),
+    });
+    try {
+      const agent = await signedInAgent(surveyed);
+      const caller = await TestPhone.open(surveyed.server.url, '008613900000002');
+      phones.push(caller);
+      const { callId } = await caller.dial(surveyed.hotline);
+      const callIn = await agent.socket.nextEvent('callIn');
+      const sessionId = callIn.payload.sessionId;
+      expect((await agent.accept(sessionId)).ok).toBe(true);
+      await caller.rtp.waitForTone(AGENT_HZ);
+      expect((await agent.socket.request('Call.hungUp', { sessionId })).ok).toBe(true);
+      expect((await agent.socket.nextEvent('sessionEnded')).payload).toMatchObject({ sessionId, closeBy: 'seat' });
+      agent.hangupMedia();
+      // The survey's prompt plays; the caller rates the call.
+      await caller.rtp.waitForPackets(10);
+      caller.rtp.sendDigit('1');
+      await caller.next('ended', callId);
+      const res = await surveyed.client.DescribeTelCdr({ SdkAppId: surveyed.sdkAppId, StartTimeStamp: Math.floor(Date.now() / 1000) - 600, EndTimeStamp: Math.floor(Date.now() / 1000) + 60, PageSize: 10, PageNumber: 0, SessionIds: [sessionId] });
+      const record = res.TelCdrList?.[0];
+      expect(record).toMatchObject({ EndStatus: 1, HungUpSide: 'seat' });
+      expect(record?.PostIVRKeyPressedEx?.map((k) => [k.Key, k.Label])).toEqual([['1', '满意']]);
+    } finally {
+      await surveyed.close();
+    }
+  }, 60_000);
 });

@@ -3,7 +3,8 @@ import { PHONE_PATH, PHONE_VERSION, type PhoneServerMessage } from '@openccc/pro
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, usePCMU } from 'werift';
 import { WebSocket } from 'ws';
 import { decodeG711, encodeG711 } from '../../packages/server/src/media/g711.js';
-import { ToneDetector } from '../../packages/server/src/media/goertzel.js';
+import { ToneDetector, analyseTones } from '../../packages/server/src/media/goertzel.js';
+import { parseRtp } from '../../packages/server/src/media/rtp-packet.js';
 import { RtpPeer } from '../../packages/server/src/media/rtp-peer.js';
 import { FRAME_SAMPLES, toneSamples } from '../../packages/server/src/media/tones.js';
 import { createLogger } from '../../packages/server/src/log.js';
@@ -60,8 +61,9 @@ export class TestPhone {
     this.ws.send(JSON.stringify(message));
   }
 
-  next<T extends PhoneServerMessage['type']>(type: T, callId?: string): Promise<PhoneMsg<T>> {
-    const match = (m: PhoneServerMessage) => m.type === type && (callId === undefined || !('callId' in m) || m.callId === callId);
+  next<T extends PhoneServerMessage['type']>(type: T | T[], callId?: string): Promise<PhoneMsg<T>> {
+    const types: string[] = Array.isArray(type) ? type : [type];
+    const match = (m: PhoneServerMessage) => types.includes(m.type) && (callId === undefined || !('callId' in m) || m.callId === callId);
     const i = this.queue.findIndex(match);
     if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0] as PhoneMsg<T>);
     if (this.closed) return Promise.reject(new Error('phone socket closed'));
@@ -72,7 +74,8 @@ export class TestPhone {
   async dial(to: string): Promise<{ callId: string; media: PhoneMsg<'media'> | PhoneMsg<'ended'> }> {
     const callId = randomUUID();
     this.send({ type: 'dial', callId, to, media: { kind: 'rtp', address: '127.0.0.1', port: this.rtp.port } });
-    const media = await Promise.race([this.next('media', callId), this.next('ended', callId)]);
+    // One waiter for either answer: a second one left waiting would take the call's later `ended`.
+    const media = await this.next(['media', 'ended'], callId);
     if (media.type === 'media' && media.media.kind === 'rtp') {
       this.rtp.remote = { address: media.media.address, port: media.media.port };
       this.rtp.startSending(toneSamples({ frequencies: [CUSTOMER_HZ], onMs: 1000, offMs: 0, level: 0.4 }));
@@ -184,15 +187,18 @@ export interface CallCenter {
 let hotlines = 0;
 
 /** A server with a skill group and a hotline routed to it. */
-export async function callCenter(options: { flags?: Record<string, string>; virtualNoAnswerMs?: number; ivrFlow?: unknown } = {}): Promise<CallCenter> {
+/** `ivrFlow` is given the group's id. */
+export async function callCenter(options: { flags?: Record<string, string>; virtualNoAnswerMs?: number; ivrFlow?: (groupId: number) => unknown } = {}): Promise<CallCenter> {
   const log = process.env['OPENCCC_TEST_LOG'] ? createLogger(process.env['OPENCCC_TEST_LOG']) : undefined;
   const server = await startTestServer({ flags: { 'ring-timeout': '5', ...options.flags }, virtualNoAnswerMs: options.virtualNoAnswerMs ?? 3_000, ...(log ? { log } : {}) });
   const client = officialClient(server);
   const created = await client.CreateCCCSkillGroup({ SdkAppId: server.sdkAppId, SkillGroupName: `Sales ${randomUUID().slice(0, 6)}`, SkillGroupType: 0, MaxConcurrency: 1 });
   const groupId = created.SkillGroupId as number;
   const hotline = `008640000${String(++hotlines).padStart(4, '0')}`;
-  const route = options.ivrFlow === undefined ? { skillGroupId: groupId } : { ivrFlow: options.ivrFlow };
+  const route = options.ivrFlow === undefined ? { skillGroupId: groupId } : { ivrFlow: options.ivrFlow(groupId) };
   await server.server.services.numbers.add(server.sdkAppId, hotline, route);
+  // Media workers start on the first call; start them now, so that no test's time goes to it.
+  await server.server.media.stats();
   return { server, client, sdkAppId: server.sdkAppId, groupId, hotline, close: () => server.close() };
 }
 
@@ -206,4 +212,142 @@ export async function signedInAgent(center: CallCenter, groups: number[] = [cent
   const online = await socket.request('Agent.online');
   if (!online.ok) throw new Error(`online failed: ${JSON.stringify(online)}`);
   return new TestAgent(mail, socket);
+}
+
+// ── More helpers for the engine's integration tests ─────────────────────────
+
+let lines = 0;
+
+/** A new skill group of the center (its own agents, so that tests sharing a server do not meet) and a hotline routed to it, or to the IVR flow `ivrFlow(groupId)`. */
+export async function newLine(center: CallCenter, options: { ivrFlow?: (groupId: number) => unknown; maxConcurrency?: number } = {}): Promise<{ groupId: number; hotline: string }> {
+  const created = await center.client.CreateCCCSkillGroup({ SdkAppId: center.sdkAppId, SkillGroupName: `Line ${randomUUID().slice(0, 8)}`, SkillGroupType: 0, MaxConcurrency: options.maxConcurrency ?? 1 });
+  const groupId = created.SkillGroupId as number;
+  const hotline = `008641000${String(++lines).padStart(4, '0')}`;
+  await center.server.server.services.numbers.add(center.sdkAppId, hotline, options.ivrFlow ? { ivrFlow: options.ivrFlow(groupId) } : { skillGroupId: groupId });
+  return { groupId, hotline };
+}
+
+/** The call's record once it is stored (DescribeTelCdr by session id). */
+export async function recordOf(center: Pick<CallCenter, 'client' | 'sdkAppId'>, sessionId: string) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000);
+    const res = await center.client.DescribeTelCdr({ SdkAppId: center.sdkAppId, StartTimeStamp: now - 3600, EndTimeStamp: now + 60, PageSize: 100, PageNumber: 0, SessionIds: [sessionId] });
+    const record = res.TelCdrList?.[0];
+    if (record) return record;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The record of the only call from or to `phone` (a number no other call used), once it is stored. */
+export async function recordByPhone(center: Pick<CallCenter, 'client' | 'sdkAppId'>, phone: string) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000);
+    const res = await center.client.DescribeTelCdr({ SdkAppId: center.sdkAppId, StartTimeStamp: now - 3600, EndTimeStamp: now + 60, PageSize: 100, PageNumber: 0, Phones: [phone] });
+    const records = res.TelCdrList ?? [];
+    if (records.length > 1) throw new Error(`${records.length} records for ${phone}`);
+    if (records[0]) return records[0];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Listens to what an RTP peer receives, in blocks of 200 ms: long enough to tell the agent's
+ * 800 Hz from hold music's 784 Hz note, which 20 ms blocks cannot.
+ */
+export class AudioTap {
+  private readonly block = new Int16Array(1600);
+  private fill = 0;
+  private waiters: Array<(analysis: { rms: number; frequencies: number[] }) => boolean> = [];
+
+  constructor(
+    rtp: RtpPeer,
+    private readonly frequencies: readonly number[],
+  ) {
+    rtp.socket.on('message', (message: Buffer) => {
+      const packet = parseRtp(message);
+      if (!packet || packet.payloadType !== 0) return;
+      const samples = decodeG711('PCMU', packet.payload);
+      for (const sample of samples) {
+        this.block[this.fill++] = sample;
+        if (this.fill === this.block.length) {
+          this.fill = 0;
+          const analysis = analyseTones(this.block, this.frequencies);
+          this.waiters = this.waiters.filter((waiter) => !waiter(analysis));
+        }
+      }
+    });
+  }
+
+  /** Resolves with the first block from now in which `hz` holds a fifth of the energy or more. */
+  hears(hz: number): Promise<void> {
+    return new Promise((resolve) => this.waiters.push((a) => (a.frequencies.includes(hz) ? (resolve(), true) : false)));
+  }
+
+  /** Resolves with the first block from now with sound in it (rms above -40 dBFS). */
+  sound(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push((a) => (a.rms > 0.01 ? (resolve(), true) : false)));
+  }
+
+  /** The next `count` blocks' analyses. */
+  blocks(count: number): Promise<Array<{ rms: number; frequencies: number[] }>> {
+    const seen: Array<{ rms: number; frequencies: number[] }> = [];
+    return new Promise((resolve) =>
+      this.waiters.push((a) => {
+        seen.push(a);
+        if (seen.length < count) return false;
+        resolve(seen);
+        return true;
+      }),
+    );
+  }
+}
+
+/** Hold music's melody (`holdMusic()` in media/tones.ts): what a held caller hears. */
+export const HOLD_MUSIC_HZ = [523.25, 587.33, 659.25, 880] as const;
+
+/**
+ * An agent without a browser (a server started with `--rtp-agents on`): the realtime socket and a
+ * plain RTP socket that speaks AGENT_HZ once a call is accepted.
+ */
+export class RtpAgent {
+  private constructor(
+    readonly mail: string,
+    readonly socket: AgentSocket,
+    readonly rtp: RtpPeer,
+  ) {}
+
+  static async open(mail: string, socket: AgentSocket): Promise<RtpAgent> {
+    return new RtpAgent(mail, socket, await RtpPeer.open('127.0.0.1', { listenFor: [CUSTOMER_HZ, CALLEE_HZ] }));
+  }
+
+  /** `Call.accept` with this agent's RTP socket; the audio starts once the server's side is known. */
+  async accept(sessionId: string) {
+    const reply = await this.socket.request('Call.accept', { sessionId, rtp: { address: '127.0.0.1', port: this.rtp.port } });
+    const rtp = reply.ok ? (reply.data as { rtp?: { address: string; port: number } } | undefined)?.rtp : undefined;
+    if (rtp) {
+      this.rtp.remote = rtp;
+      this.rtp.startSending(toneSamples({ frequencies: [AGENT_HZ], onMs: 1000, offMs: 0, level: 0.4 }));
+    }
+    return reply;
+  }
+
+  close(): void {
+    this.rtp.close();
+    this.socket.ws.terminate();
+  }
+}
+
+/** Polls `read` (an API read, say) every 50 ms until it gives a value other than undefined. */
+export async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The phone's `ended` for a call, whether it came as the answer to `dial` or after it. */
+export function endedOf(phone: TestPhone, dialled: { callId: string; media: { type: string } }): Promise<Extract<PhoneServerMessage, { type: 'ended' }>> {
+  if (dialled.media.type === 'ended') return Promise.resolve(dialled.media as Extract<PhoneServerMessage, { type: 'ended' }>);
+  return phone.next('ended', dialled.callId);
 }

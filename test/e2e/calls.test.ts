@@ -63,6 +63,8 @@ beforeAll(async () => {
   await context.addInitScript(LISTEN);
   site = await startHostSite();
   ({ server, client } = await startE2eServer(site, { flags: { 'ring-timeout': '20' } }));
+  // Media workers start on the first call; start them now.
+  await server.server.media.stats();
 }, 60_000);
 
 afterAll(async () => {
@@ -142,8 +144,9 @@ describe('a phone call in the browser', () => {
     try {
       const { callId, media } = await phone.dial(hotline);
       expect(media.type).toBe('media');
-      // The IVR plays its welcome; the caller chooses 1.
+      // The IVR plays its welcome; once the caller hears it, they choose 1.
       await phone.next('answered', callId);
+      await phone.rtp.waitForPackets(10);
       phone.rtp.sendDigit('1');
 
       const callIn = await waitForEvent(pageA, 'callIn');

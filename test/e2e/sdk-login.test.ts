@@ -73,7 +73,7 @@ describe('the seed snippet on a customer page (another origin)', () => {
     await page.close();
   });
 
-  it('rejects calls before ready, reports calls as unavailable after, and never double-installs', async () => {
+  it('rejects calls before ready, refuses a call out with no number to show, and never double-installs', async () => {
     const mail = 'facade@example.com';
     const { token, sdkUrl } = await agentWithToken(client, server.sdkAppId, mail);
     const page = await browser.newPage();
@@ -89,8 +89,9 @@ describe('the seed snippet on a customer page (another origin)', () => {
     expect(String((early as { errorMsg: string }).errorMsg)).toMatch(/ready/);
     await waitForEvent(page, 'ready');
 
+    // The instance has no number to call out with yet.
     const call = await page.evaluate(() => window.tccc.Call.startOutboundCall({ phoneNumber: '13800000000' }).catch((e: unknown) => e));
-    expect(call).toMatchObject({ status: 'error', errorCode: 'callsUnavailable' });
+    expect(call).toMatchObject({ status: 'error', errorCode: 'noCallerNumber', errorMsg: expect.stringContaining('openccc number add') as unknown });
     const bad = await page.evaluate(() => window.tccc.Agent.setStatus({ status: 'nap' as never }).catch((e: unknown) => e));
     expect(bad).toMatchObject({ status: 'error', errorCode: 'invalidArgument' });
     expect(await page.evaluate(() => window.tccc.Devices.isBrowserSupported())).toBe(true);

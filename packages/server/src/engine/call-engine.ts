@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { AgentCallView, IvrFlow, IvrPathStep, PhoneEndReason, ServerEvent } from '@openccc/protocol';
-import { parseIvrFlowText } from '@openccc/protocol';
+import { ivrReferences, parseIvrFlowText } from '@openccc/protocol';
 import type { Logger } from 'pino';
 import { Distributor } from '../acd/distributor.js';
 import type { AcdCommand, AcdEvent, GroupConfig, HangupReason } from '../acd/types.js';
@@ -82,6 +82,8 @@ interface CallContext {
   caller: CallerLine | null;
   callee: CalleeLine | null;
   ivr: IvrRun | null;
+  /** The number's IVR flow and its prompts' files (the survey runs from it after the conversation). */
+  flow: { flow: IvrFlow; prompts: Map<string, string> } | null;
   ivrPath: IvrPathStep[];
   /** Whether the ACD knows the call (queued, ringing from the queue, or connected through it). */
   inAcd: boolean;
@@ -184,16 +186,24 @@ export class CallEngine implements CallControl {
     const now = this.options.clock();
     const context = this.newContext(sessionId, sdkAppId, customerLeg, now);
     context.caller = call.line;
+    if (flow) context.flow = { flow, prompts };
     this.contexts.set(sessionId, context);
     this.turn('open inbound', () => {
       const opened = this.calls.open(
-        { kind: 'inbound', channel: 'phone', caller: from.ok ? from.number : call.from, callee: to.number, customerLeg: { legId: customerLeg, kind: call.media.kind === 'webrtc' ? 'webrtc' : 'rtp' } },
+        {
+          kind: 'inbound',
+          channel: 'phone',
+          caller: from.ok ? from.number : call.from,
+          callee: to.number,
+          customerLeg: { legId: customerLeg, kind: call.media.kind === 'webrtc' ? 'webrtc' : 'rtp' },
+          survey: flow?.survey !== undefined,
+        },
         now,
         sessionId,
       );
       this.runSession(opened.commands);
       call.line.answered('system');
-      if (flow) this.startIvr(context, flow, prompts);
+      if (flow) this.startIvr(context, 'flow');
       else if (groupId !== null) this.enqueue(context, groupId);
     });
     return { ok: true, sessionId, media: ready };
@@ -724,6 +734,8 @@ export class CallEngine implements CallControl {
         // The workbench mutes its own microphone; the server has nothing to change.
         return;
       case 'runSurvey':
+        if (context?.flow?.flow.survey) this.startIvr(context, 'survey');
+        else this.post({ kind: 'session', sessionId: command.sessionId, event: { type: 'hangup', side: 'system' } });
         return;
       case 'closeLeg':
         if (context?.recording && !context.recordingStopped) context.recordingStopped = this.stopRecording(context.recording.id);
@@ -799,10 +811,13 @@ export class CallEngine implements CallControl {
 
   // ── Inbound routing ──────────────────────────────────────────────────────
 
-  private startIvr(context: CallContext, flow: IvrFlow, prompts: Map<string, string>): void {
+  /** Runs the number's IVR flow for the caller, or (`survey`) its satisfaction survey after the conversation. */
+  private startIvr(context: CallContext, mode: 'flow' | 'survey'): void {
     const { sessionId } = context;
-    this.post({ kind: 'session', sessionId, event: { type: 'ivrStarted' } });
-    const ivr = new IvrSession({ sessionId, flow, mode: 'flow', clock: this.options.clock });
+    if (!context.flow) return;
+    const { flow, prompts } = context.flow;
+    if (mode === 'flow') this.post({ kind: 'session', sessionId, event: { type: 'ivrStarted' } });
+    const ivr = new IvrSession({ sessionId, flow, mode, clock: this.options.clock });
     const run = new IvrRun(ivr, (id) => prompts.get(id), {
       playFile: (path) => {
         const started = this.legs.playSource(context.customerLeg, { kind: 'file', path });
@@ -814,9 +829,8 @@ export class CallEngine implements CallControl {
       stopFile: () => this.legs.stopSource(context.customerLeg),
       schedule: (timerId, at) => this.timers.schedule(timerId, at, () => this.turn('ivr timer', () => run.handle({ type: 'timerFired', timerId }))),
       cancelTimer: (timerId) => this.timers.cancel(timerId),
-      keyPressed: (record, step, survey) => {
-        if (survey) return;
-        context.ivrPath.push(step);
+      keyPressed: (record, step) => {
+        if (mode === 'flow') context.ivrPath.push(step);
         this.post({ kind: 'session', sessionId, event: { type: 'ivrKey', key: record.Key, label: record.Label, nodeLabel: record.NodeLabel } });
       },
       queue: (skillGroupId) => {
@@ -1051,9 +1065,16 @@ export class CallEngine implements CallControl {
   private legLost(mediaLeg: string, how: 'timeout' | 'closed'): void {
     const leg = this.legs.fromMedia(mediaLeg);
     if (!leg) return;
+    if (how === 'closed') this.legs.lost(mediaLeg);
     const context = this.contexts.get(leg.sessionId);
-    if (!context) return;
+    const session = this.calls.get(leg.sessionId);
+    if (!context || !session) return;
     const side = leg.id === context.customerLeg ? 'user' : 'seat';
+    if (side === 'seat') {
+      // An agent who already left (a transfer, the survey) takes the call down with nothing.
+      const participant = session.participants.find((p) => p.legId === leg.id);
+      if (!participant || (participant.outcome !== 'serving' && participant.outcome !== 'ringing')) return;
+    }
     this.options.log.warn({ sessionId: leg.sessionId, side, how }, 'a call leg lost its audio');
     this.turn('leg lost', () =>
       this.post({
@@ -1125,8 +1146,7 @@ export class CallEngine implements CallControl {
   }
 
   private async promptPaths(sdkAppId: number, flow: IvrFlow): Promise<Map<string, string>> {
-    const ids = new Set<string>();
-    collectPromptIds(flow, ids);
+    const ids = new Set(ivrReferences(flow).prompts.map((ref) => ref.value));
     const paths = new Map<string, string>();
     const uploaded: number[] = [];
     for (const id of ids) {
@@ -1159,6 +1179,7 @@ export class CallEngine implements CallControl {
       caller: null,
       callee: null,
       ivr: null,
+      flow: null,
       ivrPath: [],
       inAcd: false,
       direct: new Map(),
@@ -1190,17 +1211,6 @@ function systemReason(reason: HangupReason): SystemReason {
 
 function ivrReason(reason: IvrHangupReason): SystemReason {
   return reason === 'notWorkTime' ? 'notWorkTime' : 'ivrEnd';
-}
-
-function collectPromptIds(value: unknown, into: Set<string>): void {
-  if (Array.isArray(value)) for (const item of value) collectPromptIds(item, into);
-  else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if ((key === 'prompt' || key === 'prompts') && typeof item === 'string') into.add(item);
-      else if (key === 'prompts' && Array.isArray(item)) for (const p of item) if (typeof p === 'string') into.add(p);
-      else collectPromptIds(item, into);
-    }
-  }
 }
 
 function callView(session: Readonly<SessionRecord>, agentId: AgentId, ringing: boolean): AgentCallView {

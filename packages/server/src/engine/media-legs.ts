@@ -84,6 +84,14 @@ export class MediaLegs {
     entry.voice = voice;
   }
 
+  /** The media plane closed the leg by itself (the peer went away, the worker failed): nothing is left to destroy. */
+  lost(mediaLeg: string): void {
+    const entry = this.fromMedia(mediaLeg);
+    if (!entry) return;
+    this.byMedia.delete(mediaLeg);
+    entry.media = null;
+  }
+
   /** The engine leg of a media-plane leg. */
   fromMedia(mediaLeg: string): LegEntry | undefined {
     const id = this.byMedia.get(mediaLeg);

@@ -151,27 +151,34 @@ export class VirtualPhoneNetwork implements Dialer {
     if (phone.calls.size >= (this.options.maxCallsPerPhone ?? 8)) return this.error(phone, 'tooManyCalls', 'This phone has too many calls.', callId);
     const call: CallOnPhone = { kind: 'placed', callId, sessionId: null, ended: false };
     phone.calls.set(callId, call);
+    // The phone learns where to send its audio first; what the engine reports meanwhile follows it.
+    let early: PhoneServerMessage[] | null = [];
+    const say = (message: PhoneServerMessage) => (early ? early.push(message) : this.send(phone, message));
     const result = await this.options.engine.inbound({
       from: phone.number,
       to,
       media: legParams(phone, media),
       line: {
-        ringing: () => this.send(phone, { type: 'ringing', callId }),
-        answered: (by) => this.send(phone, { type: 'answered', callId, by }),
+        ringing: () => say({ type: 'ringing', callId }),
+        answered: (by) => say({ type: 'answered', callId, by }),
         ended: (reason, message) => {
           call.ended = true;
           phone.calls.delete(callId);
-          this.send(phone, { type: 'ended', callId, reason, message });
+          say({ type: 'ended', callId, reason, message });
         },
       },
     });
     if (!result.ok) {
+      early = null;
       phone.calls.delete(callId);
       this.send(phone, { type: 'ended', callId, reason: result.reason, message: result.message });
       return;
     }
     call.sessionId = result.sessionId;
     this.send(phone, { type: 'media', callId, media: mediaAnswer(result.media) });
+    const held = early;
+    early = null;
+    for (const message of held) this.send(phone, message);
     // The phone hung up while the call was being set up.
     if (!phone.calls.has(callId) && !call.ended) this.options.engine.callerHungUp(result.sessionId);
   }
