@@ -166,7 +166,7 @@ describe('media plane (worker threads)', () => {
 });
 
 describe('a media worker that dies', () => {
-  it('closes its legs with workerFailed and rejects their commands', async () => {
+  it('closes its legs with workerFailed, rejects their commands, and is started again for new calls', async () => {
     const workers: Worker[] = [];
     const fragile = new MediaPlane({
       workers: 1,
@@ -183,7 +183,10 @@ describe('a media worker that dies', () => {
       const closed = fragile.once('legClosed', (event) => event.leg === leg.leg);
       await workers[0]?.terminate();
       expect((await closed).reason).toBe('workerFailed');
-      await expect(fragile.createLeg('after', { kind: 'rtp', remote: 'latch' })).rejects.toMatchObject({ code: 'workerFailed' });
+      await expect(fragile.sendDtmf(leg.leg, '1')).rejects.toMatchObject({ code: 'legNotFound' });
+      const after = await fragile.createLeg('after', { kind: 'rtp', remote: 'latch' });
+      expect(after.kind).toBe('rtp');
+      expect(workers).toHaveLength(2);
     } finally {
       await fragile.close();
     }

@@ -39,10 +39,17 @@ interface Pending {
 interface WorkerSlot {
   index: number;
   worker: Worker;
+  init: WorkerInit;
   pending: Map<number, Pending>;
   legs: number;
   alive: boolean;
+  /** When the slot's worker was restarted lately (unix ms), to stop a crash loop. */
+  restarts: number[];
 }
+
+/** A worker that died is started again, at most this many times in RESTART_WINDOW_MS. */
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 60_000;
 
 export class MediaPlane {
   private readonly options: MediaPlaneOptions;
@@ -75,12 +82,36 @@ export class MediaPlane {
       const webrtcRange = webrtcRanges?.[index];
       const webrtc = webrtcRange ? { ...this.options.webrtc, portRange: [webrtcRange.min, webrtcRange.max] as [number, number] } : this.options.webrtc;
       const init: WorkerInit = { openCccMediaWorker: true, config: { bindAddress, advertisedAddress, portRange: range, webrtc } };
-      const slot: WorkerSlot = { index, worker: spawn(init), pending: new Map(), legs: 0, alive: true };
-      slot.worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message));
-      slot.worker.on('error', (error) => this.onWorkerGone(slot, error));
-      slot.worker.on('exit', (code) => this.onWorkerGone(slot, new Error(`exited with code ${code}`)));
+      const slot: WorkerSlot = { index, worker: spawn(init), init, pending: new Map(), legs: 0, alive: true, restarts: [] };
+      this.watch(slot);
       return slot;
     });
+  }
+
+  private watch(slot: WorkerSlot): void {
+    const worker = slot.worker;
+    worker.on('message', (message: WorkerMessage) => {
+      if (slot.worker === worker) this.onMessage(slot, message);
+    });
+    // A late event of a worker already replaced concerns nobody.
+    worker.on('error', (error) => slot.worker === worker && this.onWorkerGone(slot, error));
+    worker.on('exit', (code) => slot.worker === worker && this.onWorkerGone(slot, new Error(`exited with code ${code}`)));
+  }
+
+  /** Starts a dead slot's worker again (its calls are lost; new calls can use it), unless it keeps dying. */
+  private restart(slot: WorkerSlot): void {
+    const now = Date.now();
+    slot.restarts = slot.restarts.filter((at) => now - at < RESTART_WINDOW_MS);
+    if (slot.restarts.length >= MAX_RESTARTS) {
+      this.options.logger?.error({ worker: slot.index }, `media worker died ${MAX_RESTARTS} times within a minute; it is not started again`);
+      return;
+    }
+    slot.restarts.push(now);
+    slot.worker = (this.options.spawnWorker ?? spawnDefaultWorker)(slot.init);
+    slot.legs = 0;
+    slot.alive = true;
+    this.watch(slot);
+    this.options.logger?.warn({ worker: slot.index }, 'media worker started again');
   }
 
   /** Subscribes to one event type; returns the unsubscribe function. */
@@ -277,6 +308,8 @@ export class MediaPlane {
       this.forgetLeg(leg);
       this.emit({ type: 'legClosed', leg, reason: 'workerFailed' });
     }
+    for (const [recording, owner] of [...this.recordings]) if (owner === slot) this.recordings.delete(recording);
+    if (!this.closed) this.restart(slot);
   }
 }
 
