@@ -17,6 +17,7 @@ import { PhoneClient, PhoneConnectError } from './phone-client.js';
  * - `4001`: a hotline; media, ringing, answered by `system`; its audio is a 450 Hz tone.
  * - `4002`: busy.
  * - `4003`: media, then nothing (never answered).
+ * - `4004`: answered by `system` before its media.
  */
 class FakeNetwork {
   readonly wss: WebSocketServer;
@@ -111,9 +112,11 @@ class FakeNetwork {
         const { callId } = message;
         if (number === null) return send(socket, { type: 'error', callId, code: 'notRegistered', message: 'hello first' });
         if (message.to === '4002') return send(socket, { type: 'ended', callId, reason: 'busy', message: 'all lines busy' });
+        // The real network may report the answer before its media.
+        if (message.to === '4004') send(socket, { type: 'answered', callId, by: 'system' });
         const peer = await this.openPeer(callId, message.media, peerAddress);
         send(socket, { type: 'media', callId, media: { kind: 'rtp', address: '127.0.0.1', port: peer.port, codec: peer.codec } });
-        if (message.to === '4003') return peer.startSending(new Int16Array(0));
+        if (message.to === '4003' || message.to === '4004') return peer.startSending(new Int16Array(0));
         send(socket, { type: 'ringing', callId });
         send(socket, { type: 'answered', callId, by: 'system' });
         return peer.startSending(toneLoop(450));
@@ -246,6 +249,22 @@ describe('PhoneClient', () => {
     const report = await ended;
     expect(report).toMatchObject({ direction: 'inbound', from: '008640012345', connected: true, answeredBy: 'self', endReason: 'remoteHangup', endedBy: 'remote', digitsReceived: '7' });
     expect(report.audio.tones).toEqual([expect.objectContaining({ frequency: 1000, bursts: 1 })]);
+  });
+
+  it('holds digits sent before the media arrives until it does', async () => {
+    const client = await connect('13900001212');
+    const call = await client.dial('4004');
+    const sent = new Promise<unknown>((resolve) =>
+      call.once('answered', () => {
+        const remote = call.rtp.remote;
+        void call.sendDigits('9').then(() => resolve(remote));
+      }),
+    );
+    // At the answer there was nowhere to send to yet.
+    expect(await sent).toBeUndefined();
+    await network.digitsReceived(1);
+    expect(network.digits).toEqual(['9']);
+    expect(call.report().answeredBy).toBe('system');
   });
 
   it('reports a busy number as not connected', async () => {

@@ -342,6 +342,8 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
 
   /** Sends RFC 4733 digits, `gapMs` apart; a comma waits a second. */
   async sendDigits(digits: string, gapMs = 250): Promise<void> {
+    // The network may say `answered` before its `media`: digits wait for somewhere to go.
+    if (!this.rtp.remote && this.state !== 'ended') await this.mediaOrEnd();
     for (const [index, digit] of [...digits].entries()) {
       if (this.state !== 'connected') throw new Error(`cannot send digits: the call is ${this.state}`);
       if (index > 0) await delay(gapMs);
@@ -352,6 +354,18 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
       this.rtp.sendDigit(digit);
       this.recorder.onDigitSent(digit.toUpperCase());
     }
+  }
+
+  private mediaOrEnd(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.off('media', done);
+        this.off('ended', done);
+        resolve();
+      };
+      this.on('media', done);
+      this.on('ended', done);
+    });
   }
 
   /** Plays a continuous tone until stopAudio() or another play. */
