@@ -200,7 +200,14 @@ export function browserAudioDeps(): AudioDeps {
     silentStream: () => {
       try {
         context ??= new AudioContext();
-        return context.createMediaStreamDestination().stream;
+        context.resume().catch(() => undefined);
+        const destination = context.createMediaStreamDestination();
+        // A destination with nothing connected yields no frames, and a sender without frames sends no DTMF either.
+        const silence = context.createConstantSource();
+        silence.offset.value = 0;
+        silence.connect(destination);
+        silence.start();
+        return destination.stream;
       } catch {
         return null;
       }
