@@ -328,6 +328,40 @@ export interface CallJournalRepo {
   all(): Promise<Array<{ sessionId: string; sdkAppId: number; snapshot: string }>>;
 }
 
+/**
+ * A skill group's own routing settings: the overrides of the server-wide defaults
+ * (`--ring-timeout`, `--max-wait`, `--after-call-work`) and of the built-in ones.
+ * A setting left out follows the default.
+ */
+export interface SkillGroupRoutingSettings {
+  /** How long an offer rings an agent before it moves on, 5–600 s. */
+  ringTimeoutSeconds?: number;
+  /** Longest wait in the group's queue, 0–86400 s; 0: no limit. */
+  maxWaitSeconds?: number;
+  /** Where a call goes when it leaves the queue (waited too long, or nobody online): another group of the instance, or null to hang up. */
+  overflowGroupId?: number | null;
+  /** Whether a call arriving while no member is online waits or leaves the queue at once. */
+  whenNoneOnline?: 'queue' | 'exit';
+  /** After-call work after a call served from the group, 0–3600 s. */
+  afterCallWorkSeconds?: number;
+}
+
+export interface SkillGroupRouting {
+  skillGroupId: number;
+  settings: SkillGroupRoutingSettings;
+  modifiedAt: number;
+}
+
+/** Skill groups' routing settings, one entry per group at most; deleting a group deletes its entry. Values are validated by the caller. */
+export interface SkillGroupRoutingRepo {
+  /** undefined when the group has no settings of its own, or is not the instance's. */
+  get(sdkAppId: number, skillGroupId: number): Promise<SkillGroupRouting | undefined>;
+  /** Replaces the group's settings; empty settings remove its entry. false when the instance has no such group. */
+  set(sdkAppId: number, skillGroupId: number, settings: SkillGroupRoutingSettings, now: number): Promise<boolean>;
+  /** The instance's groups that have settings of their own, ascending by group id. */
+  list(sdkAppId: number): Promise<SkillGroupRouting[]>;
+}
+
 export interface Store {
   readonly instances: InstanceRepo;
   readonly apiKeys: ApiKeyRepo;
@@ -340,5 +374,6 @@ export interface Store {
   readonly callRecords: CallRecordRepo;
   readonly prompts: IvrPromptRepo;
   readonly callJournal: CallJournalRepo;
+  readonly groupRouting: SkillGroupRoutingRepo;
   close(): Promise<void>;
 }

@@ -149,6 +149,13 @@ const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE skill_group_routing (
+    skill_group_id INTEGER PRIMARY KEY REFERENCES skill_groups(id) ON DELETE CASCADE,
+    settings TEXT NOT NULL,
+    modified_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Runs the migrations not yet applied; `target` stops earlier (tests build older schemas with it). */

@@ -133,6 +133,35 @@ describe('sqlite store', () => {
     expect(await store.apiKeys.get('AKIDold')).toMatchObject({ description: 'from an older build', requireSignedAction: false, singleUseSignatures: false });
   });
 
+  it('upgrades a database from before group routing settings: its groups have none, and can get some', async () => {
+    // The schema of a build before skill_group_routing: the first six migrations.
+    const old = new Database(file);
+    migrate(old, 6);
+    old.prepare("INSERT INTO instances (sdk_app_id, name, created_at) VALUES (?, 'Main', ?)").run(APP, T0);
+    old.prepare("INSERT INTO skill_groups (id, sdk_app_id, name, type, created_at, modified_at) VALUES (7, ?, 'Sales', 0, ?, ?)").run(APP, T0, T0);
+    old.close();
+    const store = openStore();
+    expect(await store.groupRouting.get(APP, 7)).toBeUndefined();
+    expect(await store.groupRouting.set(APP, 7, { ringTimeoutSeconds: 15 }, T0 + 1)).toBe(true);
+    expect(await store.groupRouting.get(APP, 7)).toEqual({ skillGroupId: 7, settings: { ringTimeoutSeconds: 15 }, modifiedAt: T0 + 1 });
+  });
+
+  it('reads back only well-formed routing settings from a row edited by hand', async () => {
+    const store = openStore();
+    await store.instances.create({ sdkAppId: APP, name: 'Main', createdAt: T0 });
+    const id = (await store.skillGroups.create({ sdkAppId: APP, name: 'Sales', type: 0, maxConcurrency: 1 }, T0)) ?? -1;
+    const other = (await store.skillGroups.create({ sdkAppId: APP, name: 'Support', type: 0, maxConcurrency: 1 }, T0)) ?? -1;
+    await store.close();
+    const db = new Database(file);
+    const put = db.prepare('INSERT OR REPLACE INTO skill_group_routing (skill_group_id, settings, modified_at) VALUES (?, ?, ?)');
+    put.run(id, JSON.stringify({ ringTimeoutSeconds: '45', maxWaitSeconds: -1, afterCallWorkSeconds: 1.5, overflowGroupId: 'x', whenNoneOnline: 'wait', future: 1 }), T0);
+    put.run(other, 'not json', T0);
+    db.close();
+    const reopened = openStore();
+    expect((await reopened.groupRouting.get(APP, id))?.settings).toEqual({});
+    expect((await reopened.groupRouting.get(APP, other))?.settings).toEqual({});
+  });
+
   describe('group commit', () => {
     it('rejects only the failing write of a batch; the others commit', async () => {
       const store = openStore();

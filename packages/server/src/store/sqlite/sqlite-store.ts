@@ -10,6 +10,7 @@ import { SqliteNumbers } from './sqlite-numbers.js';
 import { SqliteCallRecords } from './sqlite-call-records.js';
 import { SqlitePrompts } from './sqlite-prompts.js';
 import { SqliteCallJournal } from './sqlite-call-journal.js';
+import { SqliteGroupRouting } from './sqlite-group-routing.js';
 
 /** The embedded default store: one SQLite file in WAL mode with durable, group-committed writes. */
 export class SqliteStore implements Store {
@@ -24,6 +25,7 @@ export class SqliteStore implements Store {
   readonly callRecords: SqliteCallRecords;
   readonly prompts: SqlitePrompts;
   readonly callJournal: SqliteCallJournal;
+  readonly groupRouting: SqliteGroupRouting;
   private readonly commits: GroupCommit;
   private closed = false;
 
@@ -44,6 +46,7 @@ export class SqliteStore implements Store {
     this.callRecords = new SqliteCallRecords(db, write);
     this.prompts = new SqlitePrompts(db, write);
     this.callJournal = new SqliteCallJournal(db, write);
+    this.groupRouting = new SqliteGroupRouting(db, write);
   }
 
   close(): Promise<void> {

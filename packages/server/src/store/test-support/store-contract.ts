@@ -1177,5 +1177,74 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         expect(await names({ limit: 1, offset: 1 })).toEqual(['welcome-2.wav']);
       });
     });
+
+    // ------------------------------------------------------------ groupRouting
+    describe('groupRouting', () => {
+      it('sets, replaces and gets a group\'s settings', async () => {
+        await withInstances(APP);
+        const sales = await group(APP, 'sales');
+        const support = await group(APP, 'support');
+        expect(await store.groupRouting.get(APP, sales)).toBeUndefined();
+        const settings = { ringTimeoutSeconds: 45, maxWaitSeconds: 300, overflowGroupId: support, whenNoneOnline: 'queue' as const, afterCallWorkSeconds: 20 };
+        expect(await store.groupRouting.set(APP, sales, settings, T0)).toBe(true);
+        expect(await store.groupRouting.get(APP, sales)).toEqual({ skillGroupId: sales, settings, modifiedAt: T0 });
+        expect(await store.groupRouting.set(APP, sales, { overflowGroupId: null }, T0 + 1)).toBe(true);
+        expect(await store.groupRouting.get(APP, sales)).toEqual({ skillGroupId: sales, settings: { overflowGroupId: null }, modifiedAt: T0 + 1 });
+      });
+
+      it('keeps only the keys given: an undefined one is not stored', async () => {
+        await withInstances(APP);
+        const sales = await group(APP, 'sales');
+        await store.groupRouting.set(APP, sales, { ringTimeoutSeconds: 10, maxWaitSeconds: undefined }, T0);
+        const stored = await store.groupRouting.get(APP, sales);
+        expect(stored?.settings).toEqual({ ringTimeoutSeconds: 10 });
+        expect(Object.keys(stored?.settings ?? {})).toEqual(['ringTimeoutSeconds']);
+      });
+
+      it('removes the entry when set to empty settings', async () => {
+        await withInstances(APP);
+        const sales = await group(APP, 'sales');
+        await store.groupRouting.set(APP, sales, { afterCallWorkSeconds: 5 }, T0);
+        expect(await store.groupRouting.set(APP, sales, {}, T0 + 1)).toBe(true);
+        expect(await store.groupRouting.get(APP, sales)).toBeUndefined();
+        expect(await store.groupRouting.list(APP)).toEqual([]);
+      });
+
+      it('lists the instance\'s groups with settings, ascending by id', async () => {
+        await withInstances(APP, OTHER_APP);
+        const a = await group(APP, 'a');
+        await group(APP, 'b');
+        const c = await group(APP, 'c');
+        const other = await group(OTHER_APP, 'a');
+        await store.groupRouting.set(APP, c, { whenNoneOnline: 'exit' }, T0 + 2);
+        await store.groupRouting.set(APP, a, { maxWaitSeconds: 0 }, T0 + 1);
+        await store.groupRouting.set(OTHER_APP, other, { ringTimeoutSeconds: 600 }, T0);
+        expect(await store.groupRouting.list(APP)).toEqual([
+          { skillGroupId: a, settings: { maxWaitSeconds: 0 }, modifiedAt: T0 + 1 },
+          { skillGroupId: c, settings: { whenNoneOnline: 'exit' }, modifiedAt: T0 + 2 },
+        ]);
+        expect((await store.groupRouting.list(OTHER_APP)).map((r) => r.skillGroupId)).toEqual([other]);
+      });
+
+      it('stays within the instance', async () => {
+        await withInstances(APP, OTHER_APP);
+        const sales = await group(APP, 'sales');
+        expect(await store.groupRouting.set(OTHER_APP, sales, { ringTimeoutSeconds: 20 }, T0)).toBe(false);
+        expect(await store.groupRouting.set(APP, 987_654, { ringTimeoutSeconds: 20 }, T0)).toBe(false);
+        expect(await store.groupRouting.get(APP, sales)).toBeUndefined();
+        await store.groupRouting.set(APP, sales, { ringTimeoutSeconds: 20 }, T0);
+        expect(await store.groupRouting.get(OTHER_APP, sales)).toBeUndefined();
+        expect(await store.groupRouting.list(OTHER_APP)).toEqual([]);
+      });
+
+      it('deletes a group\'s settings with the group', async () => {
+        await withInstances(APP);
+        const sales = await group(APP, 'sales');
+        await store.groupRouting.set(APP, sales, { ringTimeoutSeconds: 20 }, T0);
+        expect(await store.skillGroups.delete(APP, sales)).toBe(true);
+        expect(await store.groupRouting.get(APP, sales)).toBeUndefined();
+        expect(await store.groupRouting.list(APP)).toEqual([]);
+      });
+    });
   });
 }
