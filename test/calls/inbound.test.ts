@@ -111,3 +111,16 @@ describe('the satisfaction survey', () => {
     }
   }, 60_000);
 });
+
+describe('the web phone page', () => {
+  it('is served at /phone with its assets, and the landing page links it', async () => {
+    const page = await fetch(`${center.server.url}/phone`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await page.text();
+    const asset = /\/phone\/assets\/[^"]+\.js/.exec(html)?.[0];
+    expect(asset).toBeDefined();
+    expect((await fetch(`${center.server.url}${asset}`)).status).toBe(200);
+    expect(await (await fetch(`${center.server.url}/`)).text()).toContain('href="/phone"');
+  });
+});

@@ -27,6 +27,7 @@ import { loadPromptLibrary } from './ivr/prompt-library.js';
 import { MediaPlane } from './media/media-plane.js';
 import { RecordingLinks } from './calls/recording-links.js';
 import { registerRecordingRoutes } from './http/recording-routes.js';
+import { registerPhonePageRoutes } from './http/phone-page-routes.js';
 import type { MediaPlaneOptions } from './media/media-options.js';
 import { defaultScriptedNumbers } from './phone/scripted-numbers.js';
 import { VirtualPhoneNetwork } from './phone/virtual-network.js';
@@ -65,8 +66,8 @@ export interface StartOptions {
   box: SecretBox;
   log: Logger;
   clock?: () => number;
-  /** Built front-ends; default: the sdk and workbench packages next to this one. */
-  assetDirs?: { sdk: string; workbench: string };
+  /** Built front-ends; default: the sdk, workbench and phone packages next to this one. */
+  assetDirs?: { sdk: string; workbench: string; phone?: string };
   /** Media plane overrides (tests run the workers from source). */
   media?: Partial<MediaPlaneOptions>;
   /** How long a virtual phone rung by an agent rings before it gives up (default 30 s; also the scripted no-answer numbers). */
@@ -78,6 +79,7 @@ const EXPIRED_RETENTION_MS = 86_400_000;
 const DEFAULT_ASSET_DIRS = {
   sdk: fileURLToPath(new URL('../../sdk/dist/', import.meta.url)),
   workbench: fileURLToPath(new URL('../../workbench/dist/', import.meta.url)),
+  phone: fileURLToPath(new URL('../../phone/dist/', import.meta.url)),
 };
 
 /** Starts OpenCCC's HTTP server on an opened data folder. */
@@ -181,6 +183,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   await registerSdkRoutes(app, { sdkAssets: loadAssets(assetDirs.sdk), login, origins });
   registerWorkbenchRoutes(app, loadAssets(assetDirs.workbench), origins, () => services.publicUrl);
   registerRecordingRoutes(app, { links: services.recordings, dataDir: config.dataDir });
+  if (network) registerPhonePageRoutes(app, assetDirs.phone ? loadAssets(assetDirs.phone) : null);
   hub.attach(app.server, network ? (req, socket, head) => network.upgrade(req, socket, head) : undefined);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -19,6 +19,7 @@ export function landingPage(publicUrl: string): string {
     `<h1>OpenCCC 正在运行</h1>
 <p class="en">OpenCCC is running.</p>
 <p>云 API 地址 / Cloud API endpoint: <code>${url}/</code>（TC3-HMAC-SHA256，服务 <code>ccc</code>，版本 <code>2020-02-10</code>）</p>
+<p>坐席工作台 / Agent workbench: <a href="/workbench/"><code>/workbench/</code></a> · 网页电话（虚拟号码拨打热线）/ Web phone (call a hotline from a virtual number): <a href="/phone"><code>/phone</code></a></p>
 <p>健康检查 / Health: <a href="/healthz"><code>/healthz</code></a> · 指标 / Metrics: <a href="/metrics"><code>/metrics</code></a></p>`,
   );
 }
