@@ -122,7 +122,7 @@ describe('the queue (ring timeout 5 s)', () => {
   }, 45_000);
 
   // Fails until the engine tells the session of a queue offer's decline (see the report of this test).
-  it.fails('moves a declined call on to the next agent at once', async () => {
+  it('moves a declined call on to the next agent at once', async () => {
     const line = await newLine(center);
     const a = await agentOf(center, line.groupId);
     const b = await agentOf(center, line.groupId);

@@ -264,8 +264,11 @@ export class CallEngine implements CallControl {
     const context = this.contexts.get(sessionId)!;
     const ringing = session.participants.some((p) => p.agent.agentId === agentId && p.outcome === 'ringing');
     this.turn('agent hung up', () => {
-      if (ringing && context.inAcd && !context.direct.has(agentId)) this.post({ kind: 'acd', event: { type: 'offerDeclined', callId: sessionId, agentId } });
-      else if (ringing) this.post({ kind: 'session', sessionId, event: { type: 'offerDeclined', agentId } });
+      if (ringing && context.inAcd && !context.direct.has(agentId)) {
+        // The session lets the ring go first (back to the queue when no other offer rings), then the ACD offers the call again.
+        this.post({ kind: 'session', sessionId, event: { type: 'offerDeclined', agentId } });
+        this.post({ kind: 'acd', event: { type: 'offerDeclined', callId: sessionId, agentId } });
+      } else if (ringing) this.post({ kind: 'session', sessionId, event: { type: 'offerDeclined', agentId } });
       else this.post({ kind: 'session', sessionId, event: { type: 'hangup', side: 'seat', agentId } });
     });
   }
@@ -1044,6 +1047,12 @@ export class CallEngine implements CallControl {
     };
     sessions.on('connected', onConnected);
     this.unsubscribe.push(() => sessions.off('connected', onConnected));
+    // The agent's workbench is gone for good (grace over, signed out): their calls cannot go on.
+    const onEnded = (agent: AgentRef, reason: string) => {
+      if (reason !== 'shutdown') this.turn('agent gone', () => this.agentGone(agentIdOf(agent)));
+    };
+    sessions.on('ended', onEnded);
+    this.unsubscribe.push(() => sessions.off('ended', onEnded));
     this.unsubscribe.push(
       media.on('dtmf', (event) => {
         const leg = this.legs.fromMedia(event.leg);
@@ -1060,6 +1069,19 @@ export class CallEngine implements CallControl {
         if (event.reason !== 'destroyed' && event.reason !== 'planeClosed') this.legLost(event.leg, 'closed');
       }),
     );
+  }
+
+  /** Ends the agent's part in every call: a call they talk in fails (211), a ring for them stops. */
+  private agentGone(agentId: AgentId): void {
+    for (const session of this.calls.live()) {
+      const context = this.contexts.get(session.sessionId);
+      const part = session.participants.findLast((p) => p.agent.agentId === agentId && (p.outcome === 'ringing' || p.outcome === 'serving'));
+      if (!context || !part) continue;
+      const { sessionId } = session;
+      if (part.outcome === 'serving') this.post({ kind: 'session', sessionId, event: { type: 'clientFailed', side: 'seat', failure: 'clientError' } });
+      // A ring from a queue is withdrawn by the ACD when the agent goes offline.
+      else if (context.direct.has(agentId) || !context.inAcd) this.post({ kind: 'session', sessionId, event: { type: 'offerCancelled', agentIds: [agentId], reason: 'agentGone' } });
+    }
   }
 
   private legLost(mediaLeg: string, how: 'timeout' | 'closed'): void {
