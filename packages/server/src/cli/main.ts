@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config.js';
 import { callCommand } from './commands-call.js';
 import { keysCommand } from './commands-keys.js';
 import { instancesCommand, originsCommand, staffCommand } from './commands-admin.js';
+import { groupCommand } from './commands-groups.js';
 import { numberCommand } from './commands-numbers.js';
 import { promptCommand } from './commands-prompts.js';
 import { initCommand, startCommand } from './commands-run.js';
@@ -19,6 +20,7 @@ Commands:
   staff list|reset-password manage staff accounts
   origins add|list|remove   host-page origins allowed to embed the workbench
   number add|route|enable|disable|remove|list   phone numbers and where their calls go
+  group list|routing <id>   skill groups and their routing (ring timeout, queue wait, overflow, after-call work)
   prompt add|list           IVR prompts (8 kHz mono WAV files)
   call --to N | --answer    place or take a scripted call on the virtual phone network (call --help)
 
@@ -60,6 +62,8 @@ const OPTIONS = {
   'ring-timeout': { type: 'string' },
   'max-wait': { type: 'string' },
   'after-call-work': { type: 'string' },
+  overflow: { type: 'string' },
+  'when-none-online': { type: 'string' },
   'require-signed-action': { type: 'string' },
   'single-use-signatures': { type: 'string' },
   sub: { type: 'boolean' },
@@ -99,6 +103,8 @@ async function main(argv: string[]): Promise<void> {
       return originsCommand(sub, rest, values, env);
     case 'number':
       return numberCommand(sub, rest, values, env);
+    case 'group':
+      return groupCommand(sub, rest, values, env);
     case 'prompt':
       return promptCommand(sub, rest, values, env);
     default:
