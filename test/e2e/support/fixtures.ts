@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createLogger } from '../../../packages/server/src/log.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../../../packages/server/src/test-support/harness.js';
 import { officialClient, type CccClient } from '../../../packages/server/src/test-support/sdk-client.js';
 import type { HostSite } from './host-site.js';
@@ -10,7 +11,9 @@ export interface PageEvent {
 
 /** An OpenCCC server whose instance allows the host site's origin, and the official SDK client for it. */
 export async function startE2eServer(site: HostSite, options: TestServerOptions = {}): Promise<{ server: TestServer; client: CccClient }> {
-  const server = await startTestServer(options);
+  // OPENCCC_TEST_LOG=info prints the server's log, to follow a failing run.
+  const level = process.env['OPENCCC_TEST_LOG'];
+  const server = await startTestServer(level && !options.log ? { ...options, log: createLogger(level) } : options);
   await server.folder.store.origins.add(server.sdkAppId, site.origin, Date.now());
   return { server, client: officialClient(server) };
 }
