@@ -42,6 +42,7 @@ import { Presence } from './staff/presence.js';
 import { SkillGroupService } from './staff/skill-group-service.js';
 import { StaffService } from './staff/staff-service.js';
 import { StatusService } from './staff/status-service.js';
+import { groupRoutingLookup } from './staff/group-routing-service.js';
 import type { Store } from './store/ports.js';
 
 export interface RunningServer {
@@ -161,7 +162,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     clock,
     scheduler: systemScheduler,
     directRingTimeoutMs: routing.ringTimeoutSeconds * 1000,
-    groupSettings: () => ({ ringTimeoutMs: routing.ringTimeoutSeconds * 1000, maxWaitMs: routing.maxWaitSeconds * 1000, wrapUpMs: routing.afterCallWorkSeconds * 1000 }),
+    groupSettings: groupRoutingLookup(store, routing),
   });
   await engine.recover();
   services.calls = engine;

@@ -69,8 +69,8 @@ export interface CallEngineOptions {
   refreshEveryMs?: number;
   /** How long an agent rung directly (an internal call, a transfer to them, an API call-out) rings. */
   directRingTimeoutMs?: number;
-  /** Per-group overrides of the routing defaults (ring timeout, wait, wrap-up…). */
-  groupSettings?: (groupId: number) => Partial<GroupConfig>;
+  /** Per-group routing settings (ring timeout, wait, overflow, wrap-up…) spread over the ACD defaults; read each time a group is (re)configured. */
+  groupSettings?: (sdkAppId: number, groupId: number) => Promise<Partial<GroupConfig>>;
   newId?: () => string;
 }
 
@@ -1134,21 +1134,24 @@ export class CallEngine implements CallControl {
     if (known && known.sdkAppId === sdkAppId) return known;
     const group = await this.options.store.skillGroups.get(sdkAppId, groupId);
     if (!group) return undefined;
-    this.configureGroup(sdkAppId, group);
+    await this.configureGroup(sdkAppId, group);
     return { name: group.name };
   }
 
-  private configureGroup(sdkAppId: number, group: { id: number; name: string; routePolicy: string; ringAll: boolean; usingLastSeat: boolean; maxConcurrency: number }): void {
+  private async configureGroup(sdkAppId: number, group: { id: number; name: string; routePolicy: string; ringAll: boolean; usingLastSeat: boolean; maxConcurrency: number }): Promise<void> {
+    const settings = (await this.options.groupSettings?.(sdkAppId, group.id)) ?? {};
     const config: GroupConfig = {
       ...defaultGroupSettings,
       groupId: group.id,
       policy: routePolicyFromTccc(group.routePolicy, group.ringAll),
       usingLastSeat: group.usingLastSeat,
       maxConcurrency: Math.max(1, group.maxConcurrency),
-      ...this.options.groupSettings?.(group.id),
+      ...settings,
     };
     this.groups.set(group.id, { sdkAppId, name: group.name });
     this.turn('group configured', () => this.post({ kind: 'acd', event: { type: 'groupConfigured', group: config } }));
+    // The ACD overflows only to a group it knows; the group is registered above, so a cycle of overflows ends.
+    if (config.onQueueExit.action === 'overflow') await this.ensureGroup(sdkAppId, config.onQueueExit.groupId);
   }
 
   /** Re-reads the groups in use and online agents' memberships, so changes made through the API or the CLI reach the ACD. */
@@ -1158,7 +1161,7 @@ export class CallEngine implements CallControl {
       if (!group) {
         this.groups.delete(groupId);
         this.turn('group removed', () => this.post({ kind: 'acd', event: { type: 'groupRemoved', groupId } }));
-      } else this.configureGroup(known.sdkAppId, group);
+      } else await this.configureGroup(known.sdkAppId, group);
     }
     for (const agentId of [...this.agents.keys()]) {
       const ref = agentRefOf(agentId);
