@@ -164,6 +164,8 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     directRingTimeoutMs: routing.ringTimeoutSeconds * 1000,
     groupSettings: groupRoutingLookup(store, routing),
   });
+  services.staff.onMembershipChanged((sdkAppId, mails) => engine.membershipsChanged(sdkAppId, mails));
+  services.skillGroups.onGroupChanged((sdkAppId, groupId) => engine.groupChanged(sdkAppId, groupId));
   await engine.recover();
   services.calls = engine;
   services.recordings = RecordingLinks.fromDataFolder(config.dataDir, { clock });

@@ -1154,6 +1154,29 @@ export class CallEngine implements CallControl {
     if (config.onQueueExit.action === 'overflow') await this.ensureGroup(sdkAppId, config.onQueueExit.groupId);
   }
 
+  /** Staff's skill groups changed (API, console): the ACD gets the online ones' new memberships now, not at the next refresh. */
+  membershipsChanged(sdkAppId: number, mails: string[]): void {
+    for (const mail of mails) {
+      const agentId = agentIdOf({ sdkAppId, mail });
+      if (!this.agents.has(agentId) || this.options.presence.statusOf(sdkAppId, mail) === 'offline') continue;
+      this.loadAgent({ sdkAppId, mail }).catch((err: unknown) => this.options.log.warn({ err }, 'loading an agent for the ACD failed'));
+    }
+  }
+
+  /** A skill group changed or was deleted: the ACD gets it now, if it uses it. */
+  groupChanged(sdkAppId: number, groupId: number): void {
+    const known = this.groups.get(groupId);
+    if (!known || known.sdkAppId !== sdkAppId) return;
+    this.options.store.skillGroups
+      .get(sdkAppId, groupId)
+      .then(async (group) => {
+        if (group) return this.configureGroup(sdkAppId, group);
+        this.groups.delete(groupId);
+        this.turn('group removed', () => this.post({ kind: 'acd', event: { type: 'groupRemoved', groupId } }));
+      })
+      .catch((err: unknown) => this.options.log.warn({ err }, 'reading a skill group failed'));
+  }
+
   /** Re-reads the groups in use and online agents' memberships, so changes made through the API or the CLI reach the ACD. */
   private async refreshDirectory(): Promise<void> {
     for (const [groupId, known] of [...this.groups]) {

@@ -4,10 +4,27 @@ import { requireInstance } from './instances.js';
 
 /** Skill groups: the queues calls are distributed from. */
 export class SkillGroupService {
+  /** Told after a group's routing fields changed or it was deleted (the call engine re-reads it at once). */
+  private readonly listeners = new Set<(sdkAppId: number, groupId: number) => void>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  onGroupChanged(listener: (sdkAppId: number, groupId: number) => void): void {
+    this.listeners.add(listener);
+  }
+
+  private changed(sdkAppId: number, groupId: number): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(sdkAppId, groupId);
+      } catch {
+        // A listener's failure is its own; the change is stored.
+      }
+    }
+  }
 
   async create(sdkAppId: number, name: string, type: number, maxConcurrency: number | undefined): Promise<number> {
     await requireInstance(this.store.instances, sdkAppId);
@@ -46,11 +63,13 @@ export class SkillGroupService {
     const result = await this.store.skillGroups.update(sdkAppId, id, patch, this.clock());
     if (result === 'name-taken') throw nameTaken(patch.name ?? '');
     if (result === 'not-found') await this.require(sdkAppId, id);
+    this.changed(sdkAppId, id);
   }
 
   async delete(sdkAppId: number, id: number): Promise<void> {
     await requireInstance(this.store.instances, sdkAppId);
     if (!(await this.store.skillGroups.delete(sdkAppId, id))) await this.require(sdkAppId, id);
+    this.changed(sdkAppId, id);
   }
 }
 

@@ -16,11 +16,28 @@ export const DEFAULT_PRIORITY = 3;
 
 /** Staff (agent) accounts of an instance: the identity is the mail address. */
 export class StaffService {
+  /** Told after staff's skill groups changed (the call engine re-reads them at once); a throwing listener cannot break a change. */
+  private readonly membershipListeners = new Set<(sdkAppId: number, mails: string[]) => void>();
+
   constructor(
     private readonly store: Store,
     private readonly presence: Presence,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  onMembershipChanged(listener: (sdkAppId: number, mails: string[]) => void): void {
+    this.membershipListeners.add(listener);
+  }
+
+  private membershipChanged(sdkAppId: number, mails: string[]): void {
+    for (const listener of this.membershipListeners) {
+      try {
+        listener(sdkAppId, mails);
+      } catch {
+        // A listener's failure is its own; the change is stored.
+      }
+    }
+  }
 
   /** Throws InvalidParameterValue.AccountNotExist for an unknown staff. */
   async require(sdkAppId: number, mail: string): Promise<Staff> {
@@ -112,6 +129,7 @@ export class StaffService {
       await this.store.staff.setGroups(sdkAppId, mail, [...new Set(skillGroupIds)].map((id) => ({ skillGroupId: id, priority: current.get(id) ?? DEFAULT_PRIORITY })), now);
     }
     await this.store.staff.update(sdkAppId, mail, patch, now);
+    if (skillGroupIds !== undefined) this.membershipChanged(sdkAppId, [mail]);
   }
 
   /** Sets a new password and ends the staff's logins, like ForceMemberOffline but without the mark. */
@@ -142,6 +160,7 @@ export class StaffService {
     await this.require(sdkAppId, mail);
     await this.requireGroups(sdkAppId, groups.map((g) => g.skillGroupId));
     await this.store.staff.bind(sdkAppId, mail, groups, this.clock());
+    this.membershipChanged(sdkAppId, [mail]);
   }
 
   async unbind(sdkAppId: number, mail: string, skillGroupIds: number[]): Promise<void> {
@@ -149,6 +168,7 @@ export class StaffService {
     await this.require(sdkAppId, mail);
     await this.requireGroups(sdkAppId, skillGroupIds);
     await this.store.staff.unbind(sdkAppId, mail, skillGroupIds, this.clock());
+    this.membershipChanged(sdkAppId, [mail]);
   }
 
   private async requireGroups(sdkAppId: number, ids: number[]): Promise<void> {
