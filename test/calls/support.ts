@@ -351,3 +351,88 @@ export function endedOf(phone: TestPhone, dialled: { callId: string; media: { ty
   if (dialled.media.type === 'ended') return Promise.resolve(dialled.media as Extract<PhoneServerMessage, { type: 'ended' }>);
   return phone.next('ended', dialled.callId);
 }
+
+// ── Agents with a voice of their own ─────────────────────────────────────────
+
+/** A second agent's voice, for calls between two agents: apart from AGENT_HZ, the customer's, a callee's and ringback. */
+export const PEER_AGENT_HZ = 600;
+
+/**
+ * A TestAgent whose browser speaks `speaks` and listens for `listensFor`, so that two agents in one
+ * call (an internal call) can each tell that they hear the other.
+ */
+export class ToneAgent extends TestAgent {
+  private peerConnection: RTCPeerConnection | null = null;
+  private voice: ReturnType<typeof setInterval> | null = null;
+  private listeners: Array<{ hz: number; resolve: () => void }> = [];
+
+  constructor(
+    agent: TestAgent,
+    readonly speaks: number,
+    readonly listensFor: readonly number[],
+  ) {
+    super(agent.mail, agent.socket);
+  }
+
+  override async offer(): Promise<string> {
+    this.hangupMedia();
+    const pc = new RTCPeerConnection({
+      codecs: { audio: [usePCMU(), new RTCRtpCodecParameters({ mimeType: 'audio/telephone-event', clockRate: 8000, payloadType: 101 })] },
+      headerExtensions: { audio: [] },
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+    });
+    this.peerConnection = pc;
+    const track = new MediaStreamTrack({ kind: 'audio' });
+    pc.addTransceiver(track, { direction: 'sendrecv' });
+    const detector = new ToneDetector({
+      frequencies: this.listensFor,
+      onTone: (hz) => {
+        this.listeners = this.listeners.filter((w) => (w.hz === hz ? (w.resolve(), false) : true));
+      },
+    });
+    pc.onTrack.subscribe((remote) => remote.onReceiveRtp.subscribe((rtp) => rtp.header.payloadType === 0 && detector.push(decodeG711('PCMU', rtp.payload))));
+    await pc.setLocalDescription(await pc.createOffer());
+    await new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === 'complete') resolve();
+      else pc.iceGatheringStateChange.subscribe((state) => state === 'complete' && resolve());
+    });
+    let sequence = 1;
+    let timestamp = 0;
+    const tone = toneSamples({ frequencies: [this.speaks], onMs: 1000, offMs: 0, level: 0.4 });
+    let position = 0;
+    this.voice = setInterval(() => {
+      const frame = tone.subarray(position, position + FRAME_SAMPLES);
+      position = (position + FRAME_SAMPLES) % tone.length;
+      const header = new RtpHeader({ payloadType: 0, sequenceNumber: sequence++ & 0xffff, timestamp: (timestamp += FRAME_SAMPLES) >>> 0 });
+      track.writeRtp(new RtpPacket(header, Buffer.from(encodeG711('PCMU', frame))));
+    }, 20);
+    return pc.localDescription!.sdp;
+  }
+
+  override async answer(data: unknown): Promise<void> {
+    const sdp = (data as { sdp?: unknown } | undefined)?.sdp;
+    if (typeof sdp !== 'string') throw new Error(`no sdp in ${JSON.stringify(data)}`);
+    await this.peerConnection!.setRemoteDescription({ type: 'answer', sdp });
+  }
+
+  /** Resolves when the agent's peer hears the frequency start (ask before the audio can arrive). */
+  override hears(hz: number): Promise<void> {
+    if (!this.listensFor.includes(hz)) throw new Error(`this agent does not listen for ${hz} Hz`);
+    return new Promise((resolve) => this.listeners.push({ hz, resolve }));
+  }
+
+  override hangupMedia(): void {
+    if (this.voice) clearInterval(this.voice);
+    this.voice = null;
+    void this.peerConnection?.close().catch(() => undefined);
+    this.peerConnection = null;
+  }
+}
+
+/** Waits until DescribeStaffStatusMetrics shows the agent in `status`. */
+export async function statusIs(center: Pick<CallCenter, 'client' | 'sdkAppId'>, mail: string, status: string): Promise<void> {
+  await eventually(async () => {
+    const res = await center.client.DescribeStaffStatusMetrics({ SdkAppId: center.sdkAppId, StaffList: [mail] });
+    return res.Metrics?.[0]?.Status === status ? true : undefined;
+  });
+}
