@@ -103,7 +103,11 @@ export function buildTelCdr(session: SessionRecord, links: RecordingLinks = {}):
   return { ...cdr, SeatUser: seatUser };
 }
 
-function serveParticipant(session: SessionRecord, p: Participant, status: ReturnType<typeof deriveEndStatus>, links: RecordingLinks): ServeParticipant {
+/**
+ * One `ServeParticipant`. `status` is the ended session's EndStatus; for a session in progress
+ * (DescribeSessionDetail) it is null and the participant's `EndStatusString` stays empty.
+ */
+export function serveParticipant(session: SessionRecord, p: Participant, status: ReturnType<typeof deriveEndStatus> | null, links: RecordingLinks = {}): ServeParticipant {
   const from = p.transferFrom === null ? undefined : session.participants[p.transferFrom];
   const to = p.transferTo === null ? undefined : session.participants[p.transferTo];
   const recording = links.participants?.get(p.sequence);
@@ -124,7 +128,7 @@ function serveParticipant(session: SessionRecord, p: Participant, status: Return
     TransferToType: to?.agent.seatType ?? '',
     SkillGroupId: p.groupId ?? 0,
     SkillGroupName: p.groupName,
-    EndStatusString: participantEndStatus(p, status),
+    EndStatusString: status === null ? '' : participantEndStatus(p, status),
   } satisfies ServeParticipant;
 }
 

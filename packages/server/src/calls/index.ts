@@ -3,7 +3,7 @@ export { CallSessions, type CallSessionsOptions, type SessionTransition } from '
 export { SessionState, SESSION_MOVES, assertSessionMove, canMove, isConnected } from './session-state.js';
 export { CallStateError } from './errors.js';
 export { deriveEndStatus, participantEndStatus, END_STATUS, type EndStatus, type EndStatusString } from './end-status.js';
-export { buildTelCdr, buildPstnSession, buildPstnSessionInfo, pstnStatus, type RecordingLinks } from './cdr.js';
+export { buildTelCdr, buildPstnSession, buildPstnSessionInfo, pstnStatus, serveParticipant, type RecordingLinks } from './cdr.js';
 export { snapshotOf, parseSnapshot, type SessionSnapshot } from './snapshot.js';
 export { recoverSessions, type Recovery } from './recovery.js';
 export { tcccNumber } from './phone-number.js';

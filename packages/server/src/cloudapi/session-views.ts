@@ -6,7 +6,7 @@ import type {
   SessionEvent,
   TelCdrInfo,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
-import { buildPstnSession, type IvrKey, type Participant, type SessionRecord } from '../calls/index.js';
+import { buildPstnSession, serveParticipant, type IvrKey, type Participant, type SessionRecord } from '../calls/index.js';
 
 /**
  * How the call actions show a session: a live one from the engine's
@@ -112,31 +112,6 @@ function liveEvents(session: SessionRecord): SessionEvent[] {
   return events;
 }
 
-function liveParticipant(session: SessionRecord, p: Participant): ServeParticipant {
-  const from = p.transferFrom === null ? undefined : session.participants[p.transferFrom];
-  const to = p.transferTo === null ? undefined : session.participants[p.transferTo];
-  return {
-    Sequence: p.sequence,
-    Mail: p.agent.mail,
-    Phone: p.agent.phone ?? '',
-    Type: p.agent.seatType,
-    StartTimestamp: seconds(p.startedAt),
-    RingTimestamp: seconds(p.ringAt),
-    AcceptTimestamp: seconds(p.acceptedAt),
-    EndedTimestamp: seconds(p.endedAt),
-    RecordId: '',
-    RecordURL: '',
-    TransferFrom: from?.agent.mail ?? '',
-    TransferFromType: from?.agent.seatType ?? '',
-    TransferTo: to?.agent.mail ?? '',
-    TransferToType: to?.agent.seatType ?? '',
-    SkillGroupId: p.groupId ?? 0,
-    SkillGroupName: p.groupName,
-    // Set once the session has ended and its record is written.
-    EndStatusString: '',
-  } satisfies ServeParticipant;
-}
-
 /**
  * A session in progress as DescribeSessionDetail shows it: what has happened
  * so far. It has not ended, so `EndedTimestamp` and `EndStatus` are 0 and
@@ -168,7 +143,7 @@ export function sessionDetailOfLive(session: SessionRecord): SessionDetail {
     HungUpSide: '',
     UUI: session.uui,
     Events: liveEvents(session),
-    ServeParticipants: session.participants.map((p) => liveParticipant(session, p)),
+    ServeParticipants: session.participants.map((p) => serveParticipant(session, p, null)),
   };
 }
 
