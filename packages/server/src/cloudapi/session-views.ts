@@ -2,7 +2,6 @@ import type {
   DescribeSessionDetailResponse,
   IVRKeyPressedElement,
   PSTNSession,
-  ServeParticipant,
   SessionEvent,
   TelCdrInfo,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
