@@ -230,17 +230,22 @@ export class CallEngine implements CallControl {
     if (!context || !session || context.sdkAppId !== agent.sdkAppId) throw new CallControlError('sessionNotFound', `There is no session ${sessionId}.`);
     const ringing = session.participants.find((p) => p.agent.agentId === agentId && p.outcome === 'ringing');
     if (!ringing) throw new CallControlError('notInControlState', `Session ${sessionId} is not ringing for this agent.`);
+    if (context.accepts.has(agentId) || context.agentLegs.has(agentId)) throw new CallControlError('notInControlState', `Session ${sessionId} is being answered already.`);
+    // Claimed before the leg is set up: a second accept meanwhile is refused, and a ring that ends meanwhile refuses this one.
+    const accepted = new Promise<void>((resolve, reject) => context.accepts.set(agentId, { resolve, reject }));
+    accepted.catch(() => undefined);
     const legId = this.legs.add(sessionId, media.kind);
     let ready: LegReady;
     try {
       ready = await this.legs.attach(legId, media);
     } catch (err) {
       this.legs.close(legId);
+      this.settleAccept(context, agentId, new CallControlError('unavailable', 'The call audio could not be set up.'));
       this.options.log.warn({ err, sessionId }, 'the agent leg could not be set up');
       throw new CallControlError('unavailable', 'The call audio could not be set up.');
     }
-    const accepted = new Promise<void>((resolve, reject) => context.accepts.set(agentId, { resolve, reject }));
-    this.turn('accept', () => {
+    // The ring may have ended while the leg was set up: then `accepted` is already refused.
+    if (context.accepts.has(agentId)) this.turn('accept', () => {
       context.agentLegs.set(agentId, legId);
       if (context.direct.has(agentId) || !context.inAcd) this.post({ kind: 'session', sessionId, event: { type: 'agentAccepted', agentId, leg: { legId, kind: media.kind } } });
       else this.post({ kind: 'acd', event: { type: 'offerAccepted', callId: sessionId, agentId } });
@@ -331,15 +336,15 @@ export class CallEngine implements CallControl {
     const callee = parseInstanceNumber(request.phoneNumber);
     if (!callee.ok) throw new CallControlError('invalidNumber', `${request.phoneNumber} is not a valid phone number.`);
     const caller = await this.callerNumber(agent, request.callerPhoneNumber ? [request.callerPhoneNumber] : [], request.skillGroupId);
-    const before = this.takeForOwnCall(agent);
     const sessionId = (this.options.newId ?? randomUUID)();
+    const before = this.takeForOwnCall(agent, sessionId);
     const agentLeg = this.legs.add(sessionId, 'webrtc');
     let ready: LegReady;
     try {
       ready = await this.legs.attach(agentLeg, { kind: 'webrtc', offerSdp: sdp });
     } catch (err) {
       this.legs.close(agentLeg);
-      this.releaseOwnCall(agent, before);
+      this.releaseOwnCall(agent, before, sessionId);
       this.options.log.warn({ err }, 'the agent leg could not be set up');
       throw new CallControlError('unavailable', 'The call audio could not be set up.');
     }
@@ -369,12 +374,12 @@ export class CallEngine implements CallControl {
     if (!info) throw new CallControlError('agentNotFound', `There is no agent ${agent.mail}.`);
     if (calleeMail.toLowerCase() === agent.mail.toLowerCase()) throw new CallControlError('invalidNumber', 'An agent cannot call themselves.');
     const sessionId = (this.options.newId ?? randomUUID)();
-    const before = this.takeForOwnCall(agent);
+    const before = this.takeForOwnCall(agent, sessionId);
     let peer: { info: AgentInfo; before: StaffStatus };
     try {
       peer = await this.reserveDirect(agent.sdkAppId, calleeMail, sessionId);
     } catch (error) {
-      this.releaseOwnCall(agent, before);
+      this.releaseOwnCall(agent, before, sessionId);
       throw error;
     }
     const agentLeg = this.legs.add(sessionId, 'webrtc');
@@ -384,7 +389,7 @@ export class CallEngine implements CallControl {
       if (ready.kind !== 'webrtc') throw new Error('a WebRTC leg answered without SDP');
     } catch (err) {
       this.legs.close(agentLeg);
-      this.releaseOwnCall(agent, before);
+      this.releaseOwnCall(agent, before, sessionId);
       this.releaseDirect(agentRefOf(peer.info.agentId), peer.before, sessionId);
       this.options.log.warn({ err }, 'the agent leg could not be set up');
       throw new CallControlError('unavailable', 'The call audio could not be set up.');
@@ -926,21 +931,22 @@ export class CallEngine implements CallControl {
 
   // ── Agents outside the queues ────────────────────────────────────────────
 
-  /** Takes an agent for a call they place themselves; returns the status to go back to. */
-  private takeForOwnCall(agent: AgentRef): StaffStatus {
+  /** Takes an agent for a call they place themselves (reserved for it at once, so that a second request cannot start another); returns the status to go back to. */
+  private takeForOwnCall(agent: AgentRef, sessionId: string): StaffStatus {
     const agentId = agentIdOf(agent);
     const status = this.options.presence.statusOf(agent.sdkAppId, agent.mail);
     if (status === 'offline') throw new CallControlError('notInControlState', 'The agent is offline: go online first.');
     if (status === 'busy') throw new CallControlError('notInControlState', 'The agent is already in a call.');
     const reservation = this.acd.reservationOf(agentId);
     if (reservation && (reservation.offer !== null || reservation.sessions.length > 0)) throw new CallControlError('notInControlState', 'A call is ringing for the agent.');
+    if (!this.options.sessions.reserve(agent, sessionId)) throw new CallControlError('notInControlState', 'The agent is already in a call.');
     this.turn('agent busy', () => this.post({ kind: 'acd', event: { type: 'agentStatus', agentId, status: 'busy' } }));
     this.recordStatus(agent, 'busy', '');
     return status;
   }
 
-  private releaseOwnCall(agent: AgentRef, before: StaffStatus): void {
-    this.releaseDirect(agent, before, '');
+  private releaseOwnCall(agent: AgentRef, before: StaffStatus, sessionId: string): void {
+    this.releaseDirect(agent, before, sessionId);
   }
 
   /** Reserves a signed-in, available agent to be rung outside the queues. */
