@@ -28,7 +28,7 @@ import type { AcdCommand, AcdEvent, GroupConfig, HangupReason } from '../acd/typ
 import { defaultGroupSettings, routePolicyFromTccc, toPriority } from '../acd/defaults.js';
 import { buildTelCdr } from '../calls/cdr.js';
 import { recordingPath, recordingRef } from '../calls/recording-links.js';
-import { CallControlError, emptyCounts, type CallControl, type CallInCounts, type CallInMetrics, type CallOutRequest } from '../calls/call-control.js';
+import { CallControlError, type CallControl, type CallInMetrics, type CallOutRequest } from '../calls/call-control.js';
 import { CallSessions } from '../calls/call-sessions.js';
 import { recoverSessions } from '../calls/recovery.js';
 import { parseSnapshot, snapshotOf, type SessionSnapshot } from '../calls/snapshot.js';
@@ -45,7 +45,9 @@ import type { Scheduler } from '../realtime/scheduler.js';
 import type { Presence, StaffStatus } from '../staff/presence.js';
 import type { StatusService } from '../staff/status-service.js';
 import type { Store } from '../store/ports.js';
+import { callView } from './agent-call-view.js';
 import { agentIdOf, agentRefOf } from './agent-id.js';
+import { callInMetrics } from './call-in-metrics.js';
 import { EngineTimers } from './engine-timers.js';
 import { IvrRun } from './ivr-run.js';
 import type { CalleeLine, CalleeMedia, CallerLine, Dialer, InboundCall, InboundResult } from './lines.js';
@@ -486,40 +488,7 @@ export class CallEngine implements CallControl {
   }
 
   metrics(sdkAppId: number): CallInMetrics {
-    const now = this.options.clock();
-    const total = emptyCounts();
-    const byNumber = new Map<string, CallInCounts>();
-    const byGroup = new Map<number, CallInCounts & { groupName: string }>();
-    const waits = { queue: [] as number[], ring: [] as number[], accept: [] as number[] };
-    for (const session of this.live(sdkAppId)) {
-      if (session.kind !== 'inbound') continue;
-      const counts = [total, getOr(byNumber, session.callee, emptyCounts)];
-      if (session.group) counts.push(getOr(byGroup, session.group.groupId, () => ({ ...emptyCounts(), groupName: session.group!.groupName })));
-      const since = (session.history.at(-1)?.at ?? now) / 1000;
-      for (const c of counts) {
-        if (session.state === 'ivr' || session.state === 'created') c.ivr++;
-        else if (session.state === 'queued') c.queued++;
-        else if (session.state === 'offering') c.ringing++;
-        else if (session.state === 'talking' || session.state === 'held') c.accepted++;
-        if (session.pendingTransferFrom !== null) c.transferOuter++;
-      }
-      const seconds = Math.max(0, Math.round(now / 1000 - since));
-      if (session.state === 'queued') waits.queue.push(seconds);
-      if (session.state === 'offering') waits.ring.push(seconds);
-      if (session.state === 'talking' || session.state === 'held') waits.accept.push(seconds);
-    }
-    total.maxQueueDuration = Math.max(0, ...waits.queue);
-    total.avgQueueDuration = average(waits.queue);
-    total.maxRingDuration = Math.max(0, ...waits.ring);
-    total.avgRingDuration = average(waits.ring);
-    total.maxAcceptDuration = Math.max(0, ...waits.accept);
-    total.avgAcceptDuration = average(waits.accept);
-    return {
-      timestamp: Math.floor(now / 1000),
-      total,
-      numbers: [...byNumber].map(([number, c]) => ({ number, ...c })),
-      groups: [...byGroup].map(([groupId, c]) => ({ groupId, ...c })),
-    };
+    return callInMetrics(this.live(sdkAppId), this.options.clock());
   }
 
   /** Ends every call (the server is stopping) and waits for their records. */
@@ -1267,28 +1236,6 @@ function ivrReason(reason: IvrHangupReason): SystemReason {
   return reason === 'notWorkTime' ? 'notWorkTime' : 'ivrEnd';
 }
 
-function callView(session: Readonly<SessionRecord>, agentId: AgentId, ringing: boolean): AgentCallView {
-  const internal = session.kind === 'internal';
-  const outgoing = session.kind === 'outbound' || (internal && session.initiator?.agentId === agentId);
-  const state: AgentCallView['state'] = ringing ? 'ringing' : session.state === 'held' ? 'held' : session.state === 'talking' ? 'talking' : outgoing ? 'dialing' : 'ringing';
-  const peer = internal ? (outgoing ? (session.peer?.mail ?? '') : (session.initiator?.mail ?? '')) : outgoing ? session.callee : session.caller;
-  const talking = session.history.find((h) => h.to === 'talking');
-  return {
-    sessionId: session.sessionId,
-    type: internal ? 'internal' : 'phone',
-    direction: outgoing ? 'out' : 'in',
-    state,
-    peer,
-    callerPhoneNumber: session.caller,
-    calleePhoneNumber: session.callee,
-    remark: session.remark,
-    ivrPath: session.ivrKeys.map((k) => ({ key: k.key, label: k.label })),
-    startedAt: session.createdAt,
-    answeredAt: talking?.at ?? null,
-    ringUntil: null,
-  };
-}
-
 /** The session a command is for (an agent notification carries it in its payload). */
 function sessionOf(command: SessionCommand): string {
   return command.type === 'notifyAgent' ? command.payload.sessionId : command.sessionId;
@@ -1296,14 +1243,4 @@ function sessionOf(command: SessionCommand): string {
 
 function describeWork(work: Work): string {
   return work.kind === 'acd' ? `acd ${work.event.type}` : work.kind === 'session' ? `session ${work.event.type}` : work.what;
-}
-
-function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) map.set(key, (value = make()));
-  return value;
-}
-
-function average(values: number[]): number {
-  return values.length === 0 ? 0 : Math.round(values.reduce((a, b) => a + b, 0) / values.length);
 }
