@@ -25,7 +25,6 @@ import { ivrReferences, parseIvrFlowText } from '@openccc/protocol';
 import type { Logger } from 'pino';
 import { Distributor } from '../acd/distributor.js';
 import type { AcdCommand, AcdEvent, GroupConfig, HangupReason } from '../acd/types.js';
-import { defaultGroupSettings, routePolicyFromTccc, toPriority } from '../acd/defaults.js';
 import { buildTelCdr } from '../calls/cdr.js';
 import { recordingPath, recordingRef } from '../calls/recording-links.js';
 import { CallControlError, type CallControl, type CallInMetrics, type CallOutRequest } from '../calls/call-control.js';
@@ -46,6 +45,7 @@ import type { Presence, StaffStatus } from '../staff/presence.js';
 import type { StatusService } from '../staff/status-service.js';
 import type { Store } from '../store/ports.js';
 import { callView } from './agent-call-view.js';
+import { AcdDirectory } from './acd-directory.js';
 import { agentIdOf, agentRefOf } from './agent-id.js';
 import { callInMetrics } from './call-in-metrics.js';
 import { EngineTimers } from './engine-timers.js';
@@ -111,9 +111,7 @@ export class CallEngine implements CallControl {
   private readonly legs: MediaLegs;
   private readonly timers: EngineTimers;
   private readonly contexts = new Map<string, CallContext>();
-  /** Agents the ACD knows, with what sessions and records need of them. */
-  private readonly agents = new Map<AgentId, AgentInfo>();
-  private readonly groups = new Map<number, { sdkAppId: number; name: string }>();
+  private readonly directory: AcdDirectory;
   private readonly queue: Work[] = [];
   private draining = false;
   private dialer: Dialer | null = null;
@@ -136,6 +134,17 @@ export class CallEngine implements CallControl {
     });
     this.legs = new MediaLegs(options.media, log);
     this.timers = new EngineTimers(options.scheduler, options.clock);
+    this.directory = new AcdDirectory({
+      store: options.store,
+      presence: options.presence,
+      log,
+      ...(options.groupSettings ? { groupSettings: options.groupSettings } : {}),
+      feed: (what, events, before) =>
+        this.turn(what, () => {
+          before?.();
+          for (const event of events) this.post({ kind: 'acd', event });
+        }),
+    });
     this.subscribe();
   }
 
@@ -148,7 +157,7 @@ export class CallEngine implements CallControl {
   start(): void {
     const every = this.options.refreshEveryMs ?? 5_000;
     this.refresh = setInterval(() => {
-      this.refreshDirectory().catch((err: unknown) => this.options.log.warn({ err }, 'refreshing the ACD directory failed'));
+      this.directory.refresh().catch((err: unknown) => this.options.log.warn({ err }, 'refreshing the ACD directory failed'));
     }, every);
     this.refresh.unref();
   }
@@ -173,7 +182,7 @@ export class CallEngine implements CallControl {
       prompts = await this.promptPaths(sdkAppId, flow);
     } else {
       groupId = number.route.skillGroupId;
-      await this.ensureGroup(sdkAppId, groupId);
+      await this.directory.ensureGroup(sdkAppId, groupId);
     }
     const sessionId = (this.options.newId ?? randomUUID)();
     const customerLeg = this.legs.add(sessionId, call.media.kind);
@@ -294,7 +303,7 @@ export class CallEngine implements CallControl {
     const agentId = agentIdOf(agent);
     if (session.state !== 'talking' && session.state !== 'held') throw new CallControlError('notInControlState', 'Only a call in conversation can be transferred.');
     if ('groupId' in target) {
-      const group = await this.ensureGroup(agent.sdkAppId, target.groupId);
+      const group = await this.directory.ensureGroup(agent.sdkAppId, target.groupId);
       if (!group) throw new CallControlError('groupNotFound', `There is no skill group ${target.groupId}.`);
       this.strictTurn(() => {
         const commands = this.calls.handle(sessionId, { type: 'transferRequested', agentId, target: { type: 'group', groupId: target.groupId, groupName: group.name } }, this.options.clock());
@@ -333,7 +342,7 @@ export class CallEngine implements CallControl {
 
   /** `Call.startOutboundCall`: the agent's audio first, then the callee is dialled. */
   async startOutbound(agent: AgentRef, request: { phoneNumber: string; callerPhoneNumber?: string; skillGroupId?: number; uui?: string; remark?: string }, sdp: string) {
-    const info = await this.agentInfo(agent);
+    const info = await this.directory.agentInfo(agent);
     if (!info) throw new CallControlError('agentNotFound', `There is no agent ${agent.mail}.`);
     const callee = parseInstanceNumber(request.phoneNumber);
     if (!callee.ok) throw new CallControlError('invalidNumber', `${request.phoneNumber} is not a valid phone number.`);
@@ -372,7 +381,7 @@ export class CallEngine implements CallControl {
 
   /** `Call.startInternalCall`: rings another agent of the instance. */
   async startInternal(agent: AgentRef, calleeMail: string, sdp: string): Promise<{ sessionId: string; sdp: string }> {
-    const info = await this.agentInfo(agent);
+    const info = await this.directory.agentInfo(agent);
     if (!info) throw new CallControlError('agentNotFound', `There is no agent ${agent.mail}.`);
     if (calleeMail.toLowerCase() === agent.mail.toLowerCase()) throw new CallControlError('invalidNumber', 'An agent cannot call themselves.');
     const sessionId = (this.options.newId ?? randomUUID)();
@@ -444,7 +453,7 @@ export class CallEngine implements CallControl {
 
   async callOut(sdkAppId: number, request: CallOutRequest): Promise<{ sessionId: string }> {
     const agent = { sdkAppId, mail: request.mail };
-    const info = await this.agentInfo(agent);
+    const info = await this.directory.agentInfo(agent);
     if (!info) throw new CallControlError('agentNotFound', `There is no agent ${request.mail}.`);
     const callee = parseInstanceNumber(request.callee);
     if (!callee.ok) throw new CallControlError('invalidNumber', `${request.callee} is not a valid phone number.`);
@@ -474,7 +483,7 @@ export class CallEngine implements CallControl {
     if (session.kind !== 'inbound' || (session.state !== 'ivr' && session.state !== 'created' && session.state !== 'queued')) {
       throw new CallControlError('notInControlState', 'Only an inbound call in the IVR or a queue can be transferred to a skill group this way.');
     }
-    const group = await this.ensureGroup(sdkAppId, skillGroupId);
+    const group = await this.directory.ensureGroup(sdkAppId, skillGroupId);
     if (!group) throw new CallControlError('groupNotFound', `There is no skill group ${skillGroupId}.`);
     this.turn('transfer to manual', () => {
       if (context.ivr && !context.ivr.done) {
@@ -623,8 +632,8 @@ export class CallEngine implements CallControl {
   private runAcd(command: AcdCommand): void {
     switch (command.type) {
       case 'offer': {
-        const agents = command.agentIds.map((id) => this.agents.get(id)).filter((a): a is AgentInfo => a !== undefined);
-        const group = this.groups.get(command.groupId);
+        const agents = command.agentIds.map((id) => this.directory.agents.get(id)).filter((a): a is AgentInfo => a !== undefined);
+        const group = this.directory.groups.get(command.groupId);
         if (agents.length === 0) return;
         this.post({ kind: 'session', sessionId: command.callId, event: { type: 'offered', agents, timeoutMs: command.timeoutMs, groupId: command.groupId, groupName: group?.name ?? '' } });
         this.contexts.get(command.callId)?.caller?.ringing();
@@ -652,7 +661,7 @@ export class CallEngine implements CallControl {
         return;
       }
       case 'overflow': {
-        const group = this.groups.get(command.toGroupId);
+        const group = this.directory.groups.get(command.toGroupId);
         return this.post({ kind: 'session', sessionId: command.callId, event: { type: 'queued', groupId: command.toGroupId, groupName: group?.name ?? '' } });
       }
       case 'hangup': {
@@ -811,7 +820,7 @@ export class CallEngine implements CallControl {
         this.post({ kind: 'session', sessionId, event: { type: 'ivrKey', key: record.Key, label: record.Label, nodeLabel: record.NodeLabel } });
       },
       queue: (skillGroupId) => {
-        void this.ensureGroup(context.sdkAppId, skillGroupId).then(
+        void this.directory.ensureGroup(context.sdkAppId, skillGroupId).then(
           () => this.turn('ivr queued', () => this.enqueue(context, skillGroupId)),
           (err: unknown) => {
             this.options.log.error({ err }, 'loading a skill group failed');
@@ -829,7 +838,7 @@ export class CallEngine implements CallControl {
   private enqueue(context: CallContext, groupId: number): void {
     const session = this.calls.get(context.sessionId);
     if (!session || session.state === 'ended') return;
-    const group = this.groups.get(groupId);
+    const group = this.directory.groups.get(groupId);
     this.post({ kind: 'session', sessionId: context.sessionId, event: { type: 'queued', groupId, groupName: group?.name ?? '' } });
     this.enqueueAcd(context, groupId, session.caller);
   }
@@ -921,7 +930,7 @@ export class CallEngine implements CallControl {
   /** Reserves a signed-in, available agent to be rung outside the queues. */
   private async reserveDirect(sdkAppId: number, mail: string, sessionId: string): Promise<{ info: AgentInfo; before: StaffStatus }> {
     const ref = { sdkAppId, mail };
-    const info = await this.agentInfo(ref);
+    const info = await this.directory.agentInfo(ref);
     if (!info) throw new CallControlError('agentNotFound', `There is no agent ${mail}.`);
     if (!this.options.sessions.isSignedIn(ref)) throw new CallControlError('agentOffline', `${mail} is not signed in.`);
     const status = this.options.presence.statusOf(sdkAppId, mail);
@@ -1009,8 +1018,8 @@ export class CallEngine implements CallControl {
         this.turn('agent offline', () => this.post({ kind: 'acd', event: { type: 'agentStatus', agentId, status: 'offline' } }));
         return;
       }
-      if (!this.agents.has(agentId)) {
-        this.loadAgent({ sdkAppId, mail }).catch((err: unknown) => this.options.log.warn({ err }, 'loading an agent for the ACD failed'));
+      if (!this.directory.agents.has(agentId)) {
+        this.directory.loadAgent({ sdkAppId, mail }).catch((err: unknown) => this.options.log.warn({ err }, 'loading an agent for the ACD failed'));
         return;
       }
       this.turn('agent status', () => this.post({ kind: 'acd', event: { type: 'agentStatus', agentId, status: entry.status } }));
@@ -1018,7 +1027,7 @@ export class CallEngine implements CallControl {
     presence.on('changed', onChanged);
     this.unsubscribe.push(() => presence.off('changed', onChanged));
     const onConnected = (connection: { agent: AgentRef }) => {
-      this.loadAgent(connection.agent).catch((err: unknown) => this.options.log.warn({ err }, 'loading an agent for the ACD failed'));
+      this.directory.loadAgent(connection.agent).catch((err: unknown) => this.options.log.warn({ err }, 'loading an agent for the ACD failed'));
     };
     sessions.on('connected', onConnected);
     this.unsubscribe.push(() => sessions.off('connected', onConnected));
@@ -1082,90 +1091,14 @@ export class CallEngine implements CallControl {
     );
   }
 
-  private async loadAgent(agent: AgentRef): Promise<void> {
-    const info = await this.agentInfo(agent);
-    if (!info) return;
-    const memberships = (await this.options.store.staff.memberships(agent.sdkAppId, [agent.mail])).get(agent.mail.toLowerCase()) ?? [];
-    for (const m of memberships) await this.ensureGroup(agent.sdkAppId, m.skillGroupId);
-    this.turn('agent loaded', () => {
-      this.agents.set(info.agentId, info);
-      this.post({ kind: 'acd', event: { type: 'membershipChanged', agentId: info.agentId, groups: memberships.map((m) => ({ groupId: m.skillGroupId, priority: toPriority(m.priority) })) } });
-      const status = this.options.presence.statusOf(agent.sdkAppId, agent.mail);
-      this.post({ kind: 'acd', event: { type: 'agentStatus', agentId: info.agentId, status } });
-    });
-  }
-
-  private async agentInfo(agent: AgentRef): Promise<AgentInfo | undefined> {
-    const staff = await this.options.store.staff.get(agent.sdkAppId, agent.mail);
-    if (!staff) return undefined;
-    const info: AgentInfo = { agentId: agentIdOf(agent), mail: staff.mail, name: staff.name, staffNumber: staff.staffNumber, seatType: 'staffSeat' };
-    if (staff.phone) info.phone = staff.phone;
-    return info;
-  }
-
-  /** Makes sure the ACD knows a group (read from the store); undefined when it does not exist. */
-  private async ensureGroup(sdkAppId: number, groupId: number): Promise<{ name: string } | undefined> {
-    const known = this.groups.get(groupId);
-    if (known && known.sdkAppId === sdkAppId) return known;
-    const group = await this.options.store.skillGroups.get(sdkAppId, groupId);
-    if (!group) return undefined;
-    await this.configureGroup(sdkAppId, group);
-    return { name: group.name };
-  }
-
-  private async configureGroup(sdkAppId: number, group: { id: number; name: string; routePolicy: string; ringAll: boolean; usingLastSeat: boolean; maxConcurrency: number }): Promise<void> {
-    const settings = (await this.options.groupSettings?.(sdkAppId, group.id)) ?? {};
-    const config: GroupConfig = {
-      ...defaultGroupSettings,
-      groupId: group.id,
-      policy: routePolicyFromTccc(group.routePolicy, group.ringAll),
-      usingLastSeat: group.usingLastSeat,
-      maxConcurrency: Math.max(1, group.maxConcurrency),
-      ...settings,
-    };
-    this.groups.set(group.id, { sdkAppId, name: group.name });
-    this.turn('group configured', () => this.post({ kind: 'acd', event: { type: 'groupConfigured', group: config } }));
-    // The ACD overflows only to a group it knows; the group is registered above, so a cycle of overflows ends.
-    if (config.onQueueExit.action === 'overflow') await this.ensureGroup(sdkAppId, config.onQueueExit.groupId);
-  }
-
-  /** Staff's skill groups changed (API, console): the ACD gets the online ones' new memberships now, not at the next refresh. */
+  /** Staff's skill groups changed (API, console): the ACD gets the online ones' new memberships now. */
   membershipsChanged(sdkAppId: number, mails: string[]): void {
-    for (const mail of mails) {
-      const agentId = agentIdOf({ sdkAppId, mail });
-      if (!this.agents.has(agentId) || this.options.presence.statusOf(sdkAppId, mail) === 'offline') continue;
-      this.loadAgent({ sdkAppId, mail }).catch((err: unknown) => this.options.log.warn({ err }, 'loading an agent for the ACD failed'));
-    }
+    this.directory.membershipsChanged(sdkAppId, mails);
   }
 
   /** A skill group changed or was deleted: the ACD gets it now, if it uses it. */
   groupChanged(sdkAppId: number, groupId: number): void {
-    const known = this.groups.get(groupId);
-    if (!known || known.sdkAppId !== sdkAppId) return;
-    this.options.store.skillGroups
-      .get(sdkAppId, groupId)
-      .then(async (group) => {
-        if (group) return this.configureGroup(sdkAppId, group);
-        this.groups.delete(groupId);
-        this.turn('group removed', () => this.post({ kind: 'acd', event: { type: 'groupRemoved', groupId } }));
-      })
-      .catch((err: unknown) => this.options.log.warn({ err }, 'reading a skill group failed'));
-  }
-
-  /** Re-reads the groups in use and online agents' memberships, so changes made through the API or the CLI reach the ACD. */
-  private async refreshDirectory(): Promise<void> {
-    for (const [groupId, known] of [...this.groups]) {
-      const group = await this.options.store.skillGroups.get(known.sdkAppId, groupId);
-      if (!group) {
-        this.groups.delete(groupId);
-        this.turn('group removed', () => this.post({ kind: 'acd', event: { type: 'groupRemoved', groupId } }));
-      } else await this.configureGroup(known.sdkAppId, group);
-    }
-    for (const agentId of [...this.agents.keys()]) {
-      const ref = agentRefOf(agentId);
-      if (this.options.presence.statusOf(ref.sdkAppId, ref.mail) === 'offline') continue;
-      await this.loadAgent(ref);
-    }
+    this.directory.groupChanged(sdkAppId, groupId);
   }
 
   private async promptPaths(sdkAppId: number, flow: IvrFlow): Promise<Map<string, string>> {
