@@ -365,6 +365,7 @@ export class ToneAgent extends TestAgent {
   private peerConnection: RTCPeerConnection | null = null;
   private voice: ReturnType<typeof setInterval> | null = null;
   private listeners: Array<{ hz: number; resolve: () => void }> = [];
+  private readonly audioListeners = new Set<(samples: Int16Array) => void>();
 
   constructor(
     agent: TestAgent,
@@ -390,7 +391,14 @@ export class ToneAgent extends TestAgent {
         this.listeners = this.listeners.filter((w) => (w.hz === hz ? (w.resolve(), false) : true));
       },
     });
-    pc.onTrack.subscribe((remote) => remote.onReceiveRtp.subscribe((rtp) => rtp.header.payloadType === 0 && detector.push(decodeG711('PCMU', rtp.payload))));
+    pc.onTrack.subscribe((remote) =>
+      remote.onReceiveRtp.subscribe((rtp) => {
+        if (rtp.header.payloadType !== 0) return;
+        const samples = decodeG711('PCMU', rtp.payload);
+        detector.push(samples);
+        for (const listener of this.audioListeners) listener(samples);
+      }),
+    );
     await pc.setLocalDescription(await pc.createOffer());
     await new Promise<void>((resolve) => {
       if (pc.iceGatheringState === 'complete') resolve();
@@ -419,6 +427,27 @@ export class ToneAgent extends TestAgent {
   override hears(hz: number): Promise<void> {
     if (!this.listensFor.includes(hz)) throw new Error(`this agent does not listen for ${hz} Hz`);
     return new Promise((resolve) => this.listeners.push({ hz, resolve }));
+  }
+
+  /**
+   * What the agent's browser receives in the next `ms`, as the tones of each 200 ms block (a block
+   * with fewer samples when the audio stops): an empty list when nothing arrives at all.
+   */
+  async listen(ms: number): Promise<number[][]> {
+    const received: Int16Array[] = [];
+    const listener = (samples: Int16Array) => received.push(samples);
+    this.audioListeners.add(listener);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    this.audioListeners.delete(listener);
+    const all = new Int16Array(received.reduce((n, s) => n + s.length, 0));
+    let at = 0;
+    for (const samples of received) {
+      all.set(samples, at);
+      at += samples.length;
+    }
+    const blocks: number[][] = [];
+    for (let start = 0; start < all.length; start += 1600) blocks.push(analyseTones(all.subarray(start, start + 1600), this.listensFor).frequencies);
+    return blocks;
   }
 
   override hangupMedia(): void {
