@@ -164,6 +164,11 @@ describe('a phone call in the browser', () => {
       expect(await tccc(pageA, 'Call.unHold', { sessionId })).toMatchObject({ status: 'success' });
       await phone.rtp.waitForTone(AGENT_HZ);
 
+      // Keys from the agent reach the caller as RFC 4733 events.
+      const digit = phone.rtp.nextDigit();
+      expect(await tccc(pageA, 'Call.sendDigits', { sessionId, dtmfText: '5' })).toMatchObject({ status: 'success' });
+      expect(await digit).toBe('5');
+
       // Blind transfer to Bob.
       expect(await tccc(pageA, 'Call.transfer', { sessionId, userId: bob })).toMatchObject({ status: 'success' });
       const transferred = await waitForEvent(pageA, 'transfer');
