@@ -591,7 +591,9 @@ async function cpsPart(server, floor) {
       accepted.clear();
       // Every agent back to free before the next step.
       await sleep(1500);
-      if (failures.length > 0 && step.failed > total * 0.05) break;
+      // Past two steps the server could not keep up with, more offered calls only queue.
+      if (steps.length >= 2 && !sustained(step) && !sustained(steps.at(-2))) break;
+      if (step.failed > total * 0.05) break;
     }
   } finally {
     off();
@@ -602,11 +604,16 @@ async function cpsPart(server, floor) {
   return steps;
 }
 
+/** A step the server kept up with: no failed call, 95 % of the offered rate connected, and no queue building up (setup p99 under a second). */
+function sustained(step) {
+  return step.failed === 0 && step.achievedCps >= 0.95 * step.offeredCps && step.setupP99Ms < 1000;
+}
+
 function formatCpsStep(s) {
   return (
     `  ${String(s.offeredCps).padStart(4)} CPS offered: ${String(s.calls).padStart(4)} calls, achieved ${s.achievedCps.toFixed(1).padStart(6)} CPS, ` +
     `failed ${s.failed}${s.failures.length ? ` (${s.failures.join('; ')})` : ''}, setup p50 ${s.setupP50Ms.toFixed(1)} ms p99 ${s.setupP99Ms.toFixed(1)} ms, ` +
-    `server ${s.serverCores.toFixed(2)} cores (main thread ${s.serverMainCores.toFixed(2)}), loop p99 ${s.serverLoop.p99Ms} ms`
+    `server ${s.serverCores.toFixed(2)} cores (main thread ${s.serverMainCores.toFixed(2)}), loop p99 ${s.serverLoop.p99Ms} ms${sustained(s) ? '' : '  (not sustained)'}`
   );
 }
 
@@ -622,7 +629,8 @@ async function withCalls({ server, floor, gen, peers, count, agentMedia }, measu
   const opened = await ask(gen, { type: 'open', streams: count * 2 }, 'opened');
   const ports = opened.ports;
   await ask(gen, { type: 'start', targets: [] }, 'started');
-  const workers = 40;
+  // Calls set up at once: a WebRTC leg's ICE and DTLS handshakes time out when too many run together.
+  const workers = agentMedia === 'webrtc' ? 5 : 40;
   const phonesPerWorker = Math.max(1, Math.ceil(count / workers / 6));
   const phones = await openPhones(server.url, workers * phonesPerWorker, '37');
   const pending = new Map(); // caller number → call index
@@ -833,6 +841,8 @@ async function webrtcPart(server, floor) {
           };
         });
       }
+      // Below 95 % of the audio delivered, the server (or a peer) did not get the CPU it needed, and its CPU figure says too little.
+      row.starved = [row.rtp, row.webrtc].some((r) => r.toAgentPct < 95 || r.toPhonePct < 95) || row.webrtc.webrtcConnected < count;
       row.extraPerLegPctCore = (100 * (row.webrtc.serverCores - row.rtp.serverCores)) / count;
       row.perWebrtcCallPctCore = (100 * row.webrtc.serverCores) / count;
       row.perRtpCallPctCore = (100 * row.rtp.serverCores) / count;
@@ -841,7 +851,7 @@ async function webrtcPart(server, floor) {
         `  ${String(count).padStart(4)} calls: RTP agents ${row.rtp.serverCores.toFixed(3)} cores (${row.perRtpCallPctCore.toFixed(2)} % per call), ` +
           `WebRTC agents ${row.webrtc.serverCores.toFixed(3)} cores (${row.perWebrtcCallPctCore.toFixed(2)} % per call, ${row.webrtc.webrtcConnected}/${count} connected, ` +
           `audio to agent ${row.webrtc.toAgentPct.toFixed(0)} %, to phone ${row.webrtc.toPhonePct.toFixed(0)} %): a WebRTC leg costs ${row.extraPerLegPctCore.toFixed(2)} % of a core more than an RTP leg; ` +
-          `werift peers ${row.webrtc.peersCores.toFixed(2)} cores`,
+          `werift peers ${row.webrtc.peersCores.toFixed(2)} cores${row.starved ? '  (audio short or legs missing: CPU-starved, not a clean figure)' : ''}`,
       );
     }
   } finally {
@@ -881,14 +891,15 @@ function summaryRows(results) {
     rows.push(['Offer: queued (engine) → callIn (p50 / p99)', `${fmt(offer.queuedToCallIn.p50Ms)} / ${fmt(offer.queuedToCallIn.p99Ms)} ms`, 'p99 ≤ 50 ms', offer.queuedToCallIn.p99Ms <= 50 ? 'met' : 'NOT met']);
   }
   if (cps) {
-    const clean = cps.filter((s) => s.failed === 0);
-    const best = clean.reduce((a, s) => (s.achievedCps > (a?.achievedCps ?? 0) ? s : a), null);
+    const best = cps.filter(sustained).at(-1);
+    const peak = cps.filter((s) => s.failed === 0).reduce((a, s) => (s.achievedCps > (a?.achievedCps ?? 0) ? s : a), null);
     rows.push([
-      'Call setup: highest rate with 0 failures (setup p50 / p99)',
-      best ? `${fmt(best.achievedCps)} CPS (${fmt(best.setupP50Ms)} / ${fmt(best.setupP99Ms)} ms)` : 'none',
+      'Call setup: highest offered rate sustained (achieved, setup p50 / p99)',
+      best ? `${best.offeredCps} CPS (${fmt(best.achievedCps)}, ${fmt(best.setupP50Ms)} / ${fmt(best.setupP99Ms)} ms)` : 'none',
       '≥ 100 CPS',
-      best && best.achievedCps >= 100 * 0.97 && best.offeredCps >= 100 ? 'met' : 'NOT met',
+      best && best.offeredCps >= 100 ? 'met' : 'NOT met',
     ]);
+    if (peak && peak !== best) rows.push(['Call setup: most calls connected per second, 0 failures', `${fmt(peak.achievedCps)} CPS at ${peak.offeredCps} offered (setup p50 ${fmt(peak.setupP50Ms, 0)} ms)`, '', '']);
   }
   if (media) {
     const within = media.filter((r) => r.failed === 0 && r.lossPct <= 1 && r.jitterMs <= 20);
@@ -901,8 +912,14 @@ function summaryRows(results) {
     ]);
   }
   if (webrtc) {
-    const last = webrtc.at(-1);
-    if (last) rows.push([`WebRTC: server CPU per agent leg over an RTP leg (${last.legs} legs)`, `${fmt(last.extraPerLegPctCore, 2)} % of a core`, '≈ 0.5 %', '']);
+    for (const row of webrtc) {
+      rows.push([
+        `WebRTC: server CPU per agent leg over an RTP leg (${row.legs} legs)`,
+        `${fmt(row.extraPerLegPctCore, 2)} % of a core${row.starved ? ' (CPU-starved)' : ''}`,
+        '≈ 0.5 %',
+        '',
+      ]);
+    }
   }
   return rows;
 }
