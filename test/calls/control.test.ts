@@ -206,10 +206,7 @@ function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
 }
 
 describe('a blind transfer of an outbound call', () => {
-  // Fails: the engine dials the customer again when the agent the call was transferred to answers.
-  // `agentAccepted` (calls/call-sessions.ts) treats every accept of an outbound session as the placing
-  // agent's, so it sends `callOuted` and `dial` and moves the answered call back to `dialing`.
-  it.fails('to another agent: B answers and talks to the customer already on the line; the phone does not ring again', async () => {
+  it('to another agent: B answers and talks to the customer already on the line; the phone does not ring again', async () => {
     const { agent: a, tap, phone, callId, sessionId } = await outboundInConversation();
     const b = new ToneAgent(await agentOf([]), PEER_AGENT_HZ, [CUSTOMER_HZ]);
     agents.push(b);
@@ -233,12 +230,7 @@ describe('a blind transfer of an outbound call', () => {
     ]);
   });
 
-  // Fails: the queue's offer of a transferred outbound call is refused by the session
-  // (`offered` in calls/call-sessions.ts accepts an outbound session only in `created`):
-  // the engine logs "call engine work failed" (CallStateError "cannot handle offered while queued
-  // (only while created)"), nobody is rung, and the customer hears queue music until they hang up.
-  // The record also lacks QueuedSkillGroupId (`transfer` sets the group but not `queuedGroup`).
-  it.fails('to a skill group: the call is offered to the group’s agent, who talks to the customer', async () => {
+  it('to a skill group: the call is offered to the group’s agent, who talks to the customer', async () => {
     const { agent: a, tap, phone, callId, sessionId } = await outboundInConversation();
     const other = await newLine(center);
     const b = new ToneAgent(await agentOf([other.groupId]), PEER_AGENT_HZ, [CUSTOMER_HZ]);

@@ -121,7 +121,6 @@ describe('the queue (ring timeout 5 s)', () => {
     ]);
   }, 45_000);
 
-  // Fails until the engine tells the session of a queue offer's decline (see the report of this test).
   it('moves a declined call on to the next agent at once', async () => {
     const line = await newLine(center);
     const a = await agentOf(center, line.groupId);

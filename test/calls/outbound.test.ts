@@ -125,12 +125,7 @@ describe('an outbound call to a scripted number', () => {
 });
 
 describe('the agent’s status around an outbound call', () => {
-  // Fails: an agent who calls out while resting (or not ready) is left busy after the call.
-  // `releaseDirect` (engine/call-engine.ts) asks for busy → rest, which the status table
-  // (staff/agent-status.ts, ALLOWED.busy) refuses: the server logs IllegalTransitionError
-  // "Agent status cannot go from busy to rest." and the status stays busy. It would also lose the
-  // rest reason: only the status before the call is kept, and the reason is taken from the busy entry.
-  it.fails('goes back to rest, with its reason, when the agent called out while resting', async () => {
+  it('goes back to rest, with its reason, when the agent called out while resting', async () => {
     const agent = await agentOf();
     expect((await agent.socket.request('Agent.setStatus', { status: 'rest', restReason: 'lunch' })).ok).toBe(true);
     await statusIs(center, agent.mail, 'rest');

@@ -248,16 +248,19 @@ export class CallSessions {
   // ── Offers ─────────────────────────────────────────────────────────────
 
   private offered(s: SessionRecord, event: Extract<SessionEvent, { type: 'offered' }>): void {
-    if (s.kind === 'inbound') this.expect(s, event.type, ['queued']);
+    // An inbound call, or an outbound call transferred to a skill group, is offered from its queue;
+    // a new outbound or internal call is offered straight to the agent it is for.
+    const fromQueue = s.kind === 'inbound' || s.state === 'queued';
+    if (fromQueue) this.expect(s, event.type, ['queued']);
     else this.expect(s, event.type, ['created']);
     if (event.agents.length === 0) throw new CallStateError(`Session ${s.sessionId} was offered to nobody.`);
-    if (s.kind !== 'inbound' && (event.agents.length !== 1 || event.agents[0]!.agentId !== expectedTaker(s).agentId)) {
+    if (!fromQueue && (event.agents.length !== 1 || event.agents[0]!.agentId !== expectedTaker(s).agentId)) {
       throw new CallStateError(`Session ${s.sessionId} (${s.kind}) can only be offered to ${expectedTaker(s).agentId}.`);
     }
     const agentIds = event.agents.map((agent) => agent.agentId);
     const twice = agentIds.find((agentId, index) => agentIds.indexOf(agentId) !== index || this.ringingOf(s, agentId));
     if (twice !== undefined) throw new CallStateError(`Session ${s.sessionId} would ring ${twice} twice.`);
-    s.offerSource = s.kind === 'inbound' ? 'queue' : 'direct';
+    s.offerSource = fromQueue ? 'queue' : 'direct';
     const group = event.groupId === undefined ? s.group : { groupId: event.groupId, groupName: event.groupName ?? '' };
     for (const agent of event.agents) this.ring(s, agent, group, event.timeoutMs);
     if (s.kind === 'internal') this.out.push({ type: 'play', sessionId: s.sessionId, legId: this.agentLegOf(s, s.participants[0]!).legId, media: 'ringback' });
@@ -348,7 +351,9 @@ export class CallSessions {
       if (from) from.transferTo = participant.sequence;
       s.pendingTransferFrom = null;
     }
-    if (s.kind === 'outbound') {
+    // The agent of a new outbound call has answered their own leg: now the callee is dialled. Someone
+    // taking over an outbound call by a transfer joins the customer, who is already on the line.
+    if (s.kind === 'outbound' && !s.history.some((entry) => entry.to === 'talking')) {
       this.notify(agentId, 'callOuted', { sessionId: s.sessionId, calleePhoneNumber: s.callee, callerPhoneNumber: s.caller, protectedCallee: '', remark: s.remark });
       this.out.push({ type: 'dial', sessionId: s.sessionId, legId: customerLeg(s).legId, from: s.caller, to: s.callee });
       return this.move(s, 'dialing', 'agentAccepted');
@@ -422,6 +427,7 @@ export class CallSessions {
       this.notify(agentId, 'transfer', { sessionId: s.sessionId, skillGroupId: String(target.groupId) });
       this.endFor(participant, s, 'seat', 'transfer');
       s.group = { groupId: target.groupId, groupName: target.groupName };
+      s.queuedGroup ??= s.group;
       s.offerSource = 'queue';
       this.out.push({ type: 'play', sessionId: s.sessionId, legId: far.legId, media: 'queueMusic' });
       return this.move(s, 'queued', 'transferRequested');

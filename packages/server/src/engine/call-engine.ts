@@ -90,12 +90,18 @@ interface CallContext {
   /** Whether the ACD knows the call (queued, ringing from the queue, or connected through it). */
   inAcd: boolean;
   /** Agents rung or served outside the queues: the engine sets their status itself. */
-  direct: Map<AgentId, { before: StaffStatus }>;
+  direct: Map<AgentId, { before: Before }>;
   agentLegs: Map<AgentId, LegId>;
   recording: { id: RecordingId; path: string; agents: Set<LegId> } | null;
   recordingStopped: Promise<boolean> | null;
   accepts: Map<AgentId, { resolve: () => void; reject: (error: CallControlError) => void }>;
   startedAt: number;
+}
+
+/** The status an agent had before a call outside the queues, to go back to after it. */
+interface Before {
+  status: StaffStatus;
+  reason: string;
 }
 
 type Work =
@@ -323,7 +329,7 @@ export class CallEngine implements CallControl {
     }
   }
 
-  private transferToAgent(context: CallContext, agentId: AgentId, peer: { info: AgentInfo; before: StaffStatus }): void {
+  private transferToAgent(context: CallContext, agentId: AgentId, peer: { info: AgentInfo; before: Before }): void {
     const { sessionId } = context;
     this.strictTurn(() => {
       const timeoutMs = this.options.directRingTimeoutMs ?? DEFAULT_DIRECT_RING_MS;
@@ -386,7 +392,7 @@ export class CallEngine implements CallControl {
     if (calleeMail.toLowerCase() === agent.mail.toLowerCase()) throw new CallControlError('invalidNumber', 'An agent cannot call themselves.');
     const sessionId = (this.options.newId ?? randomUUID)();
     const before = this.takeForOwnCall(agent, sessionId);
-    let peer: { info: AgentInfo; before: StaffStatus };
+    let peer: { info: AgentInfo; before: Before };
     try {
       peer = await this.reserveDirect(agent.sdkAppId, calleeMail, sessionId);
     } catch (error) {
@@ -910,7 +916,7 @@ export class CallEngine implements CallControl {
   // ── Agents outside the queues ────────────────────────────────────────────
 
   /** Takes an agent for a call they place themselves (reserved for it at once, so that a second request cannot start another); returns the status to go back to. */
-  private takeForOwnCall(agent: AgentRef, sessionId: string): StaffStatus {
+  private takeForOwnCall(agent: AgentRef, sessionId: string): Before {
     const agentId = agentIdOf(agent);
     const status = this.options.presence.statusOf(agent.sdkAppId, agent.mail);
     if (status === 'offline') throw new CallControlError('notInControlState', 'The agent is offline: go online first.');
@@ -920,15 +926,15 @@ export class CallEngine implements CallControl {
     if (!this.options.sessions.reserve(agent, sessionId)) throw new CallControlError('notInControlState', 'The agent is already in a call.');
     this.turn('agent busy', () => this.post({ kind: 'acd', event: { type: 'agentStatus', agentId, status: 'busy' } }));
     this.recordStatus(agent, 'busy', '');
-    return status;
+    return { status, reason: this.options.presence.get(agent.sdkAppId, agent.mail)?.reason ?? '' };
   }
 
-  private releaseOwnCall(agent: AgentRef, before: StaffStatus, sessionId: string): void {
+  private releaseOwnCall(agent: AgentRef, before: Before, sessionId: string): void {
     this.releaseDirect(agent, before, sessionId);
   }
 
   /** Reserves a signed-in, available agent to be rung outside the queues. */
-  private async reserveDirect(sdkAppId: number, mail: string, sessionId: string): Promise<{ info: AgentInfo; before: StaffStatus }> {
+  private async reserveDirect(sdkAppId: number, mail: string, sessionId: string): Promise<{ info: AgentInfo; before: Before }> {
     const ref = { sdkAppId, mail };
     const info = await this.directory.agentInfo(ref);
     if (!info) throw new CallControlError('agentNotFound', `There is no agent ${mail}.`);
@@ -940,17 +946,18 @@ export class CallEngine implements CallControl {
     if (!this.options.sessions.reserve(ref, sessionId)) throw new CallControlError('agentBusy', `${mail} is taken by another call.`);
     this.turn('agent busy', () => this.post({ kind: 'acd', event: { type: 'agentStatus', agentId: info.agentId, status: 'busy' } }));
     this.recordStatus(ref, 'busy', sessionId);
-    return { info, before: status };
+    return { info, before: { status, reason: '' } };
   }
 
   /** An agent's direct call is over: back to the status they had (free after a call they were rung for). */
-  private releaseDirect(agent: AgentRef, before: StaffStatus, sessionId: string): void {
+  private releaseDirect(agent: AgentRef, before: Before, sessionId: string): void {
     if (sessionId) this.options.sessions.release(agent, sessionId);
-    const back: StaffStatus = before === 'rest' || before === 'notReady' || before === 'afterCallWork' ? before : 'free';
+    const back: StaffStatus = before.status === 'rest' || before.status === 'notReady' || before.status === 'afterCallWork' ? before.status : 'free';
     void this.options.status
-      .change(agent.sdkAppId, agent.mail, (current) => (current?.status === 'busy' ? { status: back, reason: back === 'rest' ? current.reason : '' } : null))
+      .change(agent.sdkAppId, agent.mail, (current) => (current?.status === 'busy' ? { status: back, reason: back === 'rest' ? before.reason : '' } : null))
       .catch((err: unknown) => this.options.log.warn({ err }, 'recording the end of a call failed'));
   }
+
 
   private directRingTimer(context: CallContext, agentId: AgentId, timeoutMs: number): void {
     if (timeoutMs <= 0) return;

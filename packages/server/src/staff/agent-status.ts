@@ -9,10 +9,11 @@ import type { StaffStatus } from './presence.js';
  *      │                                  ▼ │             │
  *      └──── (from any status) ──── notReady ⇄ rest ⇄ afterCallWork
  *                                          │
- *   (call engine) free/notReady/rest/afterCallWork ──▶ busy ──▶ afterCallWork | free
+ *   (call engine) free/notReady/rest/afterCallWork ──▶ busy ──▶ afterCallWork | free | rest | notReady
  *
  * Every status may go offline. `busy` is entered and left only by the call
  * engine (a session starts or ends); the agent and the Cloud API cannot set it.
+ * An agent who placed a call while resting or not ready goes back to that.
  */
 const ALLOWED: Record<StaffStatus, ReadonlySet<StaffStatus>> = {
   offline: new Set(['free', 'notReady', 'rest', 'afterCallWork', 'offline']),
@@ -20,7 +21,7 @@ const ALLOWED: Record<StaffStatus, ReadonlySet<StaffStatus>> = {
   notReady: new Set(['free', 'notReady', 'rest', 'afterCallWork', 'busy', 'offline']),
   rest: new Set(['free', 'notReady', 'rest', 'afterCallWork', 'busy', 'offline']),
   afterCallWork: new Set(['free', 'notReady', 'rest', 'afterCallWork', 'busy', 'offline']),
-  busy: new Set(['busy', 'afterCallWork', 'free', 'offline']),
+  busy: new Set(['busy', 'afterCallWork', 'free', 'rest', 'notReady', 'offline']),
 };
 
 export class IllegalTransitionError extends Error {
