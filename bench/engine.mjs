@@ -31,7 +31,7 @@
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -237,6 +237,27 @@ class ServerChild {
   }
 }
 
+/** Size of every call recording (WAV) in the data folder, by path. */
+function recordingSizes(dataDir) {
+  const sizes = new Map();
+  const folder = join(dataDir, 'recordings');
+  let names = [];
+  try {
+    names = readdirSync(folder, { recursive: true });
+  } catch {
+    return sizes;
+  }
+  for (const name of names) {
+    if (!String(name).endsWith('.wav')) continue;
+    try {
+      sizes.set(String(name), statSync(join(folder, String(name))).size);
+    } catch {
+      // removed meanwhile
+    }
+  }
+  return sizes;
+}
+
 // ─── agents and phones (signalling in this process) ────────────────────────────────────────────
 
 /** POST JSON from a chosen local address (the token exchange is limited per client address). */
@@ -404,6 +425,24 @@ class Floor {
     // The engine loads each agent into the ACD once its socket is up (store reads): give it a moment.
     await sleep(2000);
     return floor;
+  }
+
+  /** The agents' statuses as the Cloud API reports them: {free: n, busy: n, …}. */
+  async statusCounts() {
+    const { Metrics } = await this.server.client.DescribeStaffStatusMetrics({ SdkAppId: this.server.creds.sdkAppId });
+    const counts = {};
+    for (const m of Metrics ?? []) counts[m.Status] = (counts[m.Status] ?? 0) + 1;
+    return counts;
+  }
+
+  /** Waits (up to `ms`) for every agent to be free again; returns the statuses seen last. */
+  async settle(ms = 20_000) {
+    const deadline = now() + ms;
+    for (;;) {
+      const counts = await this.statusCounts();
+      if ((counts.free ?? 0) >= this.agents.length || now() > deadline) return counts;
+      await sleep(250);
+    }
   }
 
   onEvent(agent, name, payload, at) {
@@ -590,7 +629,9 @@ async function cpsPart(server, floor) {
       console.log(formatCpsStep(step));
       accepted.clear();
       // Every agent back to free before the next step.
-      await sleep(1500);
+      const counts = await floor.settle(10_000);
+      if ((counts.free ?? 0) < floor.agents.length) console.log(`    after the step, not every agent is free: ${JSON.stringify(counts)}`);
+      step.statusesAfter = counts;
       // Past two steps the server could not keep up with, more offered calls only queue.
       if (steps.length >= 2 && !sustained(step) && !sustained(steps.at(-2))) break;
       if (step.failed > total * 0.05) break;
@@ -719,8 +760,9 @@ async function withCalls({ server, floor, gen, peers, count, agentMedia }, measu
     if (agentMedia === 'webrtc') await Promise.all([...sessions.keys()].map((id) => ask(peers, { type: 'close', id }, 'closed', (m) => m.id === id)));
     for (const phone of phones) phone.close();
     await ask(gen, { type: 'stop' }, 'stopped');
-    // Let the agents' status writes land, so the next step starts with a free floor.
-    await sleep(1500);
+    // The agents' status writes land, so the next step starts with a free floor.
+    const counts = await floor.settle(10_000);
+    if ((counts.free ?? 0) < floor.agents.length) console.log(`    after the step, not every agent is free: ${JSON.stringify(counts)}`);
   }
 }
 
@@ -886,6 +928,19 @@ function summaryRows(results) {
     rows.push(['ACD: decisions/s (call arrives / agent comes free)', `${acd.arrivals.perSecond.toLocaleString('en')} / ${acd.backlog.perSecond.toLocaleString('en')}`, '', '']);
     rows.push([`ACD: p99 decision, ${acd.agents.toLocaleString('en')} agents in ${acd.groups} groups`, `${p99.toFixed(3)} ms`, '≤ 1 ms', p99 <= 1 ? 'met' : 'NOT met']);
   }
+  if (results.idle) {
+    rows.push([`Server at rest, ${results.floor.agents} agents online`, `${fmt(results.idle.serverCores, 3)} cores, RSS ${fmt(results.floor.serverRssMb, 0)} MB, loop p99 ${results.idle.serverLoop.p99Ms} ms`, '', '']);
+  }
+  const leaks = (results.restBetweenParts ?? []).filter((r) => r.recordingsStillGrowing > 0);
+  if (results.restBetweenParts?.length) {
+    const worst = leaks.reduce((a, r) => (r.recordingsStillGrowing > (a?.recordingsStillGrowing ?? 0) ? r : a), null);
+    rows.push([
+      'Recordings still written after their calls ended (no call running)',
+      worst ? `${worst.recordingsStillGrowing} of ${worst.recordings} (before ${worst.before}; server at rest ${fmt(worst.serverCores, 2)} cores)` : `none (${results.restBetweenParts.at(-1).recordings} recordings)`,
+      '0',
+      worst ? 'NOT met' : 'met',
+    ]);
+  }
   if (offer) {
     rows.push([`Offer: dial → callIn, ${offer.agents} agents online (p50 / p99)`, `${fmt(offer.dialToCallIn.p50Ms)} / ${fmt(offer.dialToCallIn.p99Ms)} ms`, '', '']);
     rows.push(['Offer: queued (engine) → callIn (p50 / p99)', `${fmt(offer.queuedToCallIn.p50Ms)} / ${fmt(offer.queuedToCallIn.p99Ms)} ms`, 'p99 ≤ 50 ms', offer.queuedToCallIn.p99Ms <= 50 ? 'met' : 'NOT met']);
@@ -910,6 +965,8 @@ function summaryRows(results) {
       '',
       '',
     ]);
+    const over = media.find((r) => !within.includes(r));
+    if (over) rows.push([`Media: the step past it`, `${over.calls}: loss ${fmt(over.lossPct, 2)} %, jitter ${fmt(over.jitterMs)} ms, server ${fmt(over.serverCores, 2)} cores`, '', '']);
   }
   if (webrtc) {
     for (const row of webrtc) {
@@ -933,6 +990,17 @@ function printTable(rows) {
   for (const row of rows) console.log(line(row));
 }
 
+/** The commit measured, and whether the server's sources differ from it (the build includes uncommitted changes). */
+function sourceVersion() {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head} with uncommitted changes in packages/` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function main() {
   const parts = parseOnly(process.argv.slice(2));
   const machine = {
@@ -942,8 +1010,9 @@ async function main() {
     node: process.version,
     loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
     date: new Date().toISOString(),
+    commit: sourceVersion(),
   };
-  console.log(`bench:engine — ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}`);
+  console.log(`bench:engine — ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}, commit ${machine.commit}`);
   console.log(`parts: ${parts.join(', ')}`);
   const results = {};
   const startedAt = now();
@@ -970,15 +1039,39 @@ async function main() {
       const idle = await server.loop(true);
       console.log(`  ${needed} agents created in ${(floor.setup.createMs / 1000).toFixed(1)} s, signed in and online in ${(floor.setup.signInMs / 1000).toFixed(1)} s; server RSS ${rssMb(server.pid).toFixed(0)} MB, loop p99 ${idle.p99Ms} ms`);
       results.floor = { ...floor.setup, serverRssMb: rssMb(server.pid) };
-      {
-        // The server at rest with every agent online: the baseline of the figures below.
+      /** The server with every agent online and no call, over 3 s; and the recordings still growing meanwhile (their calls are over). */
+      const atRest = async () => {
+        const before = recordingSizes(server.dataDir);
         const cpu = new CpuWindow([{ name: 'server', pid: server.pid }]);
         await server.loop(true);
         await sleep(3000);
-        results.idle = { serverCores: cpu.end().server, serverLoop: await server.loop(true) };
-        console.log(`  at rest: server ${results.idle.serverCores.toFixed(3)} cores, loop p99 ${results.idle.serverLoop.p99Ms} ms`);
-      }
+        const serverCores = cpu.end().server;
+        const after = recordingSizes(server.dataDir);
+        const growing = [...after].filter(([path, size]) => before.has(path) && before.get(path) !== size).length;
+        return { serverCores, serverRssMb: rssMb(server.pid), serverLoop: await server.loop(true), recordings: after.size, recordingsStillGrowing: growing };
+      };
+      // The baseline of the figures below.
+      results.idle = await atRest();
+      console.log(`  at rest: server ${results.idle.serverCores.toFixed(3)} cores, loop p99 ${results.idle.serverLoop.p99Ms} ms`);
+      const settle = async (part) => {
+        const started = now();
+        const counts = await floor.settle();
+        const waited = now() - started;
+        if ((counts.free ?? 0) < floor.agents.length) console.log(`  before ${part}: not every agent is free after ${(waited / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
+        else if (waited > 1000) console.log(`  before ${part}: every agent free after ${(waited / 1000).toFixed(1)} s`);
+        (results.settling ??= []).push({ before: part, waitedMs: Math.round(waited), statuses: counts });
+        // Once the calls before are over, the server should be back at rest.
+        if (part !== 'offer') {
+          const rest = await atRest();
+          (results.restBetweenParts ??= []).push({ before: part, ...rest });
+          console.log(
+            `  at rest before ${part}: server ${rest.serverCores.toFixed(3)} cores, RSS ${rest.serverRssMb.toFixed(0)} MB, loop p99 ${rest.serverLoop.p99Ms} ms; ` +
+              `recordings ${rest.recordings}, of which still being written with no call: ${rest.recordingsStillGrowing}`,
+          );
+        }
+      };
       if (serverParts.includes('offer')) {
+        await settle('offer');
         console.log(`\nOffer latency: ${settings.offerCalls} calls one at a time, ${floor.agents.length} agents online`);
         results.offer = await offerPart(server, floor);
         const o = results.offer;
@@ -987,17 +1080,21 @@ async function main() {
         console.log(`  server ${o.serverCores.toFixed(2)} cores, loop p99 ${o.serverLoop.p99Ms} ms, max ${o.serverLoop.maxMs} ms`);
       }
       if (serverParts.includes('cps')) {
+        await settle('cps');
         console.log(`\nCall setup rate: ${settings.cpsSeconds} s per step, talk ${settings.talkMs} ms, RTP agents`);
         results.cps = await cpsPart(server, floor);
       }
       if (serverParts.includes('media')) {
+        await settle('media');
         console.log(`\nMedia through the engine: RTP phone ↔ RTP agent calls, ${settings.mediaSeconds} s measured per step after 2 s`);
         results.media = await mediaPart(server, floor);
       }
       if (serverParts.includes('webrtc')) {
+        await settle('webrtc');
         console.log(`\nWebRTC legs: the same calls with RTP agents, then with werift agents; ${settings.webrtcSeconds} s measured`);
         results.webrtc = await webrtcPart(server, floor);
       }
+      if (serverParts.some((p) => p !== 'offer')) await settle('the end');
     } finally {
       floor?.close();
       const exit = await server.stop();
