@@ -22,6 +22,11 @@ export type TcccErrorCode =
   | 'badCredentials'
   | 'rateLimited'
   | 'callsUnavailable'
+  | 'sessionNotFound'
+  | 'callNotAllowed'
+  | 'peerUnavailable'
+  | 'noCallerNumber'
+  | 'mediaFailed'
   | 'statusNotAllowed'
   | 'workbenchUnreachable'
   | 'browserNotSupported'
@@ -66,7 +71,8 @@ export interface TcccEventMap {
   calloutAccepted: { sessionId: string };
   transfer: { sessionId: string; skillGroupId?: string; userId?: string };
   sessionEnded: { sessionId: string; closeBy: 'client' | 'seat' | 'admin' | 'timer'; mainReason?: string; subReason?: string; type: string; duration: number };
-  statusChanged: { status: TcccStatus; reason?: string };
+  /** `until` (OpenCCC addition): for `arrange` after a call, when after-call work ends (unix ms). */
+  statusChanged: { status: TcccStatus; reason?: string; until?: number };
   /** OpenCCC addition: a refusal or failure that ends or prevents the session. */
   error: { errorCode: TcccErrorCode; errorMsg: string };
   /** OpenCCC addition: signed out because of a newer login elsewhere, an administrator, or logout. */
