@@ -857,12 +857,11 @@ async function webrtcPart(server, floor) {
             { name: 'generator', pid: gen.pid },
             { name: 'peers', pid: peers.pid },
           ]);
-          await ask(gen, { type: 'measure' }, 'measuring');
-          await ask(peers, { type: 'measure' }, 'measuring');
+          // Both sides start and stop counting together (the generator then waits 300 ms for packets in flight).
+          await Promise.all([ask(gen, { type: 'measure' }, 'measuring'), ask(peers, { type: 'measure' }, 'measuring')]);
           const started = now();
           await sleep(settings.webrtcSeconds * 1000);
-          const report = await ask(gen, { type: 'report' }, 'report');
-          const peerReport = await ask(peers, { type: 'report' }, 'report');
+          const [report, peerReport] = await Promise.all([ask(gen, { type: 'report' }, 'report'), ask(peers, { type: 'report' }, 'report')]);
           const seconds = (now() - started) / 1000;
           const cores = cpu.end();
           const loop = await server.loop(true);
