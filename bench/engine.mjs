@@ -13,9 +13,10 @@
 //   webrtc  server CPU per agent WebRTC leg (werift peers standing in for browsers), against RTP
 //           agents in the same number of calls
 //
-// The server is `openccc start` in a child process (the compiled server, packages/server/dist),
-// with `--rtp-agents on` and a preload (bench/engine-preload.mjs) that reports its main thread's
-// event-loop delay over IPC. The phones' and agents' signalling runs in this process; the RTP
+// Each part but acd gets a server of its own: `openccc start` in a child process (the compiled
+// server, packages/server/dist) on a fresh data folder, with `--rtp-agents on` and a preload
+// (bench/engine-preload.mjs) that reports its main thread's event-loop delay over IPC. After the
+// part, the server at rest is measured again, with the call recordings still being written. The phones' and agents' signalling runs in this process; the RTP
 // phones in a second process (bench/media.mjs's generator) and the werift peers in a third
 // (bench/engine-webrtc-peers.mjs), so each one's CPU is counted apart from the server's.
 //
@@ -927,18 +928,11 @@ function summaryRows(results) {
     rows.push(['ACD: decisions/s (call arrives / agent comes free)', `${acd.arrivals.perSecond.toLocaleString('en')} / ${acd.backlog.perSecond.toLocaleString('en')}`, '', '']);
     rows.push([`ACD: p99 decision, ${acd.agents.toLocaleString('en')} agents in ${acd.groups} groups`, `${p99.toFixed(3)} ms`, '≤ 1 ms', p99 <= 1 ? 'met' : 'NOT met']);
   }
-  if (results.idle) {
-    rows.push([`Server at rest, ${results.floor.agents} agents online`, `${fmt(results.idle.serverCores, 3)} cores, RSS ${fmt(results.floor.serverRssMb, 0)} MB, loop p99 ${results.idle.serverLoop.p99Ms} ms`, '', '']);
-  }
-  const leaks = (results.restBetweenParts ?? []).filter((r) => r.recordingsStillGrowing > 0);
-  if (results.restBetweenParts?.length) {
-    const worst = leaks.reduce((a, r) => (r.recordingsStillGrowing > (a?.recordingsStillGrowing ?? 0) ? r : a), null);
-    rows.push([
-      'Recordings still written after their calls ended (no call running)',
-      worst ? `${worst.recordingsStillGrowing} of ${worst.recordings} (before ${worst.before}; server at rest ${fmt(worst.serverCores, 2)} cores)` : `none (${results.restBetweenParts.at(-1).recordings} recordings)`,
-      '0',
-      worst ? 'NOT met' : 'met',
-    ]);
+  const servers = Object.entries(results.servers ?? {});
+  const rest = servers.find(([part]) => part === 'offer' || part === 'cps') ?? servers[0];
+  if (rest) {
+    const [, r] = rest;
+    rows.push([`Server at rest, ${r.signedIn.agents} agents online`, `${fmt(r.atRestBefore.serverCores, 3)} cores, RSS ${fmt(r.atRestBefore.serverRssMb, 0)} MB, loop p99 ${r.atRestBefore.serverLoop.p99Ms} ms`, '', '']);
   }
   if (offer) {
     rows.push([`Offer: dial → callIn, ${offer.agents} agents online (p50 / p99)`, `${fmt(offer.dialToCallIn.p50Ms)} / ${fmt(offer.dialToCallIn.p99Ms)} ms`, '', '']);
@@ -971,11 +965,21 @@ function summaryRows(results) {
     for (const row of webrtc) {
       rows.push([
         `WebRTC: server CPU per agent leg over an RTP leg (${row.legs} legs)`,
-        `${fmt(row.extraPerLegPctCore, 2)} % of a core${row.starved ? ' (CPU-starved)' : ''}`,
+        `${fmt(row.extraPerLegPctCore, 2)} % of a core (${row.webrtc.webrtcConnected}/${row.legs} legs connected${row.starved ? ', CPU-starved' : ''})`,
         '≈ 0.5 %',
         '',
       ]);
     }
+  }
+  for (const [part, r] of servers) {
+    if (r.atRestAfter.recordings === 0) continue;
+    const leaked = r.atRestAfter.recordingsStillGrowing;
+    rows.push([
+      `Recordings still written after their calls ended (${part})`,
+      `${leaked} of ${r.atRestAfter.recordings}; server at rest after ${fmt(r.atRestAfter.serverCores, 3)} cores (before ${fmt(r.atRestBefore.serverCores, 3)})`,
+      '0',
+      leaked === 0 ? 'met' : 'NOT met',
+    ]);
   }
   return rows;
 }
@@ -1022,22 +1026,46 @@ async function main() {
     console.log(`  call arrives: ${results.acd.arrivals.perSecond} decisions/s, p99 ${results.acd.arrivals.p99us} µs; agent comes free: ${results.acd.backlog.perSecond}/s, p99 ${results.acd.backlog.p99us} µs`);
   }
 
-  const serverParts = parts.filter((p) => p !== 'acd');
-  if (serverParts.length > 0) {
-    const needed = Math.max(
-      serverParts.includes('offer') || serverParts.includes('cps') ? settings.agents : 0,
-      serverParts.includes('media') ? Math.max(...settings.mediaSteps) : 0,
-      serverParts.includes('webrtc') ? Math.max(...settings.webrtcSteps) : 0,
-    );
+  // Each part gets a server of its own, with a fresh floor of agents, so no part inherits another's calls.
+  const agentsFor = {
+    offer: settings.agents,
+    cps: settings.agents,
+    media: Math.max(...settings.mediaSteps),
+    webrtc: Math.max(...settings.webrtcSteps),
+  };
+  const runners = {
+    offer: async (server, floor) => {
+      console.log(`\nOffer latency: ${settings.offerCalls} calls one at a time, ${floor.agents.length} agents online`);
+      const o = await offerPart(server, floor);
+      console.log(`  dial → callIn p50 ${fmt(o.dialToCallIn.p50Ms, 2)} ms, p99 ${fmt(o.dialToCallIn.p99Ms, 2)} ms, max ${fmt(o.dialToCallIn.maxMs, 1)} ms`);
+      console.log(`  queued → callIn p50 ${fmt(o.queuedToCallIn.p50Ms, 2)} ms, p99 ${fmt(o.queuedToCallIn.p99Ms, 2)} ms, max ${fmt(o.queuedToCallIn.maxMs, 1)} ms (${o.queuedToCallIn.matched} calls matched in the log)`);
+      console.log(`  server ${o.serverCores.toFixed(2)} cores, loop p99 ${o.serverLoop.p99Ms} ms, max ${o.serverLoop.maxMs} ms`);
+      return o;
+    },
+    cps: async (server, floor) => {
+      console.log(`\nCall setup rate: ${settings.cpsSeconds} s per step, talk ${settings.talkMs} ms, RTP agents`);
+      return cpsPart(server, floor);
+    },
+    media: async (server, floor) => {
+      console.log(`\nMedia through the engine: RTP phone ↔ RTP agent calls, ${settings.mediaSeconds} s measured per step after 2 s`);
+      return mediaPart(server, floor);
+    },
+    webrtc: async (server, floor) => {
+      console.log(`\nWebRTC legs: the same calls with RTP agents, then with werift agents; ${settings.webrtcSeconds} s measured`);
+      return webrtcPart(server, floor);
+    },
+  };
+  results.server = { mediaWorkers: settings.mediaWorkers ?? `default (${Math.min(cpus().length, 16)})`, logLevel: 'info', dataParent: settings.dataParent };
+  results.servers = {};
+  for (const part of parts.filter((p) => p !== 'acd')) {
     const server = await ServerChild.start();
-    results.server = { mediaWorkers: settings.mediaWorkers ?? `default (${Math.min(cpus().length, 16)})`, logLevel: 'info', dataParent: settings.dataParent };
     let floor;
     try {
-      console.log(`\nserver pid ${server.pid} at ${server.url}; signing in ${needed} agents…`);
+      const needed = agentsFor[part];
+      console.log(`\n[${part}] server pid ${server.pid} at ${server.url}; signing in ${needed} agents…`);
       floor = await Floor.open(server, needed);
-      const idle = await server.loop(true);
-      console.log(`  ${needed} agents created in ${(floor.setup.createMs / 1000).toFixed(1)} s, signed in and online in ${(floor.setup.signInMs / 1000).toFixed(1)} s; server RSS ${rssMb(server.pid).toFixed(0)} MB, loop p99 ${idle.p99Ms} ms`);
-      results.floor = { ...floor.setup, serverRssMb: rssMb(server.pid) };
+      const signedIn = { ...floor.setup, serverRssMb: rssMb(server.pid), serverLoop: await server.loop(true) };
+      console.log(`  ${needed} agents created in ${(floor.setup.createMs / 1000).toFixed(1)} s, signed in and online in ${(floor.setup.signInMs / 1000).toFixed(1)} s; server RSS ${signedIn.serverRssMb.toFixed(0)} MB`);
       /** The server with every agent online and no call, over 3 s; and the recordings still growing meanwhile (their calls are over). */
       const atRest = async () => {
         const before = recordingSizes(server.dataDir);
@@ -1049,51 +1077,20 @@ async function main() {
         const growing = [...after].filter(([path, size]) => before.has(path) && before.get(path) !== size).length;
         return { serverCores, serverRssMb: rssMb(server.pid), serverLoop: await server.loop(true), recordings: after.size, recordingsStillGrowing: growing };
       };
-      // The baseline of the figures below.
-      results.idle = await atRest();
-      console.log(`  at rest: server ${results.idle.serverCores.toFixed(3)} cores, loop p99 ${results.idle.serverLoop.p99Ms} ms`);
-      const settle = async (part) => {
-        const started = now();
-        const counts = await floor.settle();
-        const waited = now() - started;
-        if ((counts.free ?? 0) < floor.agents.length) console.log(`  before ${part}: not every agent is free after ${(waited / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
-        else if (waited > 1000) console.log(`  before ${part}: every agent free after ${(waited / 1000).toFixed(1)} s`);
-        (results.settling ??= []).push({ before: part, waitedMs: Math.round(waited), statuses: counts });
-        // Once the calls before are over, the server should be back at rest.
-        if (part !== 'offer') {
-          const rest = await atRest();
-          (results.restBetweenParts ??= []).push({ before: part, ...rest });
-          console.log(
-            `  at rest before ${part}: server ${rest.serverCores.toFixed(3)} cores, RSS ${rest.serverRssMb.toFixed(0)} MB, loop p99 ${rest.serverLoop.p99Ms} ms; ` +
-              `recordings ${rest.recordings}, of which still being written with no call: ${rest.recordingsStillGrowing}`,
-          );
-        }
-      };
-      if (serverParts.includes('offer')) {
-        await settle('offer');
-        console.log(`\nOffer latency: ${settings.offerCalls} calls one at a time, ${floor.agents.length} agents online`);
-        results.offer = await offerPart(server, floor);
-        const o = results.offer;
-        console.log(`  dial → callIn p50 ${fmt(o.dialToCallIn.p50Ms, 2)} ms, p99 ${fmt(o.dialToCallIn.p99Ms, 2)} ms, max ${fmt(o.dialToCallIn.maxMs, 1)} ms`);
-        console.log(`  queued → callIn p50 ${fmt(o.queuedToCallIn.p50Ms, 2)} ms, p99 ${fmt(o.queuedToCallIn.p99Ms, 2)} ms, max ${fmt(o.queuedToCallIn.maxMs, 1)} ms (${o.queuedToCallIn.matched} calls matched in the log)`);
-        console.log(`  server ${o.serverCores.toFixed(2)} cores, loop p99 ${o.serverLoop.p99Ms} ms, max ${o.serverLoop.maxMs} ms`);
-      }
-      if (serverParts.includes('cps')) {
-        await settle('cps');
-        console.log(`\nCall setup rate: ${settings.cpsSeconds} s per step, talk ${settings.talkMs} ms, RTP agents`);
-        results.cps = await cpsPart(server, floor);
-      }
-      if (serverParts.includes('media')) {
-        await settle('media');
-        console.log(`\nMedia through the engine: RTP phone ↔ RTP agent calls, ${settings.mediaSeconds} s measured per step after 2 s`);
-        results.media = await mediaPart(server, floor);
-      }
-      if (serverParts.includes('webrtc')) {
-        await settle('webrtc');
-        console.log(`\nWebRTC legs: the same calls with RTP agents, then with werift agents; ${settings.webrtcSeconds} s measured`);
-        results.webrtc = await webrtcPart(server, floor);
-      }
-      if (serverParts.some((p) => p !== 'offer')) await settle('the end');
+      const before = await atRest();
+      console.log(`  at rest: server ${before.serverCores.toFixed(3)} cores, RSS ${before.serverRssMb.toFixed(0)} MB, loop p99 ${before.serverLoop.p99Ms} ms`);
+      results[part] = await runners[part](server, floor);
+      // Once the calls are over, every agent should be free and the server back at rest.
+      const started = now();
+      const statuses = await floor.settle();
+      const settledMs = Math.round(now() - started);
+      if ((statuses.free ?? 0) < floor.agents.length) console.log(`  not every agent is free ${(settledMs / 1000).toFixed(1)} s after the last call: ${JSON.stringify(statuses)}`);
+      const after = await atRest();
+      console.log(
+        `  at rest after: server ${after.serverCores.toFixed(3)} cores, RSS ${after.serverRssMb.toFixed(0)} MB, loop p99 ${after.serverLoop.p99Ms} ms; ` +
+          `recordings ${after.recordings}, of which still being written with no call: ${after.recordingsStillGrowing}`,
+      );
+      results.servers[part] = { signedIn, atRestBefore: before, settledMs, statuses, atRestAfter: after };
     } finally {
       floor?.close();
       const exit = await server.stop();
