@@ -92,7 +92,7 @@ interface CallContext {
   /** Agents rung or served outside the queues: the engine sets their status itself. */
   direct: Map<AgentId, { before: Before }>;
   agentLegs: Map<AgentId, LegId>;
-  recording: { id: RecordingId; path: string; agents: Set<LegId> } | null;
+  recording: { id: RecordingId; path: string; agents: Set<LegId>; started: Promise<RecordingId | null> } | null;
   recordingStopped: Promise<boolean> | null;
   accepts: Map<AgentId, { resolve: () => void; reject: (error: CallControlError) => void }>;
   startedAt: number;
@@ -730,7 +730,7 @@ export class CallEngine implements CallControl {
         else this.post({ kind: 'session', sessionId: command.sessionId, event: { type: 'hangup', side: 'system' } });
         return;
       case 'closeLeg':
-        if (context?.recording && !context.recordingStopped) context.recordingStopped = this.stopRecording(context.recording.id);
+        if (context?.recording && !context.recordingStopped) context.recordingStopped = this.finishRecording(context.recording);
         return this.legs.close(command.legId);
       case 'notifyAgent': {
         const event = { type: 'event', name: command.event, payload: command.payload } as ServerEvent;
@@ -789,7 +789,7 @@ export class CallEngine implements CallControl {
       context.caller = null;
     }
     const recording = context.recording;
-    const stopped = recording ? (context.recordingStopped ?? this.stopRecording(recording.id)) : Promise.resolve(false);
+    const stopped = recording ? (context.recordingStopped ?? this.finishRecording(recording)) : Promise.resolve(false);
     const write = (async () => {
       const recorded = await stopped;
       const record = buildTelCdr(session, recorded ? { recordId: session.sessionId } : {});
@@ -985,23 +985,34 @@ export class CallEngine implements CallControl {
       if (!context.recording.agents.has(agentLeg)) {
         context.recording.agents.add(agentLeg);
         const media = this.legs.mediaOf(agentLeg);
-        if (media) this.options.media.addToRecording(context.recording.id, media, 1).catch((err: unknown) => this.options.log.warn({ err }, 'adding a leg to a recording failed'));
+        if (media) {
+          context.recording.started
+            .then((id) => (id ? this.options.media.addToRecording(id, media, 1) : null))
+            .catch((err: unknown) => this.options.log.warn({ err }, 'adding a leg to a recording failed'));
+        }
       }
       return;
     }
     const path = recordingPath(this.options.dataDir, recordingRef(context.sdkAppId, context.sessionId, Math.floor(context.startedAt / 1000)));
-    const placeholder = { id: '', path, agents: new Set([agentLeg]) };
-    context.recording = placeholder;
-    this.legs
-      .record(customer, agentLeg, path)
-      .then((id) => {
-        if (id === null) context.recording = null;
-        else placeholder.id = id;
-      })
-      .catch((err: unknown) => {
-        context.recording = null;
+    const recording = { id: '', path, agents: new Set([agentLeg]), started: Promise.resolve<RecordingId | null>(null) };
+    recording.started = this.legs.record(customer, agentLeg, path).then(
+      (id) => {
+        if (id !== null) recording.id = id;
+        return id;
+      },
+      (err: unknown) => {
         this.options.log.warn({ err }, 'a recording could not start');
-      });
+        return null;
+      },
+    );
+    context.recording = recording;
+  }
+
+  /** Stops a call's recording once it has started (a call may end before its recording's start is confirmed). */
+  private finishRecording(recording: NonNullable<CallContext['recording']>): Promise<boolean> {
+    // Known already: stopped now, so the stop reaches the worker before the legs' destruction that follows.
+    if (recording.id) return this.stopRecording(recording.id);
+    return recording.started.then((id) => (id ? this.stopRecording(id) : false));
   }
 
   private stopRecording(id: RecordingId): Promise<boolean> {

@@ -47,6 +47,7 @@ type CommandResult = CommandResults[MediaCommand['type']];
 export class MediaEngine {
   private readonly legs = new Map<LegId, LegEntry>();
   private readonly recordings = new Map<RecordingId, RecordingEntry>();
+  private readonly tones = new Map<string, Int16Array>();
   private readonly ports: PortAllocator;
   private readonly prompts = new Map<string, { key: string; samples: Int16Array }>();
   private readonly counters = { packetsIn: 0, packetsOut: 0, packetsDropped: 0 };
@@ -202,7 +203,14 @@ export class MediaEngine {
   }
 
   private async load(source: PlaySource): Promise<Int16Array> {
-    if (source.kind === 'tone') return toneSamples(source.tone, source.durationMs);
+    if (source.kind === 'tone') {
+      // The named tones (ringback, hold music, beep) never change: made once per worker. Players only read them.
+      if (typeof source.tone !== 'string') return toneSamples(source.tone, source.durationMs);
+      const key = `${source.tone}:${source.durationMs ?? ''}`;
+      let samples = this.tones.get(key);
+      if (!samples) this.tones.set(key, (samples = toneSamples(source.tone, source.durationMs)));
+      return samples;
+    }
     try {
       const info = await stat(source.path);
       const key = `${info.mtimeMs}:${info.size}`;
@@ -229,6 +237,12 @@ export class MediaEngine {
       recorder = await Recorder.create(path);
     } catch (error) {
       throw MediaError.from(error, 'fileError');
+    }
+    // A leg destroyed while the file was being opened (a very short call): the recording ends at once.
+    if (!this.legs.has(customer) || !this.legs.has(agent)) {
+      const done = await recorder.finish();
+      this.emit({ type: 'recordDone', recording: id, path: done.path, durationMs: done.durationMs });
+      return null;
     }
     this.recordings.set(id, { recorder, legs: [customer, agent] });
     this.legs.get(customer)?.recordings.push({ recording: id, channel: 0 });
