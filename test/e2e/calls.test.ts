@@ -10,6 +10,7 @@ import type { TestServer } from '../../packages/server/src/test-support/harness.
 import type { CccClient } from '../../packages/server/src/test-support/sdk-client.js';
 import { AGENT_HZ, CUSTOMER_HZ, TestPhone } from '../calls/support.js';
 import { launchChromium } from './support/browser.js';
+import { hears, LISTEN_TO_REMOTE_AUDIO } from './support/listen.js';
 import { agentWithToken, openSeedPage, startE2eServer, waitForEvent, type PageEvent } from './support/fixtures.js';
 import { startHostSite, type HostSite } from './support/host-site.js';
 
@@ -29,21 +30,6 @@ const FLOW = {
   },
 };
 
-/** Captures each peer connection's remote audio track so the test can listen to what the agent hears. */
-const LISTEN = `
-  (() => {
-    const Original = window.RTCPeerConnection;
-    if (!Original) return;
-    window.__remoteTracks = [];
-    window.RTCPeerConnection = class extends Original {
-      constructor(...args) {
-        super(...args);
-        this.addEventListener('track', (event) => window.__remoteTracks.push(event.track));
-      }
-    };
-  })();
-`;
-
 let browser: Browser;
 let context: BrowserContext;
 let site: HostSite;
@@ -60,7 +46,7 @@ beforeAll(async () => {
   writeFileSync(wav, writeWav({ sampleRate: 8000, channels: 1, samples: seconds }));
   browser = await launchChromium([`--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required']);
   context = await browser.newContext();
-  await context.addInitScript(LISTEN);
+  await context.addInitScript(LISTEN_TO_REMOTE_AUDIO);
   site = await startHostSite();
   ({ server, client } = await startE2eServer(site, { flags: { 'ring-timeout': '20' } }));
   // Media workers start on the first call; start them now.
@@ -81,31 +67,6 @@ function workbenchFrame(page: Page): Frame {
   return frame;
 }
 
-/** Resolves when the frequency dominates what the agent's browser receives. */
-async function browserHears(page: Page, hz: number): Promise<void> {
-  await workbenchFrame(page).waitForFunction(
-    async (frequency) => {
-      const w = window as unknown as { __remoteTracks: MediaStreamTrack[]; __analyser?: AnalyserNode; __ctx?: AudioContext };
-      const track = w.__remoteTracks.findLast((t) => t.readyState === 'live');
-      if (!track) return false;
-      if (!w.__analyser || w.__analyser.context.state === 'closed') {
-        w.__ctx = new AudioContext();
-        const source = w.__ctx.createMediaStreamSource(new MediaStream([track]));
-        w.__analyser = w.__ctx.createAnalyser();
-        w.__analyser.fftSize = 4096;
-        source.connect(w.__analyser);
-      }
-      const bins = new Float32Array(w.__analyser.frequencyBinCount);
-      w.__analyser.getFloatFrequencyData(bins);
-      let peak = 0;
-      for (let i = 1; i < bins.length; i++) if ((bins[i] as number) > (bins[peak] as number)) peak = i;
-      const peakHz = (peak * w.__ctx!.sampleRate) / w.__analyser.fftSize;
-      return Math.abs(peakHz - frequency) < 30 && (bins[peak] as number) > -60;
-    },
-    hz,
-    { timeout: 15_000, polling: 100 },
-  );
-}
 
 async function signIn(mail: string): Promise<Page> {
   const { token, sdkUrl } = await agentWithToken(client, server.sdkAppId, mail);
@@ -156,7 +117,7 @@ describe('a phone call in the browser', () => {
       await waitForEvent(pageA, 'userAccessed');
 
       // Each side hears the other.
-      await Promise.all([phone.rtp.waitForTone(AGENT_HZ), browserHears(pageA, CUSTOMER_HZ)]);
+      await Promise.all([phone.rtp.waitForTone(AGENT_HZ), hears(workbenchFrame(pageA), CUSTOMER_HZ)]);
 
       // Hold: the caller hears hold music instead of the agent; unhold brings the agent back.
       expect(await tccc(pageA, 'Call.hold', { sessionId })).toMatchObject({ status: 'success' });
@@ -177,7 +138,7 @@ describe('a phone call in the browser', () => {
       const callInB = await waitForEvent(pageB, 'callIn');
       expect(callInB.payload.sessionId).toBe(sessionId);
       expect(await tccc(pageB, 'Call.accept', { sessionId })).toMatchObject({ status: 'success' });
-      await Promise.all([phone.rtp.waitForTone(AGENT_HZ), browserHears(pageB, CUSTOMER_HZ)]);
+      await Promise.all([phone.rtp.waitForTone(AGENT_HZ), hears(workbenchFrame(pageB), CUSTOMER_HZ)]);
       await phone.rtp.waitForPackets(25);
 
       phone.send({ type: 'hangup', callId });
