@@ -21,7 +21,7 @@ export default tseslint.config(
     ignores: ['vitest.config.ts'],
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.test.json', './test/e2e/tsconfig.json', './packages/sdk/tsconfig.json', './packages/workbench/tsconfig.json', './packages/phone/tsconfig.json'],
+        project: ['./tsconfig.test.json', './test/e2e/tsconfig.json', './packages/sdk/tsconfig.json', './packages/workbench/tsconfig.json', './packages/phone/tsconfig.json', './packages/console/tsconfig.json', './examples/crm/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -32,16 +32,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/sdk/src/**', 'packages/workbench/src/**', 'packages/phone/src/**', 'test/e2e/pages/**'],
+    files: ['packages/sdk/src/**', 'packages/workbench/src/**', 'packages/phone/src/**', 'packages/console/src/**', 'examples/crm/public/**', 'test/e2e/pages/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {
     // The host-page SDK reports integration mistakes on the page's console by design.
-    files: ['packages/sdk/src/**', 'packages/workbench/src/**', 'packages/phone/src/**'],
+    files: ['packages/sdk/src/**', 'packages/workbench/src/**', 'packages/phone/src/**', 'packages/console/src/**'],
     rules: { 'no-console': ['error', { allow: ['error', 'warn'] }] },
   },
   {
-    files: ['bench/**', '**/*.test.ts', 'test/**'],
+    files: ['bench/**', '**/*.test.ts', 'test/**', 'examples/**'],
     rules: { 'no-console': 'off' },
   },
 );

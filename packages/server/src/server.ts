@@ -43,6 +43,8 @@ import { SkillGroupService } from './staff/skill-group-service.js';
 import { StaffService } from './staff/staff-service.js';
 import { StatusService } from './staff/status-service.js';
 import { groupRoutingLookup } from './staff/group-routing-service.js';
+import { ConsoleAuth } from './console/console-auth.js';
+import { registerConsole } from './console/console-app.js';
 import type { Store } from './store/ports.js';
 
 export interface RunningServer {
@@ -68,7 +70,7 @@ export interface StartOptions {
   log: Logger;
   clock?: () => number;
   /** Built front-ends; default: the sdk, workbench and phone packages next to this one. */
-  assetDirs?: { sdk: string; workbench: string; phone?: string };
+  assetDirs?: { sdk: string; workbench: string; phone?: string; console?: string };
   /** Media plane overrides (tests run the workers from source). */
   media?: Partial<MediaPlaneOptions>;
   /** How long a virtual phone rung by an agent rings before it gives up (default 30 s; also the scripted no-answer numbers). */
@@ -81,6 +83,7 @@ const DEFAULT_ASSET_DIRS = {
   sdk: fileURLToPath(new URL('../../sdk/dist/', import.meta.url)),
   workbench: fileURLToPath(new URL('../../workbench/dist/', import.meta.url)),
   phone: fileURLToPath(new URL('../../phone/dist/', import.meta.url)),
+  console: fileURLToPath(new URL('../../console/dist/', import.meta.url)),
 };
 
 /** Starts OpenCCC's HTTP server on an opened data folder. */
@@ -115,11 +118,13 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   });
   const origins = new OriginPolicy(store.origins, () => new URL(services.publicUrl).origin);
   let sessions: AgentSessions | null = null;
+  const throttle = new LoginThrottle(clock);
+  // scrypt runs on libuv's thread pool (four threads by default): two at a time leave room for file I/O.
+  const passwordWork = new WorkQueue({ maxActive: 2, maxWaiting: 32 });
   const login = new LoginService(store, origins, {
     ticketTtlSeconds: config.ticketTtlSeconds,
-    throttle: new LoginThrottle(clock),
-    // scrypt runs on libuv's thread pool (four threads by default): two at a time leave room for file I/O.
-    passwordWork: new WorkQueue({ maxActive: 2, maxWaiting: 32 }),
+    throttle,
+    passwordWork,
     clock,
     onLogin: (sdkAppId, mail, hash) => sessions?.onLogin(sdkAppId, mail, hash),
   });
@@ -187,6 +192,8 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   registerWorkbenchRoutes(app, loadAssets(assetDirs.workbench), origins, () => services.publicUrl);
   registerRecordingRoutes(app, { links: services.recordings, dataDir: config.dataDir });
   if (network) registerPhonePageRoutes(app, assetDirs.phone ? loadAssets(assetDirs.phone) : null);
+  const consoleAuth = new ConsoleAuth({ store, throttle, passwordWork, clock });
+  registerConsole(app, { auth: consoleAuth, services, assets: assetDirs.console ? loadAssets(assetDirs.console) : null });
   hub.attach(app.server, network ? (req, socket, head) => network.upgrade(req, socket, head) : undefined);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

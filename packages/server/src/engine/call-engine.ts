@@ -48,6 +48,7 @@ import { callView } from './agent-call-view.js';
 import { AcdDirectory } from './acd-directory.js';
 import { agentIdOf, agentRefOf } from './agent-id.js';
 import { callInMetrics } from './call-in-metrics.js';
+import { CallEngineEvents } from './engine-events.js';
 import { EngineTimers } from './engine-timers.js';
 import { IvrRun } from './ivr-run.js';
 import type { CalleeLine, CalleeMedia, CallerLine, Dialer, InboundCall, InboundResult } from './lines.js';
@@ -128,9 +129,14 @@ export class CallEngine implements CallControl {
   private readonly writes = new Set<Promise<void>>();
   /** Sessions changed in this drain: their snapshots are journalled when it ends. */
   private readonly dirty = new Set<string>();
+  /** Instances whose calls ended in this drain (their sessions are gone when it ends). */
+  private readonly endedIn = new Set<number>();
+  /** Records written and live calls changed, for data push and the live dashboard. */
+  readonly events: CallEngineEvents;
 
   constructor(private readonly options: CallEngineOptions) {
     const { log } = options;
+    this.events = new CallEngineEvents(log);
     this.acd = new Distributor({ onTransition: (t) => log.debug({ acd: t }, 'acd move') });
     this.calls = new CallSessions({
       onTransition: (t) => {
@@ -570,14 +576,18 @@ export class CallEngine implements CallControl {
 
   /** Journals the snapshots of the live sessions this drain changed (for recovery after a crash). */
   private journal(): void {
-    if (this.dirty.size === 0) return;
+    if (this.dirty.size === 0 && this.endedIn.size === 0) return;
     const entries: Array<{ sessionId: string; sdkAppId: number; snapshot: string }> = [];
+    const changed = new Set(this.endedIn);
     for (const sessionId of this.dirty) {
       const session = this.calls.get(sessionId);
       const context = this.contexts.get(sessionId);
+      if (context) changed.add(context.sdkAppId);
       if (session && context) entries.push({ sessionId, sdkAppId: context.sdkAppId, snapshot: JSON.stringify(snapshotOf(session)) });
     }
     this.dirty.clear();
+    this.endedIn.clear();
+    for (const sdkAppId of changed) this.events.emit('callsChanged', { sdkAppId });
     if (entries.length === 0) return;
     this.options.store.callJournal.put(entries, this.options.clock()).catch((err: unknown) => this.options.log.error({ err }, 'journalling calls failed'));
   }
@@ -605,8 +615,10 @@ export class CallEngine implements CallControl {
     );
     for (const session of recovery.records) {
       const sdkAppId = sdkAppIds.get(session.sessionId)!;
-      await this.options.store.callRecords.add(sdkAppId, { ...buildTelCdr(session), SessionId: session.sessionId });
+      const record = { ...buildTelCdr(session), SessionId: session.sessionId };
+      await this.options.store.callRecords.add(sdkAppId, record);
       await this.options.store.callJournal.delete(session.sessionId);
+      this.events.emit('recordWritten', { sdkAppId, record, recorded: false });
     }
     this.options.log.warn({ calls: recovery.records.length }, 'calls cut by the previous run were closed with a record');
     return recovery.records.length;
@@ -771,6 +783,7 @@ export class CallEngine implements CallControl {
 
   private finish(context: CallContext, session: SessionRecord): void {
     this.contexts.delete(context.sessionId);
+    this.endedIn.add(context.sdkAppId);
     this.timers.cancel(`ivr-${context.sessionId}`);
     context.ivr?.stop();
     for (const [agentId] of context.accepts) this.settleAccept(context, agentId, new CallControlError('notInControlState', 'The call has ended.'));
@@ -792,9 +805,10 @@ export class CallEngine implements CallControl {
     const stopped = recording ? (context.recordingStopped ?? this.finishRecording(recording)) : Promise.resolve(false);
     const write = (async () => {
       const recorded = await stopped;
-      const record = buildTelCdr(session, recorded ? { recordId: session.sessionId } : {});
-      await this.options.store.callRecords.add(context.sdkAppId, { ...record, SessionId: session.sessionId });
+      const record = { ...buildTelCdr(session, recorded ? { recordId: session.sessionId } : {}), SessionId: session.sessionId };
+      await this.options.store.callRecords.add(context.sdkAppId, record);
       await this.options.store.callJournal.delete(session.sessionId);
+      this.events.emit('recordWritten', { sdkAppId: context.sdkAppId, record, recorded });
     })()
       .catch((err: unknown) => this.options.log.error({ err, sessionId: session.sessionId }, 'writing a call record failed'))
       .finally(() => this.writes.delete(write));

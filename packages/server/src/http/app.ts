@@ -6,7 +6,6 @@ import type { CloudApiDispatcher } from '../cloudapi/dispatcher.js';
 import type { Store } from '../store/ports.js';
 import { registerCloudApi, unsupportedMethod } from './cloud-api-route.js';
 import { trackInFlight } from './in-flight.js';
-import { registerConsoleLogin } from './console-login.js';
 import type { Metrics } from './metrics.js';
 import { createClientErrors } from './malformed-http.js';
 import { landingPage } from './pages.js';
@@ -78,6 +77,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; d
     deps.isReady() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' }),
   );
   app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.render()));
-  registerConsoleLogin(app, deps.store, deps.clock);
   return { app, drain };
 }

@@ -110,7 +110,7 @@ export interface Membership {
   priority: number;
 }
 
-export type CredentialKind = 'sdk-token' | 'admin-link' | 'login-ticket';
+export type CredentialKind = 'sdk-token' | 'admin-link' | 'login-ticket' | 'console-session';
 
 /** A short-lived bearer secret; only the SHA-256 of the secret is stored. */
 export interface Credential {

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  base: '/console/',
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020', sourcemap: false },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // `npx vite` in this folder: the console with hot reload against a local `openccc start`.
+  server: { proxy: { '/console/api': { target: 'http://127.0.0.1:8080', ws: true } } },
+});

@@ -1,0 +1,42 @@
+import type { TelCdrInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
+import type { Logger } from 'pino';
+
+/** A call record as stored: TCCC's `TelCdrInfo` with its session id. */
+export type WrittenRecord = TelCdrInfo & { SessionId: string };
+
+/** What the engine tells the rest of the server (data push, the live dashboard). */
+export interface CallEngineEventMap {
+  /** A call's record is stored (`recorded`: a recording file exists for it). */
+  recordWritten: { sdkAppId: number; record: WrittenRecord; recorded: boolean };
+  /** Calls of the instance moved during a turn of the engine: live figures may have changed. */
+  callsChanged: { sdkAppId: number };
+}
+
+type Listener<K extends keyof CallEngineEventMap> = (event: CallEngineEventMap[K]) => void;
+
+/**
+ * The engine's events. A listener that throws is logged and cannot break the engine's turn or
+ * the other listeners; listeners run synchronously and must hand slow work elsewhere.
+ */
+export class CallEngineEvents {
+  private readonly listeners: { [K in keyof CallEngineEventMap]: Set<Listener<K>> } = { recordWritten: new Set(), callsChanged: new Set() };
+
+  constructor(private readonly log: Logger) {}
+
+  /** Subscribes; returns the unsubscribe function. */
+  on<K extends keyof CallEngineEventMap>(type: K, listener: Listener<K>): () => void {
+    const set = this.listeners[type] as Set<Listener<K>>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  emit<K extends keyof CallEngineEventMap>(type: K, event: CallEngineEventMap[K]): void {
+    for (const listener of this.listeners[type] as Set<Listener<K>>) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log.error({ err, event: type }, 'a call engine listener failed');
+      }
+    }
+  }
+}
