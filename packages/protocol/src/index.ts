@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './schema.js';
+export * from './schema-describe.js';
 export * from './cloudapi/envelope.js';
 export * from './cloudapi/actions.js';
 export * from './cloudapi/end-status.js';
