@@ -132,11 +132,14 @@ function range(error: CloudApiError | undefined, pattern: RegExp): [number, numb
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
-function withLimits<K extends string>(base: TypeDescriptor, names: [K, K], limits: [number, number] | undefined, defaults: [number, number]): TypeDescriptor {
-  const out: Record<string, unknown> = { ...base };
+type LimitName = 'min' | 'max' | 'minLength' | 'maxLength' | 'minItems' | 'maxItems';
+
+/** The base with the limits that differ from the language's defaults (a default is no limit worth showing). */
+function withLimits(base: TypeDescriptor, names: [LimitName, LimitName], limits: [number, number] | undefined, defaults: [number, number]): TypeDescriptor {
+  const out: TypeDescriptor = { ...base };
   if (limits && limits[0] !== defaults[0]) out[names[0]] = limits[0];
   if (limits && limits[1] !== defaults[1]) out[names[1]] = limits[1];
-  return out as TypeDescriptor;
+  return out;
 }
 
 function describeInteger(probe: Probe): TypeDescriptor {
