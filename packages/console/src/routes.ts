@@ -1,0 +1,61 @@
+import type { ComponentType } from 'preact';
+import type { ConsoleApi, ConsoleUser } from './api.js';
+import type { Bilingual, Language } from './i18n.js';
+import { GettingStarted } from './pages/home/getting-started.js';
+import { SkillGroupsPage } from './pages/skill-groups/skill-groups-page.js';
+import { StaffPage } from './pages/staff/staff-page.js';
+
+/** What every page is given. `readOnly` is true for QA staff: the page shows no control that changes something. */
+export interface PageProps {
+  api: ConsoleApi;
+  user: ConsoleUser;
+  lang: Language;
+  readOnly: boolean;
+}
+
+export interface ConsoleRoute {
+  /** The hash route, e.g. `#/staff`; a page may read more of the hash after it (`#/staff?mail=…`). */
+  path: `#/${string}`;
+  label: Bilingual;
+  /** `read`: administrators and QA staff; `admin`: administrators only (hidden from QA staff). */
+  access: 'read' | 'admin';
+  component: ComponentType<PageProps>;
+}
+
+/**
+ * The console's pages, in the order of the navigation. To add a page: put it in
+ * `pages/<name>/`, import its component above and add one entry here.
+ */
+export const ROUTES: readonly ConsoleRoute[] = [
+  { path: '#/', label: { 'zh-CN': '快速开始', 'en-US': 'Getting started' }, access: 'read', component: GettingStarted },
+  { path: '#/staff', label: { 'zh-CN': '员工管理', 'en-US': 'Staff' }, access: 'read', component: StaffPage },
+  { path: '#/skill-groups', label: { 'zh-CN': '技能组', 'en-US': 'Skill groups' }, access: 'read', component: SkillGroupsPage },
+];
+
+/** A parsed hash: `#/staff/a/b?x=1` → route `#/staff`, rest `['a','b']`, query `x=1`. */
+export interface HashLocation {
+  path: `#/${string}`;
+  rest: string[];
+  query: URLSearchParams;
+}
+
+export function parseHash(hash: string): HashLocation {
+  const raw = hash.replace(/^#/, '');
+  const [pathPart = '', queryPart = ''] = raw.split('?', 2);
+  const segments = pathPart.split('/').filter(Boolean).map((s) => safeDecode(s));
+  const [first, ...rest] = segments;
+  return { path: `#/${first ?? ''}`, rest, query: new URLSearchParams(queryPart) };
+}
+
+/** The routes a user may see: administrators all, QA staff the `read` ones. */
+export function routesFor(role: number, routes: readonly ConsoleRoute[] = ROUTES): ConsoleRoute[] {
+  return routes.filter((route) => route.access === 'read' || role === 1);
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
