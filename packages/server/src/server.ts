@@ -45,6 +45,9 @@ import { StatusService } from './staff/status-service.js';
 import { groupRoutingLookup } from './staff/group-routing-service.js';
 import { ConsoleAuth } from './console/console-auth.js';
 import { registerConsole } from './console/console-app.js';
+import { registerKeyRoutes } from './console/keys-routes.js';
+import { registerOriginRoutes } from './console/origins-routes.js';
+import { KeyUsage } from './auth/key-usage.js';
 import type { Store } from './store/ports.js';
 
 export interface RunningServer {
@@ -107,7 +110,9 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     tokenTtlSeconds: config.tokenTtlSeconds,
   };
   const metrics = new Metrics();
+  const keyUsage = new KeyUsage(store.apiKeys, clock, log);
   const dispatcher = new CloudApiDispatcher({
+    keyUsage,
     services,
     verifier: new RequestVerifier(store.apiKeys, box),
     limiter: new RateLimiter(config.rateLimit.rate, config.rateLimit.burst),
@@ -194,6 +199,8 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   if (network) registerPhonePageRoutes(app, assetDirs.phone ? loadAssets(assetDirs.phone) : null);
   const consoleAuth = new ConsoleAuth({ store, throttle, passwordWork, clock });
   registerConsole(app, { auth: consoleAuth, services, assets: assetDirs.console ? loadAssets(assetDirs.console) : null });
+  registerKeyRoutes(app, { auth: consoleAuth, store, box, usage: keyUsage, clock });
+  registerOriginRoutes(app, { auth: consoleAuth, store, clock, serverOrigin: () => new URL(services.publicUrl).origin });
   hub.attach(app.server, network ? (req, socket, head) => network.upgrade(req, socket, head) : undefined);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

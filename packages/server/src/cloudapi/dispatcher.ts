@@ -16,6 +16,7 @@ import { legacyActionParams, mayBeLegacyRequest, prepareLegacyCheck, readLegacyR
 import { allowsAction, allowsInstance } from '../auth/policy.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
 import { SIGNATURE_WINDOW_SECONDS, header, type IncomingSignedRequest, type RequestVerifier } from '../auth/request-verifier.js';
+import type { KeyUsage } from '../auth/key-usage.js';
 import type { SignatureLedger } from '../auth/signature-ledger.js';
 import type { ApiKey } from '../store/ports.js';
 import type { ActionContext, ActionHandler, Services } from './context.js';
@@ -44,6 +45,8 @@ export interface DispatcherDeps {
   legacySignatures: boolean;
   /** The most bytes of request bodies the HTTP route holds at once; default 64 MB. */
   bodyBudgetBytes?: number;
+  /** Told of each key whose signature passed, for the console's "last used". */
+  keyUsage?: KeyUsage;
   log: Logger;
 }
 
@@ -138,6 +141,7 @@ export class CloudApiDispatcher {
     const now = this.nowSeconds();
     const auth = legacy ? await this.verifyLegacy(req, legacy, now) : await this.verifyTc3(req, now);
     const key = auth.key;
+    this.deps.keyUsage?.seen(key.secretId);
     if (!isImplementedAction(action)) {
       if (KNOWN_ACTIONS.has(action)) {
         throw cloudError('UnsupportedOperation', `OpenCCC does not implement the action ${action} yet.`, `OpenCCC 暂不支持接口 ${action}。`);

@@ -28,6 +28,11 @@ export const CONSOLE_CSP =
 export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   const { auth } = deps;
   registerPages(app, deps);
+  // Bodies the framework refuses (not JSON, too large) get the console's envelope too; other routes keep theirs.
+  app.setErrorHandler((error, req, reply) => {
+    if (req.url.startsWith(`${CONSOLE_API}/`)) return sendConsoleError(req, reply, error);
+    throw error;
+  });
 
   app.post(`${CONSOLE_API}/session`, async (req, reply) => {
     try {

@@ -147,6 +147,10 @@ export interface ApiKeyRepo {
   /** Changes the given options of an existing key; false when there is no such key. */
   setOptions(secretId: string, options: Partial<ApiKeyOptions>): Promise<boolean>;
   delete(secretId: string): Promise<boolean>;
+  /** Records that the key signed a request at `at` (unix ms). */
+  touch(secretId: string, at: number): Promise<void>;
+  /** When each key last signed a request; keys never used are absent. */
+  lastUsed(): Promise<Map<string, number>>;
 }
 
 export interface StaffRepo {

@@ -156,6 +156,41 @@ const MIGRATIONS: readonly string[] = [
     modified_at INTEGER NOT NULL
   );
   `,
+  `
+  CREATE TABLE push_settings (
+    sdk_app_id INTEGER PRIMARY KEY REFERENCES instances(sdk_app_id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    cdr INTEGER NOT NULL,
+    record INTEGER NOT NULL,
+    auth_mode TEXT NOT NULL,
+    principal TEXT NOT NULL,
+    token_url TEXT NOT NULL,
+    secret_sealed BLOB,
+    modified_at INTEGER NOT NULL
+  );
+  CREATE TABLE push_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL UNIQUE,
+    sdk_app_id INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_at INTEGER NOT NULL,
+    last_error TEXT NOT NULL,
+    last_status INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    delivered_at INTEGER
+  );
+  CREATE INDEX push_outbox_due ON push_outbox(state, next_at);
+  CREATE INDEX push_outbox_instance ON push_outbox(sdk_app_id, state, next_at, id);
+  CREATE INDEX push_outbox_log ON push_outbox(sdk_app_id, id);
+  `,
+  `
+  ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
+  `,
 ];
 
 /** Runs the migrations not yet applied; `target` stops earlier (tests build older schemas with it). */

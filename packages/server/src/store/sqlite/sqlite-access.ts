@@ -115,6 +115,17 @@ export class SqliteApiKeys implements ApiKeyRepo {
   delete(secretId: string): Promise<boolean> {
     return this.write(() => prepared(this.db, 'DELETE FROM api_keys WHERE secret_id = ?').run(secretId).changes > 0);
   }
+
+  touch(secretId: string, at: number): Promise<void> {
+    return this.write(() => {
+      prepared(this.db, 'UPDATE api_keys SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE secret_id = ?').run(at, secretId);
+    });
+  }
+
+  lastUsed(): Promise<Map<string, number>> {
+    const rows = prepared<[], { secret_id: string; last_used_at: number }>(this.db, 'SELECT secret_id, last_used_at FROM api_keys WHERE last_used_at IS NOT NULL').all();
+    return Promise.resolve(new Map(rows.map((row) => [row.secret_id, row.last_used_at])));
+  }
 }
 
 interface CredentialRow {
