@@ -45,6 +45,8 @@ import { StatusService } from './staff/status-service.js';
 import { groupRoutingLookup } from './staff/group-routing-service.js';
 import { ConsoleAuth } from './console/console-auth.js';
 import { registerConsole } from './console/console-app.js';
+import { DashboardEndpoint } from './console/dashboard/dashboard-endpoint.js';
+import { DashboardFeeds } from './console/dashboard/dashboard-feed.js';
 import { registerKeyRoutes } from './console/keys-routes.js';
 import { registerOriginRoutes } from './console/origins-routes.js';
 import { KeyUsage } from './auth/key-usage.js';
@@ -201,7 +203,13 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   registerConsole(app, { auth: consoleAuth, services, assets: assetDirs.console ? loadAssets(assetDirs.console) : null });
   registerKeyRoutes(app, { auth: consoleAuth, store, box, usage: keyUsage, clock });
   registerOriginRoutes(app, { auth: consoleAuth, store, clock, serverOrigin: () => new URL(services.publicUrl).origin });
-  hub.attach(app.server, network ? (req, socket, head) => network.upgrade(req, socket, head) : undefined);
+  const dashboard = new DashboardEndpoint({
+    auth: consoleAuth,
+    feeds: new DashboardFeeds({ presence, engine, store, clock, scheduler: systemScheduler, log }),
+    log,
+    publicUrl: () => services.publicUrl,
+  });
+  hub.attach(app.server, dashboard.route(network ? (req, socket, head) => network.upgrade(req, socket, head) : undefined));
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -235,6 +243,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
         network?.close();
         await engine.close();
         realtime.close();
+        dashboard.close();
         const closed = app.close();
         // Requests in flight finish; then every connection (browsers keep some open) is closed.
         await drain();
