@@ -45,11 +45,19 @@ import { StatusService } from './staff/status-service.js';
 import { groupRoutingLookup } from './staff/group-routing-service.js';
 import { ConsoleAuth } from './console/console-auth.js';
 import { registerConsole } from './console/console-app.js';
+import { registerRoutingRoutes } from './console/routing-routes.js';
+import { registerPushRoutes } from './console/push-routes.js';
+import { PushService } from './push/push-service.js';
+import type { PushDeliveryOptions } from './push/push-options.js';
+import type { FetchFn } from './push/http-exchange.js';
+import { registerExplorerRoutes } from './console/explorer-routes.js';
 import { DashboardEndpoint } from './console/dashboard/dashboard-endpoint.js';
 import { DashboardFeeds } from './console/dashboard/dashboard-feed.js';
 import { registerKeyRoutes } from './console/keys-routes.js';
 import { registerOriginRoutes } from './console/origins-routes.js';
 import { KeyUsage } from './auth/key-usage.js';
+import { registerNumberRoutes } from './console/numbers-routes.js';
+import { registerPromptRoutes } from './console/prompts-routes.js';
 import type { Store } from './store/ports.js';
 
 export interface RunningServer {
@@ -64,6 +72,8 @@ export interface RunningServer {
   /** The call engine. */
   engine: CallEngine;
   media: MediaPlane;
+  /** Data push: settings, the durable outbox and its deliverer. */
+  push: PushService;
   /** Stops accepting requests, finishes in-flight ones, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -80,6 +90,8 @@ export interface StartOptions {
   media?: Partial<MediaPlaneOptions>;
   /** How long a virtual phone rung by an agent rings before it gives up (default 30 s; also the scripted no-answer numbers). */
   virtualNoAnswerMs?: number;
+  /** Data push overrides: retry delays, timeout, concurrency (tests, benchmarks), and the `fetch` it sends with. */
+  push?: { options?: Partial<PushDeliveryOptions>; fetch?: FetchFn };
 }
 
 const PURGE_INTERVAL_MS = 60_000;
@@ -92,7 +104,7 @@ const DEFAULT_ASSET_DIRS = {
 };
 
 /** Starts OpenCCC's HTTP server on an opened data folder. */
-export async function startServer({ config, store, box, log, clock = Date.now, assetDirs = DEFAULT_ASSET_DIRS, media: mediaOverrides, virtualNoAnswerMs = 30_000 }: StartOptions): Promise<RunningServer> {
+export async function startServer({ config, store, box, log, clock = Date.now, assetDirs = DEFAULT_ASSET_DIRS, media: mediaOverrides, virtualNoAnswerMs = 30_000, push: pushOverrides = {} }: StartOptions): Promise<RunningServer> {
   const presence = new Presence();
   const staff = new StaffService(store, presence, clock);
   const status = new StatusService(store, presence, staff, clock);
@@ -178,6 +190,19 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   });
   services.staff.onMembershipChanged((sdkAppId, mails) => engine.membershipsChanged(sdkAppId, mails));
   services.skillGroups.onGroupChanged((sdkAppId, groupId) => engine.groupChanged(sdkAppId, groupId));
+  // Subscribed before recovery: the records of calls a killed run left are pushed too.
+  const push = new PushService({
+    repo: store.push,
+    box,
+    log,
+    clock,
+    scheduler: systemScheduler,
+    links: () => services.recordings,
+    publicUrl: () => services.publicUrl,
+    ...(pushOverrides.fetch ? { fetch: pushOverrides.fetch } : {}),
+    ...(pushOverrides.options ? { options: pushOverrides.options } : {}),
+  });
+  engine.events.on('recordWritten', push.recordWritten);
   await engine.recover();
   services.calls = engine;
   services.recordings = RecordingLinks.fromDataFolder(config.dataDir, { clock });
@@ -192,7 +217,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
 
   let ready = false;
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
-  const { app, drain } = await buildApp({ log, dispatcher, metrics, store, clock, publicUrl: () => services.publicUrl, isReady: () => ready, https, trustProxy: config.trustProxy });
+  const { app, drain } = await buildApp({ log, dispatcher, metrics, store, clock, publicUrl: () => services.publicUrl, isReady: () => ready, https, trustProxy: config.trustProxy, webPhone: config.virtualPhones });
   // Hooks apply to every route of the app, those registered by buildApp included.
   registerSecurityHeaders(app);
   await registerSdkRoutes(app, { sdkAssets: loadAssets(assetDirs.sdk), login, origins });
@@ -201,8 +226,13 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   if (network) registerPhonePageRoutes(app, assetDirs.phone ? loadAssets(assetDirs.phone) : null);
   const consoleAuth = new ConsoleAuth({ store, throttle, passwordWork, clock });
   registerConsole(app, { auth: consoleAuth, services, assets: assetDirs.console ? loadAssets(assetDirs.console) : null });
+  registerRoutingRoutes(app, { auth: consoleAuth, store, skillGroups: services.skillGroups, serverDefaults: config.routing, clock });
+  registerPushRoutes(app, consoleAuth, push);
   registerKeyRoutes(app, { auth: consoleAuth, store, box, usage: keyUsage, clock });
+  registerExplorerRoutes(app, { auth: consoleAuth, assets: assetDirs.console ? loadAssets(assetDirs.console) : null, publicUrl: () => services.publicUrl });
   registerOriginRoutes(app, { auth: consoleAuth, store, clock, serverOrigin: () => new URL(services.publicUrl).origin });
+  registerNumberRoutes(app, consoleAuth, services);
+  registerPromptRoutes(app, consoleAuth, services);
   const dashboard = new DashboardEndpoint({
     auth: consoleAuth,
     feeds: new DashboardFeeds({ presence, engine, store, clock, scheduler: systemScheduler, log }),
@@ -221,6 +251,8 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   }, PURGE_INTERVAL_MS);
   purge.unref();
 
+  // After listen: the public URL, which recording links in pushes are built on, is known.
+  push.start();
   ready = true;
   log.info({ url: services.publicUrl, port, dataDir: config.dataDir }, 'openccc ready');
 
@@ -236,12 +268,15 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     sessions: agentSessions,
     engine,
     media,
+    push,
     close() {
       closing ??= (async () => {
         ready = false;
         clearInterval(purge);
         network?.close();
         await engine.close();
+        // After the engine (its last records are queued), before the store: attempts in flight are aborted and stay pending.
+        await push.close();
         realtime.close();
         dashboard.close();
         const closed = app.close();
