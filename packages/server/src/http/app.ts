@@ -8,6 +8,7 @@ import { registerCloudApi, unsupportedMethod } from './cloud-api-route.js';
 import { trackInFlight } from './in-flight.js';
 import type { Metrics } from './metrics.js';
 import { createClientErrors } from './malformed-http.js';
+import { answerNotFound } from './not-found.js';
 import { landingPage } from './pages.js';
 
 /**
@@ -27,6 +28,8 @@ export interface AppDeps {
   isReady: () => boolean;
   https?: { cert: Buffer; key: Buffer };
   trustProxy?: false | string;
+  /** Whether the virtual phone network is on: the landing page then links the web phone. */
+  webPhone?: boolean;
 }
 
 /** The one HTTP application: Cloud API, health, metrics and pages. */
@@ -64,15 +67,14 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; d
 
   // Registered first so that every route, in every scope, is counted.
   const drain = trackInFlight(app);
-  await registerCloudApi(app, deps.dispatcher, deps.metrics, (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(deps.publicUrl())));
+  await registerCloudApi(app, deps.dispatcher, deps.metrics, (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(landingPage({ publicUrl: deps.publicUrl(), webPhone: deps.webPhone ?? false })),
+  );
 
   // Methods Fastify has no route table for (PROPFIND, …) end here; on `/` they still get the envelope.
+  // Other unknown paths: JSON under the APIs, an HTML page in the reader's language elsewhere.
   const cloudApiMethod = unsupportedMethod(deps.metrics);
-  app.setNotFoundHandler((req, reply) =>
-    req.url === '/' || req.url.startsWith('/?')
-      ? cloudApiMethod(req, reply)
-      : reply.code(404).send({ message: `Route ${req.method}:${req.url} not found`, error: 'Not Found', statusCode: 404 }),
-  );
+  app.setNotFoundHandler((req, reply) => (req.url === '/' || req.url.startsWith('/?') ? cloudApiMethod(req, reply) : answerNotFound(req, reply)));
   app.get('/healthz', (_req, reply) =>
     deps.isReady() ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' }),
   );
