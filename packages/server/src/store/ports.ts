@@ -366,6 +366,97 @@ export interface SkillGroupRoutingRepo {
   list(sdkAppId: number): Promise<SkillGroupRouting[]>;
 }
 
+/** How a data push receiver is authenticated (`docs/data-push.md`). */
+export type PushAuthMode = 'none' | 'basic' | 'oauth';
+/** What a push carries: TCCC's `action` query parameter. */
+export type PushAction = 'cdr' | 'record';
+
+/** An instance's data push settings. */
+export interface PushSettings {
+  sdkAppId: number;
+  /** The receiver's http(s) URL; empty when none is set. */
+  url: string;
+  /** Push call records (`action=cdr`). */
+  cdr: boolean;
+  /** Push recordings (`action=record`). */
+  record: boolean;
+  authMode: PushAuthMode;
+  /** basic: the user name; oauth: the client id; empty otherwise. */
+  principal: string;
+  /** oauth: the token endpoint's URL; empty otherwise. */
+  tokenUrl: string;
+  /** basic: the password; oauth: the client secret; sealed with the master key. null when none is set. */
+  secretSealed: Buffer | null;
+  modifiedAt: number;
+}
+
+/**
+ * A push's state in the outbox: `pending` waits for its next attempt (`nextAttemptAt`); `held` waits
+ * for its instance to turn push on again (it was off, or had no URL, when the push was due);
+ * `delivered` was acknowledged with ErrCode 0; `failed` used its four attempts and waits for a resend.
+ */
+export type PushState = 'pending' | 'held' | 'delivered' | 'failed';
+
+/** One push in the durable outbox. */
+export interface PushEntry {
+  /** Ascending in the order pushes were queued. */
+  id: number;
+  /** `X-TCCC-PUSH-UUID`: the same on every attempt and resend. */
+  uuid: string;
+  sdkAppId: number;
+  action: PushAction;
+  sessionId: string;
+  /** The stored call record (TelCdrInfo JSON) the body is built from when sent. */
+  payload: string;
+  state: PushState;
+  /** Attempts since it was queued or last resent. */
+  attempts: number;
+  nextAttemptAt: number;
+  /** Why the last attempt failed (or why it is held); empty when none did. */
+  lastError: string;
+  /** The HTTP status of the last answer; null when there was none. */
+  lastStatus: number | null;
+  createdAt: number;
+  updatedAt: number;
+  deliveredAt: number | null;
+}
+
+export type NewPush = Pick<PushEntry, 'uuid' | 'sdkAppId' | 'action' | 'sessionId' | 'payload'>;
+/** What an attempt changed. */
+export type PushOutcome = Pick<PushEntry, 'state' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'lastStatus' | 'deliveredAt'>;
+
+export interface PushQuery {
+  state?: PushState;
+  limit: number;
+  offset: number;
+}
+
+/** Data push: per-instance settings and the durable outbox. Writes resolve once on disk. */
+export interface PushRepo {
+  settings(sdkAppId: number): Promise<PushSettings | undefined>;
+  /** Replaces the instance's settings, and makes its `held` pushes `pending` again, due at `modifiedAt`; returns how many. */
+  saveSettings(settings: PushSettings): Promise<number>;
+  /**
+   * Queues, in order, the pushes whose instance has a URL and the push's action switched on at the
+   * moment of the write; returns the ones queued.
+   */
+  enqueue(pushes: NewPush[], now: number): Promise<PushEntry[]>;
+  /** The instance's `pending` pushes due at `now`, oldest first, leaving out `exclude` (ids in flight). */
+  due(sdkAppId: number, now: number, limit: number, exclude: readonly number[]): Promise<PushEntry[]>;
+  /** The instances that have `pending` pushes due at `now`. */
+  dueInstances(now: number): Promise<number[]>;
+  /** When the earliest `pending` push due after `after` is due; null when there is none. */
+  nextDueAt(after: number): Promise<number | null>;
+  settle(id: number, outcome: PushOutcome, now: number): Promise<void>;
+  /** Makes a push of the instance `pending` again with no attempts, due at `now`; false when there is no such push. */
+  resend(sdkAppId: number, id: number, now: number): Promise<boolean>;
+  get(sdkAppId: number, id: number): Promise<PushEntry | undefined>;
+  /** Newest first. */
+  list(sdkAppId: number, query: PushQuery): Promise<{ total: number; items: PushEntry[] }>;
+  /** Deletes delivered pushes settled before `before`; returns how many. */
+  purgeDelivered(before: number): Promise<number>;
+}
+
 export interface Store {
   readonly instances: InstanceRepo;
   readonly apiKeys: ApiKeyRepo;
@@ -379,5 +470,6 @@ export interface Store {
   readonly prompts: IvrPromptRepo;
   readonly callJournal: CallJournalRepo;
   readonly groupRouting: SkillGroupRoutingRepo;
+  readonly push: PushRepo;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { SqliteCallRecords } from './sqlite-call-records.js';
 import { SqlitePrompts } from './sqlite-prompts.js';
 import { SqliteCallJournal } from './sqlite-call-journal.js';
 import { SqliteGroupRouting } from './sqlite-group-routing.js';
+import { SqlitePush } from './sqlite-push.js';
 
 /** The embedded default store: one SQLite file in WAL mode with durable, group-committed writes. */
 export class SqliteStore implements Store {
@@ -26,6 +27,7 @@ export class SqliteStore implements Store {
   readonly prompts: SqlitePrompts;
   readonly callJournal: SqliteCallJournal;
   readonly groupRouting: SqliteGroupRouting;
+  readonly push: SqlitePush;
   private readonly commits: GroupCommit;
   private closed = false;
 
@@ -47,6 +49,7 @@ export class SqliteStore implements Store {
     this.prompts = new SqlitePrompts(db, write);
     this.callJournal = new SqliteCallJournal(db, write);
     this.groupRouting = new SqliteGroupRouting(db, write);
+    this.push = new SqlitePush(db, write);
   }
 
   close(): Promise<void> {
