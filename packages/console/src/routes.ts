@@ -4,6 +4,8 @@ import type { Bilingual, Language } from './i18n.js';
 import { GettingStarted } from './pages/home/getting-started.js';
 import { SkillGroupsPage } from './pages/skill-groups/skill-groups-page.js';
 import { StaffPage } from './pages/staff/staff-page.js';
+import { RecordsPage } from './pages/records/records-page.js';
+import { StatusHistoryPage } from './pages/status-history/status-history-page.js';
 
 /** What every page is given. `readOnly` is true for QA staff: the page shows no control that changes something. */
 export interface PageProps {
@@ -30,6 +32,8 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '#/', label: { 'zh-CN': '快速开始', 'en-US': 'Getting started' }, access: 'read', component: GettingStarted },
   { path: '#/staff', label: { 'zh-CN': '员工管理', 'en-US': 'Staff' }, access: 'read', component: StaffPage },
   { path: '#/skill-groups', label: { 'zh-CN': '技能组', 'en-US': 'Skill groups' }, access: 'read', component: SkillGroupsPage },
+  { path: '#/records', label: { 'zh-CN': '通话记录', 'en-US': 'Call records' }, access: 'read', component: RecordsPage },
+  { path: '#/status-history', label: { 'zh-CN': '坐席状态历史', 'en-US': 'Status history' }, access: 'read', component: StatusHistoryPage },
 ];
 
 /** A parsed hash: `#/staff/a/b?x=1` → route `#/staff`, rest `['a','b']`, query `x=1`. */
