@@ -4,6 +4,8 @@ import type { Bilingual, Language } from './i18n.js';
 import { GettingStarted } from './pages/home/getting-started.js';
 import { SkillGroupsPage } from './pages/skill-groups/skill-groups-page.js';
 import { StaffPage } from './pages/staff/staff-page.js';
+import { KeysPage } from './pages/keys/keys-page.js';
+import { EmbeddingPage } from './pages/embedding/embedding-page.js';
 import { RecordsPage } from './pages/records/records-page.js';
 import { StatusHistoryPage } from './pages/status-history/status-history-page.js';
 
@@ -32,6 +34,8 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '#/', label: { 'zh-CN': '快速开始', 'en-US': 'Getting started' }, access: 'read', component: GettingStarted },
   { path: '#/staff', label: { 'zh-CN': '员工管理', 'en-US': 'Staff' }, access: 'read', component: StaffPage },
   { path: '#/skill-groups', label: { 'zh-CN': '技能组', 'en-US': 'Skill groups' }, access: 'read', component: SkillGroupsPage },
+  { path: '#/keys', label: { 'zh-CN': 'API 密钥', 'en-US': 'API keys' }, access: 'admin', component: KeysPage },
+  { path: '#/embedding', label: { 'zh-CN': '嵌入设置', 'en-US': 'Embedding' }, access: 'read', component: EmbeddingPage },
   { path: '#/records', label: { 'zh-CN': '通话记录', 'en-US': 'Call records' }, access: 'read', component: RecordsPage },
   { path: '#/status-history', label: { 'zh-CN': '坐席状态历史', 'en-US': 'Status history' }, access: 'read', component: StatusHistoryPage },
 ];
