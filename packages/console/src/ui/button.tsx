@@ -2,7 +2,7 @@ import type { ComponentChildren, JSX } from 'preact';
 
 export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'text';
 
-export interface ButtonProps extends Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'type'> {
+export interface ButtonProps extends Omit<JSX.ButtonHTMLAttributes<HTMLButtonElement>, 'type' | 'disabled'> {
   variant?: ButtonVariant;
   /** Shows the button as working and disables it, e.g. while a request runs. */
   busy?: boolean;
