@@ -55,6 +55,8 @@ const keys = await credentials();
 const log = openSync(`${DATA}openccc.log`, 'a');
 const server = spawn(process.execPath, [OPENCCC_CLI, 'start', '--data', OPENCCC_DATA, '--host', '127.0.0.1', '--port', String(OPENCCC_PORT), '--public-url', OPENCCC_URL], {
   stdio: ['ignore', log, log],
+  // Its own process group: Ctrl-C reaches only this script, which then stops OpenCCC once.
+  detached: true,
 });
 /** @type {Awaited<ReturnType<typeof startCrm>> | undefined} */
 let crm;
@@ -72,6 +74,7 @@ async function stop(code = 0) {
   process.exit(code);
 }
 process.on('SIGINT', () => void stop());
+process.on('exit', () => server.exitCode === null && server.kill('SIGTERM'));
 process.on('SIGTERM', () => void stop());
 server.once('exit', (code) => {
   if (!stopping) {

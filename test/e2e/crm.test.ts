@@ -198,7 +198,7 @@ describe('the example CRM', () => {
       const row = page.locator(`#history tr[data-session-id="${sessionId}"]`);
       await row.waitFor({ timeout: 20_000 });
       expect(await row.locator('td').nth(1).textContent()).toBe('呼入');
-      expect(await row.locator('td').nth(3).textContent()).toBe('ok');
+      expect(await row.locator('td').nth(3).textContent()).toBe('已接通');
       expect(await row.locator('td').nth(4).textContent()).toBe(AGENT.mail);
       expect(await row.locator('td').nth(6).textContent()).toBe('客户询问发票抬头，已发送邮件。');
       const recording = (await row.locator('audio').getAttribute('src')) ?? '';
@@ -220,7 +220,7 @@ describe('the example CRM', () => {
     const row = page.locator(`#history tr[data-session-id="${sessionId}"]`);
     await row.waitFor({ timeout: 20_000 });
     expect(await row.locator('td').nth(1).textContent()).toBe('呼出');
-    expect(await row.locator('td').nth(3).textContent()).toBe('ok');
+    expect(await row.locator('td').nth(3).textContent()).toBe('已接通');
   });
 
   it('never sends the SecretKey to the page', () => {

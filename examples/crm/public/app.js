@@ -311,7 +311,7 @@ function renderHistory() {
         audio.src = record.recordUrl;
         recording.append(audio);
       }
-      row.append(element('td', when), element('td', t(record.direction)), element('td', `${record.duration} s`), element('td', record.endStatus), element('td', record.agent), recording, element('td', record.note));
+      row.append(element('td', when), element('td', t(record.direction)), element('td', `${record.duration} s`), element('td', t(`end.${record.endStatus}`).replace(/^end\./, '')), element('td', record.agent), recording, element('td', record.note));
       return row;
     }),
   );

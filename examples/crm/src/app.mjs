@@ -122,6 +122,8 @@ export async function startCrm(options) {
     });
   }
 
+  app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
+
   app.post('/api/login', async (request, reply) => {
     const { mail, password } = fields(request.body);
     if (typeof mail !== 'string' || typeof password !== 'string' || mail.length > 254 || password.length > 256) return reply.code(400).send({ error: 'invalid' });
