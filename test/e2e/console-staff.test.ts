@@ -1,24 +1,192 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, startConsoleEnv, type ConsoleEnv } from './console-support.js';
+import { consoleFetch, createConsoleUser, openConsole, startConsoleEnv, type ConsoleEnv } from './console-support.js';
+
+/** OPENCCC_SCREENSHOTS=<folder> saves the pages this test visits, for the docs. */
+const SHOTS = process.env['OPENCCC_SCREENSHOTS'];
+async function shot(page: Page, name: string): Promise<void> {
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png` });
+}
+
+let env: ConsoleEnv;
+let supportGroup: number;
+
+beforeAll(async () => {
+  env = await startConsoleEnv();
+  const { SdkAppId } = { SdkAppId: env.server.sdkAppId };
+  supportGroup = (await env.client.CreateCCCSkillGroup({ SdkAppId, SkillGroupName: '售后支持', SkillGroupType: 0 })).SkillGroupId as number;
+  await env.client.CreateCCCSkillGroup({ SdkAppId, SkillGroupName: 'Sales', SkillGroupType: 0 });
+});
+
+afterAll(async () => {
+  await env?.close();
+});
 
 describe('the console shell', () => {
-  let env: ConsoleEnv;
-
-  beforeAll(async () => {
-    env = await startConsoleEnv();
-  });
-
-  afterAll(async () => {
-    await env?.close();
-  });
-
-  it('signs the first-run administrator in, in Chinese, and shows the getting-started page', async () => {
-    const { page, context } = await openConsole(env);
+  it('opens in Chinese, signs the first-run administrator in, and switches to English and remembers it', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
     try {
-      await expect.poll(() => page.locator('h1').first().textContent()).toBe('快速开始');
+      await page.goto(`${env.server.url}/console/`);
+      await expect.poll(() => page.locator('h1').textContent()).toBe('登录管理控制台');
+      // Wrong password: a clear message, still on the sign-in page.
+      await page.locator('input[name="mail"]').fill(env.admin.mail);
+      await page.locator('input[name="password"]').fill('not-the-password');
+      await page.locator('form.sign-in-card button[type="submit"]').click();
+      await expect.poll(() => page.locator('.notice-error').textContent()).toContain('邮箱或密码错误');
+      await shot(page, 'console-sign-in');
+
+      await page.locator('input[name="password"]').fill(env.admin.password);
+      await page.locator('form.sign-in-card button[type="submit"]').click();
+      await page.locator('header.topbar').waitFor();
+      expect(await page.locator('main h1').textContent()).toBe('快速开始');
       expect(await page.locator('.topbar-instance').textContent()).toContain(String(env.server.sdkAppId));
       expect(await page.locator('.role-badge').textContent()).toBe('管理员');
-      await page.screenshot({ path: '/tmp/cshot/home.png' });
+      expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+
+      await page.locator('.topbar select').selectOption('en-US');
+      await expect.poll(() => page.locator('main h1').textContent()).toBe('Getting started');
+      expect(await page.locator('.sidenav a[href="#/staff"]').textContent()).toBe('Staff');
+      await page.reload();
+      await expect.poll(() => page.locator('main h1').textContent()).toBe('Getting started');
+      expect(await page.locator('html').getAttribute('lang')).toBe('en-US');
+
+      // Sign out: back to the sign-in page, and the session no longer works.
+      await page.locator('.topbar button', { hasText: 'Sign out' }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in to the console');
+      expect((await consoleFetch(page, 'GET', '/session')).status).toBe(401);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the staff page', () => {
+  it('creates a staff member with a skill group and priority, which the official SDK then lists', async () => {
+    const { page, context } = await openConsole(env, { hash: '#/staff' });
+    try {
+      await expect.poll(() => page.locator('main h1').textContent()).toBe('员工管理');
+      await page.getByTestId('staff-create').click();
+      const dialog = page.locator('dialog[open]');
+      await dialog.locator('input[name="name"]').fill('李雷');
+      await dialog.locator('input[name="mail"]').fill('lilei@example.com');
+      await dialog.locator('input[name="staffNumber"]').fill('1001');
+      await dialog.locator('input[name="extensionNumber"]').fill('8001');
+      await dialog.getByRole('button', { name: '+ 添加技能组' }).click();
+      await dialog.locator('select[name="skillGroup"]').selectOption(String(supportGroup));
+      await dialog.locator('select[name="priority"]').selectOption('1');
+      await dialog.getByRole('button', { name: '保存' }).click();
+      await expect.poll(() => page.locator('.toast').first().textContent()).toContain('已创建员工 lilei@example.com');
+      await expect.poll(() => page.locator('tbody tr', { hasText: 'lilei@example.com' }).textContent()).toContain('售后支持 · P1');
+
+      const listed = await env.client.DescribeStaffInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 10, PageNumber: 0, StaffMail: 'lilei@example.com' });
+      expect(listed.TotalCount).toBe(1);
+      expect(listed.StaffList?.[0]).toMatchObject({ Name: '李雷', Mail: 'lilei@example.com', StaffNumber: '1001', ExtensionNumber: '8001', RoleId: 3 });
+      expect(listed.StaffList?.[0]?.SkillGroupList).toEqual([expect.objectContaining({ SkillGroupId: supportGroup, Priority: 1 })]);
+
+      // A mail already taken is refused on the mail field, and nothing else changes.
+      await page.getByTestId('staff-create').click();
+      await dialog.locator('input[name="name"]').fill('Again');
+      await dialog.locator('input[name="mail"]').fill('lilei@example.com');
+      await dialog.getByRole('button', { name: '保存' }).click();
+      await expect.poll(() => dialog.locator('input[name="mail"]').getAttribute('aria-invalid')).toBe('true');
+      await dialog.getByRole('button', { name: '取消' }).click();
+      await shot(page, 'console-staff');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('edits, searches, resets a password once and deletes after a confirmation', async () => {
+    await env.client.CreateStaff({ SdkAppId: env.server.sdkAppId, Staffs: [{ Name: 'Han Meimei', Mail: 'hanmm@example.com', StaffNumber: '1002', Role: 2 }] });
+    const { page, context } = await openConsole(env, { hash: '#/staff', lang: 'en-US' });
+    try {
+      // DescribeStaffInfoList's StaffMail matches a whole address.
+      await page.locator('#staff-search').fill('HANMM@example.com');
+      await page.locator('form[role="search"] button[type="submit"]').click();
+      await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+      const row = page.locator('tbody tr', { hasText: 'hanmm@example.com' });
+
+      await row.getByRole('button', { name: 'Edit hanmm@example.com' }).click();
+      const dialog = page.locator('dialog[open]');
+      await dialog.locator('input[name="nick"]').fill('Meimei');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(async () => (await env.client.DescribeStaffInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 1, PageNumber: 0, StaffMail: 'hanmm@example.com' })).StaffList?.[0]?.Nick).toBe('Meimei');
+
+      // The generated password is shown once and signs the QA account in.
+      await row.getByRole('button', { name: 'Reset password hanmm@example.com' }).click();
+      await dialog.getByRole('button', { name: 'Reset password' }).click();
+      const password = (await page.getByTestId('new-password').locator('.mono').textContent()) ?? '';
+      expect(password).toMatch(/^[A-Za-z2-9]{16}$/);
+      await dialog.getByRole('button', { name: 'Done' }).click();
+      await expect.poll(() => page.getByTestId('new-password').count()).toBe(0);
+      const signIn = await fetch(`${env.server.url}/console/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mail: 'hanmm@example.com', password }),
+      });
+      expect(signIn.status).toBe(200);
+
+      await row.getByRole('button', { name: 'Delete hanmm@example.com' }).click();
+      await page.locator('dialog[open]').getByRole('button', { name: 'Cancel' }).click();
+      expect(await page.locator('tbody tr', { hasText: 'hanmm@example.com' }).count()).toBe(1);
+      await row.getByRole('button', { name: 'Delete hanmm@example.com' }).click();
+      await page.locator('dialog[open]').getByRole('button', { name: 'Delete' }).click();
+      await expect.poll(() => page.locator('.table-empty').textContent()).toBe('No staff with this email (enter the whole address).');
+      const gone = await env.client.DescribeStaffInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 1, PageNumber: 0, StaffMail: 'hanmm@example.com' });
+      expect(gone.TotalCount).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('imports a CSV with a result per row and exports one with a BOM', async () => {
+    const { page, context } = await openConsole(env, { hash: '#/staff' });
+    try {
+      await page.getByRole('button', { name: '导入 CSV' }).click();
+      const dialog = page.locator('dialog[open]');
+      const csv = ['姓名,邮箱,工号,角色,技能组', '王芳,wangfang@example.com,2001,坐席,Sales', 'Zhao,zhao@example.com,2002,,NoSuchGroup', ',noname@example.com,,,', '李雷,lilei@example.com,,,'].join('\r\n');
+      await dialog.locator('input[type="file"]').setInputFiles({ name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${csv}`, 'utf8') });
+      await dialog.getByRole('button', { name: '导入 3 位员工' }).click();
+      await expect.poll(() => dialog.locator('.notice').textContent()).toContain('导入完成：成功 1 位，失败 3 位。');
+      const results = await dialog.locator('tbody tr').allTextContents();
+      expect(results[0]).toContain('wangfang@example.com已创建');
+      expect(results[1]).toMatch(/zhao@example\.com.*NoSuchGroup/);
+      expect(results[2]).toContain('缺少姓名');
+      expect(results[3]).toContain('lilei@example.com');
+      expect(results[3]).not.toContain('已创建');
+      await dialog.getByRole('button', { name: '关闭' }).click();
+      const listed = await env.client.DescribeStaffInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 1, PageNumber: 0, StaffMail: 'wangfang@example.com' });
+      expect(listed.StaffList?.[0]).toMatchObject({ Name: '王芳', StaffNumber: '2001' });
+      expect(listed.StaffList?.[0]?.SkillGroupList?.[0]?.SkillGroupName).toBe('Sales');
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV' }).click()]);
+      const path = await download.path();
+      const { readFileSync } = await import('node:fs');
+      const bytes = readFileSync(path);
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const text = bytes.toString('utf8');
+      expect(text).toContain('姓名,邮箱,工号,手机号,昵称,角色,技能组,分机号');
+      expect(text).toContain('王芳,wangfang@example.com,2001,,,坐席,Sales,');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows QA staff the list without buttons that change something, and the server refuses their writes', async () => {
+    const qa = await createConsoleUser(env, 'qa@example.com', 2);
+    const { page, context } = await openConsole(env, { as: qa, hash: '#/staff' });
+    try {
+      expect(await page.locator('.role-badge').textContent()).toBe('质检员');
+      await expect.poll(() => page.locator('tbody tr', { hasText: 'lilei@example.com' }).count()).toBe(1);
+      expect(await page.getByTestId('staff-create').count()).toBe(0);
+      expect(await page.getByRole('button', { name: '导入 CSV' }).count()).toBe(0);
+      expect(await page.locator('tbody button').count()).toBe(0);
+      const refused = await consoleFetch(page, 'POST', '/actions/CreateStaff', { Staffs: [{ Name: 'X', Mail: 'x@example.com', StaffNumber: '' }] });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ error: { code: 'forbidden' } });
+      const listed = await env.client.DescribeStaffInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 1, PageNumber: 0, StaffMail: 'x@example.com' });
+      expect(listed.TotalCount).toBe(0);
     } finally {
       await context.close();
     }
