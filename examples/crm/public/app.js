@@ -248,6 +248,7 @@ function element(tag, text = '') {
 
 function render() {
   translatePage();
+  $('lang').textContent = currentLang() === 'en' ? '中文' : 'English';
   showStatus($('agent-status').dataset.status ?? 'offline');
   const body = /** @type {HTMLTableSectionElement} */ (document.querySelector('#customers tbody'));
   body.replaceChildren(
