@@ -34,7 +34,8 @@ export function RecordsPage({ api, lang }: PageProps) {
   const result = useAsync(() => (query ? fetchRecords((name, params) => api.action(name, params), query) : Promise.resolve(null)), [api, query]);
   useEffect(() => setPage(0), [result.data]);
 
-  const records = result.data?.records ?? [];
+  // After a failed search the previous answer no longer matches the filters: show none of it.
+  const records = useMemo(() => (result.error ? [] : (result.data?.records ?? [])), [result.error, result.data]);
   const shown = useMemo(() => records.slice(page * pageSize, page * pageSize + pageSize), [records, page, pageSize]);
 
   const set = (field: keyof RecordFilterForm) => (value: string) => {
@@ -148,8 +149,8 @@ export function RecordsPage({ api, lang }: PageProps) {
         </div>
       </form>
 
-      {result.data?.truncated ? <Notice kind="warning">{format(t.truncated, { total: result.data.total, limit: RECORD_SCAN_LIMIT })}</Notice> : null}
-      {result.data && !result.loading ? (
+      {result.data?.truncated && !result.error ? <Notice kind="warning">{format(t.truncated, { total: result.data.total, limit: RECORD_SCAN_LIMIT })}</Notice> : null}
+      {result.data && !result.loading && !result.error ? (
         <p class="muted records-summary" role="status">
           {format(t.summary, { shown: records.length, total: result.data.total })}
         </p>

@@ -30,7 +30,7 @@ export function StatusHistoryPage({ api, lang }: PageProps) {
   );
   const data = history.data;
   const segments = useMemo(() => (data ? statusSegments(data.entries, data.query.startSeconds, data.query.endSeconds, data.now) : []), [data]);
-  const rows = useMemo(() => (data ? [...data.entries].sort((a, b) => a.timestamp - b.timestamp) : []), [data]);
+  const rows = useMemo(() => (data && !history.error ? [...data.entries].sort((a, b) => a.timestamp - b.timestamp) : []), [data, history.error]);
 
   const set = (field: keyof HistoryFilterForm) => (value: string) => {
     setForm((f) => ({ ...f, [field]: value }));
@@ -102,11 +102,11 @@ export function StatusHistoryPage({ api, lang }: PageProps) {
       </form>
 
       {!query ? <Notice kind="info">{t.pick}</Notice> : null}
-      {data?.truncated ? <Notice kind="warning">{format(t.truncated, { n: HISTORY_SCAN_LIMIT })}</Notice> : null}
+      {data?.truncated && !history.error ? <Notice kind="warning">{format(t.truncated, { n: HISTORY_SCAN_LIMIT })}</Notice> : null}
       {data && !history.error ? <Timeline segments={segments} startSeconds={data.query.startSeconds} endSeconds={data.query.endSeconds} agent={agentLabel} lang={lang} /> : null}
       {query ? (
         <>
-          {data && !history.loading ? (
+          {data && !history.loading && !history.error ? (
             <p class="muted" role="status">
               {format(t.count, { n: rows.length })}
             </p>
