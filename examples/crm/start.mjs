@@ -8,7 +8,8 @@ import { cccClient } from './src/ccc-client.mjs';
 import { DEMO_USERS } from './src/demo-data.mjs';
 import { OPENCCC_CLI, openccc, provisionOpenCcc } from './src/provision.mjs';
 
-const DATA = fileURLToPath(new URL('./data/', import.meta.url));
+// EXAMPLE_DATA_DIR moves the data folder (the tests use a fresh one).
+const DATA = `${process.env.EXAMPLE_DATA_DIR ?? fileURLToPath(new URL('./data/', import.meta.url))}/`.replace(/\/+$/, '/');
 const OPENCCC_DATA = `${DATA}openccc`;
 const CREDENTIALS = `${DATA}credentials.json`;
 const OPENCCC_PORT = Number(process.env.OPENCCC_PORT ?? 8080);
@@ -23,9 +24,14 @@ const SKILL_GROUP = 'CRM 热线';
  * @returns {Promise<{ sdkAppId: number, admin: { secretId: string, secretKey: string }, crm: { secretId: string, secretKey: string }, firstRun?: { adminUser: string, adminPassword: string } }>}
  */
 async function credentials() {
-  if (existsSync(CREDENTIALS)) return JSON.parse(readFileSync(CREDENTIALS, 'utf8'));
+  if (existsSync(CREDENTIALS)) {
+    const saved = JSON.parse(readFileSync(CREDENTIALS, 'utf8'));
+    const key = (/** @type {unknown} */ value) => typeof value === 'object' && value !== null && 'secretId' in value && 'secretKey' in value;
+    if (!Number.isSafeInteger(saved?.sdkAppId) || !key(saved.admin) || !key(saved.crm)) throw new Error(`${CREDENTIALS} is damaged: remove ${DATA} to start over.`);
+    return saved;
+  }
   if (existsSync(OPENCCC_DATA)) {
-    throw new Error(`${OPENCCC_DATA} exists but ${CREDENTIALS} does not: remove examples/crm/data to start over.`);
+    throw new Error(`${OPENCCC_DATA} exists but ${CREDENTIALS} does not: remove ${DATA} to start over.`);
   }
   mkdirSync(DATA, { recursive: true, mode: 0o700 });
   const init = JSON.parse(await openccc(OPENCCC_DATA, ['init', '--json', '--public-url', OPENCCC_URL]));
@@ -107,7 +113,7 @@ console.log(`
   Agent logins     ${DEMO_USERS.map((user) => `${user.mail} / ${user.password}`).join('\n                   ')}
   Hotline          ${HOTLINE} (skill group "${SKILL_GROUP}")
   Virtual phone    ${OPENCCC_URL}/phone  (use number 13900001111 to call as 王芳 Wang Fang)
-  OpenCCC          ${OPENCCC_URL}  (SdkAppId ${keys.sdkAppId}, log: examples/crm/data/openccc.log)
+  OpenCCC          ${OPENCCC_URL}  (SdkAppId ${keys.sdkAppId}, log: ${DATA}openccc.log)
 ${keys.firstRun ? `  OpenCCC admin    ${keys.firstRun.adminUser} / ${keys.firstRun.adminPassword}  (shown once)\n` : ''}
   Ctrl-C stops both.
 `);

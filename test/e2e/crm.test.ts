@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { createLogger } from '../../packages/server/src/log.js';
 import { startTestServer, type TestServer } from '../../packages/server/src/test-support/harness.js';
 import { officialClient, type CccClient } from '../../packages/server/src/test-support/sdk-client.js';
 import { startCrm, type RunningCrm } from '../../examples/crm/src/app.mjs';
-import { provisionOpenCcc } from '../../examples/crm/src/provision.mjs';
+import { openccc, provisionOpenCcc } from '../../examples/crm/src/provision.mjs';
 import { TestPhone } from '../calls/support.js';
 import { launchChromium } from './support/browser.js';
 
@@ -240,3 +241,89 @@ describe('the example CRM', () => {
   });
 });
 
+
+describe('npm run example (start.mjs)', () => {
+  const START = new URL('../../examples/crm/start.mjs', import.meta.url).pathname;
+
+  /** Runs start.mjs on a data folder; resolves with what it printed once the CRM is up. */
+  function startExample(dataDir: string, ports: { openccc: number; crm: number }): Promise<{ child: ChildProcess; banner: string }> {
+    const child = spawn(process.execPath, [START], {
+      env: { ...process.env, EXAMPLE_DATA_DIR: dataDir, OPENCCC_PORT: String(ports.openccc), CRM_PORT: String(ports.crm) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    return new Promise((resolve, reject) => {
+      const collect = (chunk: Buffer) => {
+        output += String(chunk);
+        if (output.includes('Ctrl-C stops both.')) resolve({ child, banner: output });
+      };
+      child.stdout!.on('data', collect);
+      child.stderr!.on('data', collect);
+      child.once('exit', (code) => reject(new Error(`start.mjs exited with ${code}: ${output}`)));
+    });
+  }
+
+  /** Ctrl-C: resolves with the exit code once the script (and with it OpenCCC) has stopped. */
+  function interrupt(child: ChildProcess): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    return exited;
+  }
+
+  it('starts OpenCCC and the CRM, provisions the demo, stops both on Ctrl-C, and reuses its data', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'openccc-crm-example-'));
+    const ports = { openccc: await freePort(), crm: await freePort() };
+    const opencccUrl = `http://127.0.0.1:${ports.openccc}`;
+    const crmUrl = `http://localhost:${ports.crm}`;
+    try {
+      const first = await startExample(dataDir, ports);
+      try {
+        expect(first.banner).toContain('lilei@example.com / crm-demo-lilei');
+        expect(first.banner).toContain('OpenCCC admin    admin@openccc.local / ');
+        expect(first.banner).toContain('staff synced to OpenCCC: 2 created');
+
+        // The page's origin is allowed, and the hotline routes to the CRM's skill group.
+        const origins = JSON.parse(await openccc(`${dataDir}/openccc`, ['origins', 'list', '--json']));
+        expect(origins.origins).toContain(crmUrl);
+        const numbers = JSON.parse(await openccc(`${dataDir}/openccc`, ['number', 'list', '--json']));
+        expect(numbers.numbers).toEqual([expect.objectContaining({ number: HOTLINE, route: expect.objectContaining({ kind: 'skillGroup' }) })]);
+
+        // A demo agent signs in and gets a token, minted with the CRM's own (sub-account) key.
+        const login = await fetch(`${crmUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(AGENT) });
+        expect(login.status).toBe(200);
+        const { csrfToken } = (await login.json()) as { csrfToken: string };
+        const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+        const minted = await fetch(`${crmUrl}/api/ccc/token`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken } });
+        expect(minted.status).toBe(200);
+        const token = (await minted.json()) as { token: string; sdkUrl: string; userId: string };
+        expect(token).toMatchObject({ sdkUrl: `${opencccUrl}/sdk/v1/tccc.js`, userId: AGENT.mail });
+        expect(token.token).toMatch(/^[0-9a-f]{32}$/);
+
+        // The virtual phone can call the hotline at once: with no agent signed in yet, it waits in the queue.
+        const phone = await TestPhone.open(opencccUrl, '008613900002222');
+        try {
+          const { callId, media } = await phone.dial(HOTLINE);
+          expect(media.type).toBe('media');
+          expect((await phone.next(['answered', 'ended'], callId)).type).toBe('answered');
+        } finally {
+          phone.close();
+        }
+      } finally {
+        expect(await interrupt(first.child)).toBe(0);
+      }
+      await expect(fetch(`${opencccUrl}/healthz`)).rejects.toThrow();
+
+      // Again on the same data: the same instance and CRM data, nothing created twice.
+      const second = await startExample(dataDir, ports);
+      try {
+        expect(second.banner).toContain('staff synced to OpenCCC: 0 created, 0 updated, 0 deleted');
+        expect(second.banner).not.toContain('OpenCCC admin');
+        expect((await fetch(`${crmUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(AGENT) })).status).toBe(200);
+      } finally {
+        expect(await interrupt(second.child)).toBe(0);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
