@@ -4,6 +4,8 @@ import type { Bilingual, Language } from './i18n.js';
 import { GettingStarted } from './pages/home/getting-started.js';
 import { SkillGroupsPage } from './pages/skill-groups/skill-groups-page.js';
 import { StaffPage } from './pages/staff/staff-page.js';
+import { NumbersPage } from './pages/numbers/numbers-page.js';
+import { PromptsPage } from './pages/numbers/prompts-page.js';
 import { KeysPage } from './pages/keys/keys-page.js';
 import { EmbeddingPage } from './pages/embedding/embedding-page.js';
 import { RecordsPage } from './pages/records/records-page.js';
@@ -36,6 +38,8 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '#/', label: { 'zh-CN': '快速开始', 'en-US': 'Getting started' }, access: 'read', component: GettingStarted },
   { path: '#/staff', label: { 'zh-CN': '员工管理', 'en-US': 'Staff' }, access: 'read', component: StaffPage },
   { path: '#/skill-groups', label: { 'zh-CN': '技能组', 'en-US': 'Skill groups' }, access: 'read', component: SkillGroupsPage },
+  { path: '#/numbers', label: { 'zh-CN': '号码与 IVR', 'en-US': 'Numbers and IVR' }, access: 'read', component: NumbersPage },
+  { path: '#/prompts', label: { 'zh-CN': '提示音库', 'en-US': 'Prompts' }, access: 'read', component: PromptsPage },
   { path: '#/keys', label: { 'zh-CN': 'API 密钥', 'en-US': 'API keys' }, access: 'admin', component: KeysPage },
   { path: '#/embedding', label: { 'zh-CN': '嵌入设置', 'en-US': 'Embedding' }, access: 'read', component: EmbeddingPage },
   { path: '#/records', label: { 'zh-CN': '通话记录', 'en-US': 'Call records' }, access: 'read', component: RecordsPage },
