@@ -192,3 +192,76 @@ describe('the staff page', () => {
     }
   });
 });
+
+describe('the skill groups page', () => {
+  it('creates an online group with its concurrency, sets its routing, and the official SDK and the engine’s store see both', async () => {
+    const { page, context } = await openConsole(env, { hash: '#/skill-groups' });
+    try {
+      await expect.poll(() => page.locator('main h1').textContent()).toBe('技能组');
+      await page.getByTestId('group-create').click();
+      const dialog = page.locator('dialog[open]');
+      await dialog.locator('input[name="groupName"]').fill('在线客服');
+      await dialog.locator('select[name="groupType"]').selectOption('1');
+      await dialog.locator('input[name="maxConcurrency"]').fill('5');
+      await dialog.getByRole('button', { name: '保存' }).click();
+      const row = page.locator('tbody tr', { hasText: '在线客服' });
+      await expect.poll(() => row.count()).toBe(1);
+      const created = await env.client.DescribeSkillGroupInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 10, PageNumber: 0, SkillGroupName: '在线客服' });
+      expect(created.SkillGroupList?.[0]).toMatchObject({ SkillGroupType: 1, MaxConcurrency: 5 });
+      const groupId = created.SkillGroupList?.[0]?.SkillGroupId as number;
+
+      await row.getByRole('button', { name: '路由设置 在线客服' }).click();
+      await dialog.locator('input[name="ringTimeoutSeconds"]').waitFor();
+      // A value out of range: the server's message on the field, nothing saved.
+      await dialog.locator('input[name="ringTimeoutSeconds"]').fill('2');
+      await dialog.getByRole('button', { name: '保存' }).click();
+      await expect.poll(() => dialog.locator('.field-error').first().textContent()).toContain('振铃超时须为 5 到 600 之间的整数秒');
+      expect(await dialog.locator('input[name="ringTimeoutSeconds"]').getAttribute('aria-invalid')).toBe('true');
+
+      await dialog.locator('input[name="ringTimeoutSeconds"]').fill('40');
+      await dialog.locator('input[name="afterCallWorkSeconds"]').fill('15');
+      await dialog.locator('select[name="overflow"]').selectOption(String(supportGroup));
+      await dialog.locator('select[name="whenNoneOnline"]').selectOption('exit');
+      await dialog.locator('input[name="ringAll"]').check();
+      await shot(page, 'console-groups-routing');
+      await dialog.getByRole('button', { name: '保存' }).click();
+      await expect.poll(() => page.locator('dialog[open]').count()).toBe(0);
+      await expect.poll(() => row.textContent()).toContain('同时振铃');
+
+      const stored = await env.server.folder.store.groupRouting.get(env.server.sdkAppId, groupId);
+      expect(stored?.settings).toEqual({ ringTimeoutSeconds: 40, afterCallWorkSeconds: 15, overflowGroupId: supportGroup, whenNoneOnline: 'exit' });
+      const updated = await env.client.DescribeSkillGroupInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 10, PageNumber: 0, SkillGroupId: groupId });
+      expect(updated.SkillGroupList?.[0]?.RingAll).toBe(true);
+      await shot(page, 'console-groups');
+
+      await row.getByRole('button', { name: '删除 在线客服' }).click();
+      await page.locator('dialog[open]').getByRole('button', { name: '删除' }).click();
+      await expect.poll(() => row.count()).toBe(0);
+      const gone = await env.client.DescribeSkillGroupInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 10, PageNumber: 0, SkillGroupId: groupId });
+      expect(gone.TotalCount).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows QA staff the routing read-only and no buttons that change groups', async () => {
+    const qa = { mail: 'qa@example.com', password: 'Console-pass-1234' };
+    if ((await env.client.DescribeStaffInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 1, PageNumber: 0, StaffMail: qa.mail })).TotalCount === 0) await createConsoleUser(env, qa.mail, 2, qa.password);
+    const { page, context } = await openConsole(env, { as: qa, hash: '#/skill-groups' });
+    try {
+      const row = page.locator('tbody tr', { hasText: '售后支持' });
+      await expect.poll(() => row.count()).toBe(1);
+      expect(await page.getByTestId('group-create').count()).toBe(0);
+      expect(await row.getByRole('button', { name: '删除 售后支持' }).count()).toBe(0);
+      await row.getByRole('button', { name: '路由设置 售后支持' }).click();
+      const input = page.locator('dialog[open] input[name="ringTimeoutSeconds"]');
+      await input.waitFor();
+      expect(await input.isDisabled()).toBe(true);
+      expect(await page.locator('dialog[open]').getByRole('button', { name: '保存' }).count()).toBe(0);
+      const refused = await consoleFetch(page, 'PUT', `/skill-groups/${supportGroup}/routing`, { ringTimeoutSeconds: 30 });
+      expect(refused.status).toBe(403);
+    } finally {
+      await context.close();
+    }
+  });
+});

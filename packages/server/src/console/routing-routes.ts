@@ -8,6 +8,7 @@ import {
   validateGroupRoutingChange,
   type GroupRoutingChange,
   type RoutingSettingName,
+  effectiveGroupRouting,
   type ServerRoutingDefaults,
 } from '../staff/group-routing-service.js';
 import type { Store } from '../store/ports.js';
@@ -27,7 +28,8 @@ export interface RoutingRouteDeps {
 
 /**
  * A skill group's routing for the console: `GET /skill-groups/:id/routing` shows the policy, the
- * group's own settings, what applies and where it comes from; `PUT` changes them (a value sets the
+ * group's own settings, what applies and where it comes from, and what would apply without the
+ * group's own values; `PUT` changes them (a value sets the
  * group's own, `"default"` removes it, a missing key keeps it). Values are checked by the same
  * validation as `openccc group routing`.
  */
@@ -44,6 +46,8 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
       effective: shown.effective.settings,
       sources: shown.effective.sources,
       overflowGroupMissing: shown.overflowGroupMissing,
+      /** What applies where the group has no value of its own. */
+      defaults: effectiveGroupRouting({}, deps.serverDefaults),
       limits: ROUTING_LIMITS,
     };
   };
