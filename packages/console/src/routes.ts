@@ -10,6 +10,7 @@ import { KeysPage } from './pages/keys/keys-page.js';
 import { EmbeddingPage } from './pages/embedding/embedding-page.js';
 import { RecordsPage } from './pages/records/records-page.js';
 import { StatusHistoryPage } from './pages/status-history/status-history-page.js';
+import { ExplorerPage } from './pages/explorer/explorer-page.js';
 import { DashboardPage } from './pages/dashboard/dashboard-page.js';
 import { PushPage } from './pages/push/push-page.js';
 
@@ -44,6 +45,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '#/embedding', label: { 'zh-CN': '嵌入设置', 'en-US': 'Embedding' }, access: 'read', component: EmbeddingPage },
   { path: '#/records', label: { 'zh-CN': '通话记录', 'en-US': 'Call records' }, access: 'read', component: RecordsPage },
   { path: '#/status-history', label: { 'zh-CN': '坐席状态历史', 'en-US': 'Status history' }, access: 'read', component: StatusHistoryPage },
+  { path: '#/explorer', label: { 'zh-CN': 'API Explorer', 'en-US': 'API Explorer' }, access: 'read', component: ExplorerPage },
   { path: '#/dashboard', label: { 'zh-CN': '实时监控', 'en-US': 'Live dashboard' }, access: 'read', component: DashboardPage },
   { path: '#/push', label: { 'zh-CN': '数据推送', 'en-US': 'Data push' }, access: 'admin', component: PushPage },
 ];
