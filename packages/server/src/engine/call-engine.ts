@@ -616,9 +616,10 @@ export class CallEngine implements CallControl {
     for (const session of recovery.records) {
       const sdkAppId = sdkAppIds.get(session.sessionId)!;
       const record = { ...buildTelCdr(session), SessionId: session.sessionId };
-      await this.options.store.callRecords.add(sdkAppId, record);
-      await this.options.store.callJournal.delete(session.sessionId);
+      const added = this.options.store.callRecords.add(sdkAppId, record);
       this.events.emit('recordWritten', { sdkAppId, record, recorded: false });
+      await added;
+      await this.options.store.callJournal.delete(session.sessionId);
     }
     this.options.log.warn({ calls: recovery.records.length }, 'calls cut by the previous run were closed with a record');
     return recovery.records.length;
@@ -806,9 +807,11 @@ export class CallEngine implements CallControl {
     const write = (async () => {
       const recorded = await stopped;
       const record = { ...buildTelCdr(session, recorded ? { recordId: session.sessionId } : {}), SessionId: session.sessionId };
-      await this.options.store.callRecords.add(context.sdkAppId, record);
-      await this.options.store.callJournal.delete(session.sessionId);
+      const added = this.options.store.callRecords.add(context.sdkAppId, record);
+      // In the same turn as the record's write: what listeners write (the push outbox) commits with it.
       this.events.emit('recordWritten', { sdkAppId: context.sdkAppId, record, recorded });
+      await added;
+      await this.options.store.callJournal.delete(session.sessionId);
     })()
       .catch((err: unknown) => this.options.log.error({ err, sessionId: session.sessionId }, 'writing a call record failed'))
       .finally(() => this.writes.delete(write));

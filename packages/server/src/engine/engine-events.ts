@@ -6,7 +6,11 @@ export type WrittenRecord = TelCdrInfo & { SessionId: string };
 
 /** What the engine tells the rest of the server (data push, the live dashboard). */
 export interface CallEngineEventMap {
-  /** A call's record is stored (`recorded`: a recording file exists for it). */
+  /**
+   * A call's record is being stored (`recorded`: a recording file exists for it). Emitted in the
+   * same turn as the record's write is queued, so writes a listener queues at once join the same
+   * group-commit transaction: a record and its data pushes are stored together or not at all.
+   */
   recordWritten: { sdkAppId: number; record: WrittenRecord; recorded: boolean };
   /** Calls of the instance moved during a turn of the engine: live figures may have changed. */
   callsChanged: { sdkAppId: number };
