@@ -2,7 +2,7 @@ import { TcccEvents, type SdkErrorCode, type SdkStatus, type WorkbenchMessage } 
 import { BridgeClient } from './bridge-client.js';
 import { Emitter } from './emitter.js';
 import type { ScriptOptions } from './script-options.js';
-import { WorkbenchUi } from './ui.js';
+import { hostLanguage, refusalNotice, workbenchFrame, WorkbenchUi } from './ui.js';
 
 export type Phase = 'starting' | 'ready' | 'failed' | 'signedOut';
 
@@ -50,7 +50,7 @@ export class Runtime {
   }
 
   async call(method: string, params: unknown): Promise<{ status: 'success'; data?: unknown }> {
-    if (this.ui && !this.ui.frame.isConnected) {
+    if (this.ui?.frame && !this.ui.frame.isConnected) {
       this.checkFrame();
       throw failure('workbenchUnreachable', 'The OpenCCC workbench frame was removed from the page; load the SDK again.');
     }
@@ -69,6 +69,8 @@ export class Runtime {
       const answer = (await check.json()) as { allowed?: boolean };
       if (stale()) return;
       if (!answer.allowed) {
+        // The workbench refuses to be framed here (CSP frame-ancestors): the agent reads why in the panel instead.
+        this.showRefusal();
         return this.fail(
           'originNotAllowed',
           `This page's origin ${location.origin} is not allowed to embed the OpenCCC workbench of SdkAppId ${options.sdkAppId}. Add it on the server: openccc origins add ${location.origin}`,
@@ -79,9 +81,8 @@ export class Runtime {
       return;
     }
     const src = `${options.origin}/workbench/?embed=1&sdkAppId=${options.sdkAppId}`;
-    const ui = new WorkbenchUi(src, this.uiWish.panel ?? options.showWorkbenchAtFirstLogin);
-    if (this.uiWish.floatButton !== undefined) ui.setFloatButton(this.uiWish.floatButton);
-    if (this.uiWish.hidden) ui.hide();
+    const frame = workbenchFrame(src);
+    const ui = this.panelWith(frame, this.uiWish.panel ?? options.showWorkbenchAtFirstLogin);
     const bridge = new BridgeClient((message) => {
       if (!stale()) this.onWorkbench(message);
     });
@@ -89,7 +90,7 @@ export class Runtime {
     this.bridge = bridge;
     // A frame removed before it loads never fires load: give up after 15 s.
     const loaded = new Promise<boolean>((resolve) => {
-      ui.frame.addEventListener('load', () => resolve(true), { once: true });
+      frame.addEventListener('load', () => resolve(true), { once: true });
       window.setTimeout(() => resolve(false), 15_000);
     });
     ui.mount();
@@ -100,11 +101,11 @@ export class Runtime {
       return;
     }
     // A second load means the frame was reloaded (e.g. moved in the DOM): its bridge is gone.
-    ui.frame.addEventListener('load', () => {
+    frame.addEventListener('load', () => {
       if (!stale()) this.lost();
     });
     try {
-      await bridge.connect(ui.frame, options.origin);
+      await bridge.connect(frame, options.origin);
     } catch {
       if (!stale()) {
         this.fail(
@@ -149,6 +150,23 @@ export class Runtime {
     this.emitter.emit(name, payload);
   }
 
+  /** The panel with `content`, as the page last asked for it (UI calls made before it existed). */
+  private panelWith(content: HTMLIFrameElement | HTMLDivElement, showPanel: boolean): WorkbenchUi {
+    const ui = new WorkbenchUi(content, showPanel);
+    if (this.uiWish.floatButton !== undefined) ui.setFloatButton(this.uiWish.floatButton);
+    if (this.uiWish.hidden) ui.hide();
+    return ui;
+  }
+
+  /** Shows the agent, in the panel, that this page may not embed the workbench; shown open unless the page closed it. */
+  private showRefusal(): void {
+    const language = hostLanguage();
+    const ui = this.panelWith(refusalNotice(language, location.origin), this.uiWish.panel ?? true);
+    ui.setLanguage(language);
+    this.ui = ui;
+    ui.mount();
+  }
+
   private fail(errorCode: SdkErrorCode, errorMsg: string): void {
     this.phase = 'failed';
     console.error(`[tccc] ${errorCode}: ${errorMsg}`);
@@ -157,7 +175,7 @@ export class Runtime {
 
   /** Notices that the page removed the SDK's frame: the session is over, and a re-init starts afresh. */
   private checkFrame(): void {
-    if (this.ui && !this.ui.frame.isConnected && (this.phase === 'ready' || this.phase === 'starting')) this.lost();
+    if (this.ui?.frame && !this.ui.frame.isConnected && (this.phase === 'ready' || this.phase === 'starting')) this.lost();
   }
 
   private lost(): void {

@@ -4,13 +4,54 @@
  * a strict style-src CSP still render it.
  */
 const Z = '2147483000';
+export type UiLanguage = 'zh-CN' | 'en-US';
+
 const TEXT = {
-  'zh-CN': { title: '坐席工作台', collapse: '收起', open: '打开坐席工作台', frame: 'OpenCCC 坐席工作台' },
-  'en-US': { title: 'Agent workbench', collapse: 'Collapse', open: 'Open the agent workbench', frame: 'OpenCCC agent workbench' },
+  'zh-CN': {
+    title: '坐席工作台',
+    collapse: '收起',
+    open: '打开坐席工作台',
+    frame: 'OpenCCC 坐席工作台',
+    refused: (origin: string) => `此页面（${origin}）未获准嵌入坐席工作台，因此无法在这里登录。请联系管理员，将 ${origin} 加入 OpenCCC 允许嵌入的来源。`,
+  },
+  'en-US': {
+    title: 'Agent workbench',
+    collapse: 'Collapse',
+    open: 'Open the agent workbench',
+    frame: 'OpenCCC agent workbench',
+    refused: (origin: string) => `This page (${origin}) is not allowed to embed the agent workbench, so you cannot sign in here. Ask your administrator to add ${origin} to the origins OpenCCC allows.`,
+  },
 } as const;
 
+/** The language of the host page (its lang attribute, else the browser's): English when it says so, Chinese otherwise. */
+export function hostLanguage(): UiLanguage {
+  return /^en\b/i.test(document.documentElement.lang || navigator.language || '') ? 'en-US' : 'zh-CN';
+}
+
+/** The workbench iframe the panel holds. */
+export function workbenchFrame(src: string): HTMLIFrameElement {
+  const frame = document.createElement('iframe');
+  frame.src = src;
+  frame.setAttribute('data-openccc', 'frame');
+  frame.setAttribute('allow', 'microphone; autoplay');
+  frame.style.cssText = 'flex:1;width:100%;border:0;background:#fff';
+  return frame;
+}
+
+/** What the panel holds instead of the workbench when this page may not embed it: the reason, for the agent. */
+export function refusalNotice(language: UiLanguage, origin: string): HTMLDivElement {
+  const notice = document.createElement('div');
+  notice.setAttribute('data-openccc', 'notice');
+  notice.setAttribute('role', 'alert');
+  notice.lang = language;
+  notice.textContent = TEXT[language].refused(origin);
+  notice.style.cssText = 'margin:16px;padding:12px 14px;border-radius:6px;background:#fff1f0;border-left:4px solid #d54941;color:#1d2129;font-size:14px;line-height:1.6;overflow-wrap:anywhere';
+  return notice;
+}
+
 export class WorkbenchUi {
-  readonly frame: HTMLIFrameElement;
+  /** The workbench iframe; null when the panel shows a notice instead. */
+  readonly frame: HTMLIFrameElement | null;
   private readonly root: HTMLDivElement;
   private readonly button: HTMLButtonElement;
   private readonly panel: HTMLDivElement;
@@ -20,7 +61,8 @@ export class WorkbenchUi {
   private buttonVisible = true;
   private panelVisible: boolean;
 
-  constructor(src: string, showPanel: boolean) {
+  constructor(content: HTMLIFrameElement | HTMLDivElement, showPanel: boolean) {
+    this.frame = content instanceof HTMLIFrameElement ? content : null;
     this.panelVisible = showPanel;
     this.root = document.createElement('div');
     this.root.id = 'openccc-tccc';
@@ -53,13 +95,7 @@ export class WorkbenchUi {
     this.collapse.addEventListener('click', () => this.setPanel(false));
     header.append(this.title, this.collapse);
 
-    this.frame = document.createElement('iframe');
-    this.frame.src = src;
-    this.frame.setAttribute('data-openccc', 'frame');
-    this.frame.setAttribute('allow', 'microphone; autoplay');
-    this.frame.style.cssText = 'flex:1;width:100%;border:0;background:#fff';
-
-    this.panel.append(header, this.frame);
+    this.panel.append(header, content);
     this.root.append(this.panel, this.button);
     this.makeDraggable(header);
     this.setLanguage('zh-CN');
@@ -75,7 +111,7 @@ export class WorkbenchUi {
     this.root.remove();
   }
 
-  setLanguage(language: 'zh-CN' | 'en-US'): void {
+  setLanguage(language: UiLanguage): void {
     const t = TEXT[language];
     this.title.textContent = t.title;
     this.collapse.title = t.collapse;
@@ -83,7 +119,7 @@ export class WorkbenchUi {
     this.button.title = t.open;
     this.button.setAttribute('aria-label', t.open);
     this.panel.setAttribute('aria-label', t.title);
-    this.frame.title = t.frame;
+    if (this.frame) this.frame.title = t.frame;
   }
 
   hide(): void {
@@ -131,10 +167,10 @@ export class WorkbenchUi {
       const dx = down.clientX - rect.left;
       const dy = down.clientY - rect.top;
       handle.setPointerCapture(down.pointerId);
-      this.frame.style.pointerEvents = 'none';
+      if (this.frame) this.frame.style.pointerEvents = 'none';
       const move = (e: PointerEvent) => this.moveTo(e.clientX - dx, e.clientY - dy);
       const up = () => {
-        this.frame.style.pointerEvents = '';
+        if (this.frame) this.frame.style.pointerEvents = '';
         handle.removeEventListener('pointermove', move);
         handle.removeEventListener('pointerup', up);
       };
