@@ -163,7 +163,13 @@ async function screenPop(sessionId, phone) {
   const customer = response.ok ? /** @type {Customer} */ ((await response.json()).customer) : null;
   call = { sessionId, phone, customerId: customer?.id ?? null, state: 'ringing' };
   noteSessionId = sessionId;
-  if (customer) await select(customer.id);
+  if (customer) {
+    await select(customer.id);
+    return;
+  }
+  // Not a customer yet: show the caller's number, not the card that happened to be open.
+  selected = null;
+  history = [];
   render();
 }
 
