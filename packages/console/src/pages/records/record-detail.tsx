@@ -5,7 +5,7 @@ import { endStatusText } from './end-status-text.js';
 import { detailText } from './records-text.js';
 import { formatClock, formatDuration, formatTime } from './time-format.js';
 
-/** A record's details in a dialog: who took part and when, the keys pressed, the survey and the recording. */
+/** A record's details in a dialog: the recording first, then who took part and when, the keys pressed and the survey. */
 export function RecordDetail({ record, lang, onClose }: { record: CallRecord; lang: Language; onClose: () => void }) {
   const t = detailText[lang];
   const waits = waitsOf(record);
@@ -42,6 +42,18 @@ export function RecordDetail({ record, lang, onClose }: { record: CallRecord; la
           <dt>{t.queuedGroup}</dt>
           <dd>{record.queuedSkillGroupName || '—'}</dd>
         </dl>
+
+        <section aria-labelledby="record-recording">
+          <h3 id="record-recording">{t.recording}</h3>
+          {record.recordId && record.recordUrl ? (
+            <>
+              <audio class="record-audio" controls preload="metadata" src={record.recordUrl} aria-labelledby="record-recording" />
+              <p class="field-hint">{t.recordingHint}</p>
+            </>
+          ) : (
+            <p class="muted">{t.noRecordingText}</p>
+          )}
+        </section>
 
         <section aria-labelledby="record-times">
           <h3 id="record-times">{t.times}</h3>
@@ -111,9 +123,9 @@ export function RecordDetail({ record, lang, onClose }: { record: CallRecord; la
                   {record.participants.map((p) => (
                     <tr key={p.sequence}>
                       <td>{p.sequence}</td>
-                      <td>
+                      <td class="record-agent-cell">
                         {p.mail}
-                        {p.type ? <span class="muted record-seat-type"> {p.type}</span> : null}
+                        {p.type ? <span class="muted record-seat-type">{p.type}</span> : null}
                       </td>
                       <td>{p.skillGroupName || '—'}</td>
                       <td>{clock(p.ringTimestamp)}</td>
@@ -145,17 +157,6 @@ export function RecordDetail({ record, lang, onClose }: { record: CallRecord; la
           )}
         </section>
 
-        <section aria-labelledby="record-recording">
-          <h3 id="record-recording">{t.recording}</h3>
-          {record.recordId && record.recordUrl ? (
-            <>
-              <audio class="record-audio" controls preload="metadata" src={record.recordUrl} aria-labelledby="record-recording" />
-              <p class="field-hint">{t.recordingHint}</p>
-            </>
-          ) : (
-            <p class="muted">{t.noRecordingText}</p>
-          )}
-        </section>
       </div>
     </Dialog>
   );

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { format } from '../../i18n.js';
 import type { PageProps } from '../../routes.js';
@@ -7,7 +8,7 @@ import { formatDuration, formatTime } from '../records/time-format.js';
 import { checkHistoryFilters, defaultHistoryFilters, type HistoryFilterForm, type HistoryFilterResult } from './history-filters.js';
 import { staffOptions } from './staff-options.js';
 import { historyText, statusText } from './status-history-text.js';
-import { fetchStatusHistory, HISTORY_SCAN_LIMIT, statusSegments, timeByStatus, type StatusEntry, type StatusSegment } from './status-timeline.js';
+import { fetchStatusHistory, HISTORY_SCAN_LIMIT, statusSegments, timeByStatus, timelineView, type StatusEntry, type StatusSegment } from './status-timeline.js';
 import './status-history.css';
 
 type FormErrors = Extract<HistoryFilterResult, { ok: false }>['errors'];
@@ -29,7 +30,9 @@ export function StatusHistoryPage({ api, lang }: PageProps) {
     [api, query],
   );
   const data = history.data;
-  const segments = useMemo(() => (data ? statusSegments(data.entries, data.query.startSeconds, data.query.endSeconds, data.now) : []), [data]);
+  const [fit, setFit] = useState(true);
+  const view = useMemo(() => (data ? timelineView(data.entries, data.query.startSeconds, data.query.endSeconds, data.now, fit) : null), [data, fit]);
+  const segments = useMemo(() => (data && view ? statusSegments(data.entries, view.from, view.to, data.now) : []), [data, view]);
   const rows = useMemo(() => (data && !history.error ? [...data.entries].sort((a, b) => a.timestamp - b.timestamp) : []), [data, history.error]);
 
   const set = (field: keyof HistoryFilterForm) => (value: string) => {
@@ -103,7 +106,14 @@ export function StatusHistoryPage({ api, lang }: PageProps) {
 
       {!query ? <Notice kind="info">{t.pick}</Notice> : null}
       {data?.truncated && !history.error ? <Notice kind="warning">{format(t.truncated, { n: HISTORY_SCAN_LIMIT })}</Notice> : null}
-      {data && !history.error ? <Timeline segments={segments} startSeconds={data.query.startSeconds} endSeconds={data.query.endSeconds} agent={agentLabel} lang={lang} /> : null}
+      {data && view && !history.error ? (
+        <Timeline segments={segments} startSeconds={view.from} endSeconds={view.to} agent={agentLabel} lang={lang}>
+          <label class="status-fit">
+            <input type="checkbox" checked={fit} onChange={(event) => setFit(event.currentTarget.checked)} />
+            {t.fit}
+          </label>
+        </Timeline>
+      ) : null}
       {query ? (
         <>
           {data && !history.loading && !history.error ? (
@@ -119,14 +129,17 @@ export function StatusHistoryPage({ api, lang }: PageProps) {
 }
 
 /** The window as one bar, each status a coloured stretch, with a legend of the time spent in each. */
-function Timeline({ segments, startSeconds, endSeconds, agent, lang }: { segments: StatusSegment[]; startSeconds: number; endSeconds: number; agent: string; lang: PageProps['lang'] }) {
+function Timeline({ segments, startSeconds, endSeconds, agent, lang, children }: { segments: StatusSegment[]; startSeconds: number; endSeconds: number; agent: string; lang: PageProps['lang']; children: ComponentChildren }) {
   const t = historyText[lang];
   const span = Math.max(1, endSeconds - startSeconds);
   const totals = [...timeByStatus(segments)].sort((a, b) => b[1] - a[1]);
   const summary = totals.map(([status, seconds]) => `${statusText(status, lang)} ${formatDuration(seconds)}`).join(', ');
   return (
     <figure class="card status-timeline">
-      <figcaption class="status-timeline-title">{t.timeline}</figcaption>
+      <div class="status-timeline-head">
+        <figcaption class="status-timeline-title">{t.timeline}</figcaption>
+        {children}
+      </div>
       <div class="status-bar" role="img" aria-label={format(t.timelineLabel, { agent, summary })}>
         {segments.map((s) => (
           <span

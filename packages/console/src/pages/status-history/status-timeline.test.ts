@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkHistoryFilters, defaultHistoryFilters } from './history-filters.js';
 import { staffOptionsFrom } from './staff-options.js';
-import { fetchStatusHistory, parseStatusEntries, statusSegments, timeByStatus, type StatusEntry } from './status-timeline.js';
+import { fetchStatusHistory, parseStatusEntries, statusSegments, timeByStatus, timelineView, type StatusEntry } from './status-timeline.js';
 
 const entry = (timestamp: number, status: string): StatusEntry => ({ cursor: String(timestamp), timestamp, status, reason: '', sessionId: '' });
 
@@ -24,6 +24,15 @@ describe('the status timeline', () => {
     ]);
     expect(statusSegments([], 100, 160, 1_000)).toEqual([{ status: 'unknown', from: 100, to: 160 }]);
     expect(statusSegments([], 100, 160, 50)).toEqual([]);
+  });
+
+  it('shows the window up to now, or from the first change with fit', () => {
+    const entries = [entry(150, 'free'), entry(130, 'busy')];
+    expect(timelineView(entries, 100, 300, 200, false)).toEqual({ from: 100, to: 200 });
+    expect(timelineView(entries, 100, 300, 200, true)).toEqual({ from: 130, to: 200 });
+    expect(timelineView(entries, 100, 300, 1_000, true)).toEqual({ from: 130, to: 300 });
+    expect(timelineView([], 100, 300, 1_000, true)).toEqual({ from: 100, to: 300 });
+    expect(timelineView([entry(50, 'free')], 100, 300, 1_000, true)).toEqual({ from: 100, to: 300 });
   });
 
   it('reads the entries it can, skipping malformed ones', () => {

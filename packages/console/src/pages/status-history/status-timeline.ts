@@ -99,3 +99,14 @@ function mergeNeighbours(segments: StatusSegment[]): StatusSegment[] {
   }
   return merged;
 }
+
+/**
+ * The stretch of the window the bar shows: never past `now`, and with `fit`, from the first change
+ * on, so that a day with a few minutes of activity is not a sliver at the bar's edge.
+ */
+export function timelineView(entries: readonly StatusEntry[], startSeconds: number, endSeconds: number, nowSeconds: number, fit: boolean): { from: number; to: number } {
+  const to = Math.max(startSeconds, Math.min(endSeconds, nowSeconds));
+  const first = entries.reduce((min, e) => Math.min(min, e.timestamp), Number.POSITIVE_INFINITY);
+  const from = fit && Number.isFinite(first) ? Math.min(Math.max(first, startSeconds), to) : startSeconds;
+  return { from, to };
+}
