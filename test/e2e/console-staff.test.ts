@@ -5,7 +5,11 @@ import { consoleFetch, createConsoleUser, openConsole, startConsoleEnv, type Con
 /** OPENCCC_SCREENSHOTS=<folder> saves the pages this test visits, for the docs. */
 const SHOTS = process.env['OPENCCC_SCREENSHOTS'];
 async function shot(page: Page, name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png` });
+  if (!SHOTS) return;
+  // Toasts come and go; the pictures show the page.
+  await page.evaluate(() => document.querySelectorAll<HTMLButtonElement>('.toast .notice-close').forEach((button) => button.click()));
+  await page.locator('.toast').first().waitFor({ state: 'detached' });
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
 }
 
 let env: ConsoleEnv;
@@ -75,6 +79,7 @@ describe('the staff page', () => {
       await dialog.getByRole('button', { name: '+ 添加技能组' }).click();
       await dialog.locator('select[name="skillGroup"]').selectOption(String(supportGroup));
       await dialog.locator('select[name="priority"]').selectOption('1');
+      await shot(page, 'console-staff-create');
       await dialog.getByRole('button', { name: '保存' }).click();
       await expect.poll(() => page.locator('.toast').first().textContent()).toContain('已创建员工 lilei@example.com');
       await expect.poll(() => page.locator('tbody tr', { hasText: 'lilei@example.com' }).textContent()).toContain('售后支持 · P1');

@@ -104,7 +104,12 @@ export function RoutingDialog({
     }
   };
 
-  const set = <K extends keyof Form>(name: K, value: Form[K]) => setForm((f) => (f ? { ...f, [name]: value } : f));
+  const set = <K extends keyof Form>(name: K, value: Form[K]) => {
+    setForm((f) => (f ? { ...f, [name]: value } : f));
+    // A changed value is no longer the one the error was about.
+    const field = name === 'overflow' ? 'overflowGroupId' : name;
+    setErrors((e) => ({ ...e, [field]: undefined, form: undefined }));
+  };
 
   const secondsField = (name: SecondsName, label: string) => {
     if (!view || !form) return null;
