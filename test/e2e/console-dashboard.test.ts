@@ -95,7 +95,7 @@ describe('the live dashboard', () => {
     await page.locator('[data-live-state="live"]').waitFor();
     const waiting = `tr[data-group-id="${groupId}"] td[data-waiting]`;
     const answered = '[data-kpi="answered"] dd';
-    await page.locator(`tr[data-mail="${agent.mail}"][data-status="rest"]`).waitFor();
+    await page.locator(`[role="row"][data-mail="${agent.mail}"][data-status="rest"]`).waitFor();
     expect(await count(page, waiting)).toBe('0');
     const answeredBefore = Number(await count(page, answered));
     expect(answeredBefore).toBeGreaterThan(0);
@@ -117,7 +117,7 @@ describe('the live dashboard', () => {
     expect((await agent.socket.request('Agent.setStatus', { status: 'free' })).ok).toBe(true);
     expect((await agent.accept((await callIn).payload.sessionId)).ok).toBe(true);
     await showsText(page, waiting, '0');
-    await page.locator(`tr[data-mail="${agent.mail}"][data-status="busy"]`).waitFor();
+    await page.locator(`[role="row"][data-mail="${agent.mail}"][data-status="busy"]`).waitFor();
     await showsText(page, '[data-kpi="talking"] dd', '1');
 
     phone.send({ type: 'hangup', callId: dialled.callId });
@@ -125,9 +125,9 @@ describe('the live dashboard', () => {
     await showsText(page, answered, String(answeredBefore + 1));
     await showsText(page, '[data-kpi="talking"] dd', '0');
     // Not ready from here on, so that the next test's counts do not move.
-    await page.locator(`tr[data-mail="${agent.mail}"]:not([data-status="busy"])`).waitFor();
+    await page.locator(`[role="row"][data-mail="${agent.mail}"]:not([data-status="busy"])`).waitFor();
     expect((await agent.socket.request('Agent.setStatus', { status: 'notReady' })).ok).toBe(true);
-    await page.locator(`tr[data-mail="${agent.mail}"][data-status="notReady"]`).waitFor();
+    await page.locator(`[role="row"][data-mail="${agent.mail}"][data-status="notReady"]`).waitFor();
     await context.close();
   }, 90_000);
 
@@ -137,12 +137,12 @@ describe('the live dashboard', () => {
     await showsText(page, '[data-status-count="free"] .status-card-count', '2');
     await page.locator('[data-status-count="free"]').focus();
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelectorAll('tr[data-mail]').length === 2);
-    const statuses = await page.locator('tr[data-mail]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
+    await page.waitForFunction(() => document.querySelectorAll('[role="row"][data-mail]').length === 2);
+    const statuses = await page.locator('[role="row"][data-mail]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
     expect(statuses).toEqual(['free', 'free']);
     expect(await page.locator('[data-status-count="free"]').getAttribute('aria-pressed')).toBe('true');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelectorAll('tr[data-mail]').length === 8);
+    await page.waitForFunction(() => document.querySelectorAll('[role="row"][data-mail]').length === 8);
     await context.close();
   }, 60_000);
 });

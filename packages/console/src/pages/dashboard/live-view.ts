@@ -13,10 +13,13 @@ export interface LiveView {
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
+const OFFSET_SLACK_MS = 500;
 
 /** Folds a message into the view (a snapshot replaces it); returns a new view, the old one untouched. */
 export function applyMessage(view: LiveView | null, message: DashboardMessage, receivedAt: number): LiveView | null {
-  const clockOffset = message.serverTime - receivedAt;
+  const measured = message.serverTime - receivedAt;
+  // Kept unless it moved noticeably: every ticking duration re-renders when it changes.
+  const clockOffset = view !== null && Math.abs(view.clockOffset - measured) < OFFSET_SLACK_MS ? view.clockOffset : measured;
   if (message.type === 'snapshot') {
     return {
       agents: new Map(message.agents.map((row) => [row.mail.toLowerCase(), row])),
