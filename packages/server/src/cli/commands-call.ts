@@ -12,6 +12,9 @@ export const CALL_USAGE = `Usage: openccc call --to <number> [--from <number>] [
        openccc call --answer --from <number> [options]
 
 Options:
+  --to N              the number to dial (a hotline added with \`number add\`)
+  --from N            this phone's number (default: a random 0086139… number; required with --answer)
+  --answer            wait for a call to --from and answer it
   --server URL        the OpenCCC server (default: OPENCCC_PUBLIC_URL, else http://OPENCCC_HOST:OPENCCC_PORT, else http://127.0.0.1:8080)
   --dtmf DIGITS       send RFC 4733 digits once connected (0-9 * # A-D; a comma waits 1 s)
   --dtmf-after S      seconds after connecting before the digits (default 1)
@@ -22,7 +25,8 @@ Options:
   --wait S            give up if not answered (--to: default 60) or no call came (--answer: default no limit)
   --answer-after S    with --answer: let the call ring S seconds first (default 0)
   --codec PCMU|PCMA   the G.711 codec offered (default PCMU)
-  --json              print one JSON object (the call report) instead of text`;
+  --json              print one JSON object (the call report) instead of text
+  --help, -h          print this help`;
 
 const OPTIONS = {
   to: { type: 'string' },

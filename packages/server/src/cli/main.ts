@@ -8,85 +8,37 @@ import { groupCommand } from './commands-groups.js';
 import { numberCommand } from './commands-numbers.js';
 import { promptCommand } from './commands-prompts.js';
 import { initCommand, startCommand } from './commands-run.js';
+import { acceptedOptions, CLI_OPTIONS, commandHelp, isCommandName, overview, type CommandName, type OptionName } from './command-help.js';
 import { CliError } from './output.js';
 
-const USAGE = `Usage: openccc <command> [options]
-
-Commands:
-  init                      create the first instance, administrator and API key (prints them once)
-  start                     run the server (initialises the data folder on first run)
-  keys create|list|update|disable|enable|delete   manage Cloud API keys
-  instances create|list     manage instances (SdkAppIds)
-  staff list|reset-password manage staff accounts
-  origins add|list|remove   host-page origins allowed to embed the workbench
-  number add|route|enable|disable|remove|list   phone numbers and where their calls go
-  group list|routing <id>   skill groups and their routing (ring timeout, queue wait, overflow, after-call work)
-  prompt add|list           IVR prompts (8 kHz mono WAV files)
-  call --to N | --answer    place or take a scripted call on the virtual phone network (call --help)
-
-Common options:
-  --data DIR        data folder (default ./data, or OPENCCC_DATA_DIR)
-  --instance ID     SdkAppId to act on (default: the first instance)
-  --json            print JSON for scripts
-
-start options: --host H --port P --public-url URL --tls-cert FILE --tls-key FILE --rate-limit N
-               --token-ttl S --ticket-ttl S --presence-grace S --log-level L --trust-proxy ADDRS
-               --legacy-signatures on|off --body-budget MB
-               --media-ports MIN-MAX --media-workers N --media-address IP
-               --virtual-phones on|off --rtp-agents on|off
-               --ring-timeout S --max-wait S --after-call-work S
-See docs/cli.md for everything.`;
-
-const OPTIONS = {
-  data: { type: 'string' },
-  instance: { type: 'string' },
-  json: { type: 'boolean' },
-  host: { type: 'string' },
-  port: { type: 'string' },
-  'public-url': { type: 'string' },
-  'tls-cert': { type: 'string' },
-  'tls-key': { type: 'string' },
-  'rate-limit': { type: 'string' },
-  'token-ttl': { type: 'string' },
-  'ticket-ttl': { type: 'string' },
-  'presence-grace': { type: 'string' },
-  'log-level': { type: 'string' },
-  'trust-proxy': { type: 'string' },
-  'legacy-signatures': { type: 'string' },
-  'body-budget': { type: 'string' },
-  'media-ports': { type: 'string' },
-  'media-workers': { type: 'string' },
-  'media-address': { type: 'string' },
-  'virtual-phones': { type: 'string' },
-  'rtp-agents': { type: 'string' },
-  'ring-timeout': { type: 'string' },
-  'max-wait': { type: 'string' },
-  'after-call-work': { type: 'string' },
-  overflow: { type: 'string' },
-  'when-none-online': { type: 'string' },
-  'require-signed-action': { type: 'string' },
-  'single-use-signatures': { type: 'string' },
-  sub: { type: 'boolean' },
-  actions: { type: 'string' },
-  instances: { type: 'string' },
-  description: { type: 'string' },
-  name: { type: 'string' },
-  password: { type: 'string' },
-  'skill-group': { type: 'string' },
-  ivr: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** Options given to a command whose help does not list them: refused, naming the command's help. */
+function checkOptions(command: CommandName, given: Record<string, unknown>): void {
+  const accepted = acceptedOptions(command);
+  const unknown = Object.keys(given).filter((name) => !accepted.has(name as OptionName));
+  if (unknown.length > 0) {
+    const list = unknown.map((name) => `--${name}`).join(', ');
+    throw new CliError(`The ${command} command does not take ${list}; \`openccc ${command} --help\` lists its options.`);
+  }
+}
 
 async function main(argv: string[]): Promise<void> {
+  // `openccc help [command]` is `openccc [command] --help`.
+  if (argv[0] === 'help') argv = [...argv.slice(1, 2), '--help'];
   // `call` has options of its own.
   if (argv[0] === 'call') return callCommand(argv.slice(1), process.env);
-  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, options: CLI_OPTIONS, allowPositionals: true, strict: true });
   const [command, sub, ...rest] = positionals;
   const env = process.env;
-  if (values.help || !command) {
-    process.stdout.write(`${USAGE}\n`);
+  if (!command) {
+    process.stdout.write(`${overview()}\n`);
     return;
   }
+  if (!isCommandName(command)) throw new CliError(`Unknown command "${command}".\n\n${overview()}`);
+  if (values.help) {
+    process.stdout.write(`${commandHelp(command)}\n`);
+    return;
+  }
+  checkOptions(command, values);
   const flags = values as Record<string, string | boolean | undefined>;
   switch (command) {
     case 'init':
@@ -107,8 +59,6 @@ async function main(argv: string[]): Promise<void> {
       return groupCommand(sub, rest, values, env);
     case 'prompt':
       return promptCommand(sub, rest, values, env);
-    default:
-      throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
   }
 }
 
