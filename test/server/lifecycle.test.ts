@@ -145,12 +145,24 @@ describe('openccc start: configuration', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it('exits 1 with a message when the port is taken', async () => {
+  it('exits 1 when the port is taken, saying which flag or variable moves it and the command to run', async () => {
     const dir = join(tempDir('openccc-conf-'), 'data');
     const running = await start(dir);
     const result = await runCli(['start', '--data', join(tempDir('openccc-conf-'), 'data'), '--port', String(running.port)]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/EADDRINUSE/);
+    const next = running.port + 1;
+    expect(result.stderr).toMatch(new RegExp(`^openccc: Port ${running.port} is already in use on 127\\.0\\.0\\.1 \\(EADDRINUSE\\)`));
+    expect(result.stderr).toContain('--port (or OPENCCC_PORT)');
+    expect(result.stderr).toContain(`npm start -- --port ${next}`);
+    expect(result.stderr).toContain(`OPENCCC_PORT=${next} npm start`);
+    expect(result.stderr).toContain(`openccc start --port ${next}`);
+    expect(result.stderr).toContain('--host (or OPENCCC_HOST)');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+
+    // The same through the environment: the message names the port that was asked for.
+    const viaEnv = await runCli(['start', '--data', join(tempDir('openccc-conf-'), 'data')], { OPENCCC_PORT: String(running.port) });
+    expect(viaEnv.code).toBe(1);
+    expect(viaEnv.stderr).toContain(`Port ${running.port} is already in use`);
     expect(await stop(running.proc, 'SIGTERM')).toBe(0);
   });
 

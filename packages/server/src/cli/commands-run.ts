@@ -38,6 +38,34 @@ export async function initCommand(flags: CommonFlags & { 'public-url'?: string }
   }
 }
 
+/**
+ * The server's own address is taken or forbidden: a message that says which flag or variable
+ * moves it, with the command to run. Null for any other failure.
+ */
+function listenFailure(error: unknown, config: ServerConfig): CliError | null {
+  const failure = error as NodeJS.ErrnoException & { port?: number };
+  if (failure?.syscall !== 'listen' || failure.port !== config.port) return null;
+  const where = `${config.host}:${config.port}`;
+  const other = config.port === 65535 ? 8081 : config.port + 1;
+  const howToMove = [
+    `Start on another port with --port (or OPENCCC_PORT), for example:`,
+    `  npm start -- --port ${other}`,
+    `  OPENCCC_PORT=${other} npm start`,
+    `  openccc start --port ${other}`,
+    `--host (or OPENCCC_HOST) chooses the address to listen on (now ${config.host}).`,
+  ].join('\n');
+  if (failure.code === 'EADDRINUSE') {
+    return new CliError(`Port ${config.port} is already in use on ${config.host} (EADDRINUSE): another OpenCCC or another program listens on ${where}. Stop it, or move this server.\n${howToMove}`);
+  }
+  if (failure.code === 'EACCES') {
+    return new CliError(`Listening on ${where} is not permitted (EACCES): ports below 1024 need privileges. Use a port from 1024 up, behind a reverse proxy for 80 and 443.\n${howToMove}`);
+  }
+  if (failure.code === 'EADDRNOTAVAIL') {
+    return new CliError(`${config.host} is not an address of this machine (EADDRNOTAVAIL). Choose one with --host (or OPENCCC_HOST), for example --host 127.0.0.1 or --host 0.0.0.0 for every interface.`);
+  }
+  return null;
+}
+
 /** `openccc start`: serves until SIGINT/SIGTERM, initialising the data folder on first run. */
 export async function startCommand(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): Promise<void> {
   const config: ServerConfig = resolveServerConfig(flags, env);
@@ -56,7 +84,7 @@ export async function startCommand(flags: Record<string, string | undefined>, en
     server = await startServer({ config, store, box, log });
   } catch (error) {
     await store.close();
-    throw error;
+    throw listenFailure(error, config) ?? error;
   }
   process.stdout.write(`\n  OpenCCC is running at ${server.url}  (data: ${config.dataDir})\n\n`);
   const stop = (signal: string) => {
