@@ -180,8 +180,10 @@ describe('console prompts', () => {
     const promptId = (res.body as { promptId: string }).promptId;
     expect(promptId).toMatch(/^uploaded\/\d+$/);
 
-    const listed = (await qa.send('GET', '/prompts')).body as { prompts: Array<{ promptId: string; builtIn: boolean; text: string }> };
-    expect(listed.prompts).toContainEqual(expect.objectContaining({ promptId: 'zh-CN/welcome', builtIn: true, text: '欢迎致电客服中心。业务咨询请按1，技术支持请按2，重听请按0。' }));
+    const listed = (await qa.send('GET', '/prompts')).body as { prompts: Array<{ promptId: string; builtIn: boolean; text: string; durationMs: number | null }> };
+    expect(listed.prompts).toContainEqual(expect.objectContaining({ promptId: 'zh-CN/welcome', builtIn: true, text: '欢迎致电客服中心。业务咨询请按1，技术支持请按2，重听请按0。', format: 'mulaw' }));
+    // zh-CN/welcome lasts about 7 s.
+    expect(listed.prompts.find((p) => p.promptId === 'zh-CN/welcome')?.durationMs).toBeGreaterThan(5000);
     expect(listed.prompts).toContainEqual(expect.objectContaining({ promptId, builtIn: false }));
 
     const audio = await qa.send('GET', `/prompts/audio/${promptId}`);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../cloudapi/context.js';
-import { loadPromptLibrary, type PromptLibrary } from '../ivr/index.js';
+import { loadPromptLibrary, readWavFormat, type PromptLibrary } from '../ivr/index.js';
 import { MAX_PROMPT_BYTES } from '../prompts/prompt-audio.js';
 import { uploadedPromptId } from '../prompts/prompt-service.js';
 import type { IvrPrompt } from '../store/ports.js';
@@ -38,12 +38,15 @@ export interface ConsolePrompt {
 export function registerPromptRoutes(app: FastifyInstance, auth: ConsoleAuth, services: Services, library: () => Promise<PromptLibrary> = sharedLibrary()): void {
   const { prompts } = services;
 
+  let builtInList: Promise<ConsolePrompt[]> | null = null;
+  const builtIn = () =>
+    (builtInList ??= describeLibrary(library).catch((error: unknown) => {
+      builtInList = null;
+      throw error;
+    }));
+
   consoleRoute(app, auth, 'GET', '/prompts', 'read', async ({ user, req }) => {
-    const [builtIn, { items }] = await Promise.all([library(), cloud(req, prompts.list(user.sdkAppId, { limit: 100_000, offset: 0 }))]);
-    const listed: ConsolePrompt[] = builtIn.ids().map((id) => {
-      const entry = builtIn.get(id)!;
-      return { promptId: id, builtIn: true, name: id, language: entry.language, text: entry.text, durationMs: null, format: 'mulaw', bytes: null, createdAt: null };
-    });
+    const [listed, { items }] = await Promise.all([builtIn(), cloud(req, prompts.list(user.sdkAppId, { limit: 100_000, offset: 0 }))]);
     return { prompts: [...listed, ...items.map(uploaded)] };
   });
 
@@ -91,6 +94,19 @@ export function registerPromptRoutes(app: FastifyInstance, auth: ConsoleAuth, se
       { bodyLimit: MAX_PROMPT_BYTES },
     );
   });
+}
+
+/** The built-in prompts with their length and format, read from their WAV headers (once). */
+async function describeLibrary(library: () => Promise<PromptLibrary>): Promise<ConsolePrompt[]> {
+  const loaded = await library();
+  return Promise.all(
+    loaded.ids().map(async (id) => {
+      const entry = loaded.get(id)!;
+      const bytes = await readFile(entry.path);
+      const wav = readWavFormat(bytes);
+      return { promptId: id, builtIn: true, name: id, language: entry.language, text: entry.text, durationMs: wav.durationMs, format: FORMAT_NAMES[wav.formatTag] ?? String(wav.formatTag), bytes: bytes.length, createdAt: null };
+    }),
+  );
 }
 
 function uploaded(prompt: IvrPrompt): ConsolePrompt {
