@@ -185,7 +185,8 @@ describe('the example CRM', () => {
       expect((await phone.next('answered', callId)).by).toBe(AGENT.mail);
       // The agent's browser is on the line: the caller hears its (fake) microphone.
       await phone.rtp.waitForPackets(25);
-      expect(await page.locator('#agent-status').getAttribute('data-status')).toBe('busy');
+      await expect.poll(() => page.locator('#agent-status').getAttribute('data-status')).toBe('busy');
+      expect(await page.locator('#agent-status').textContent()).toBe('忙碌');
 
       await page.locator('#note-text').fill('客户询问发票抬头，已发送邮件。');
       await page.locator('#note-save').click();
@@ -195,6 +196,8 @@ describe('the example CRM', () => {
       await page.locator('#hang-up').click();
       await page.locator('#call-banner[data-state="ended"]').waitFor();
       expect((await phone.next('ended', callId)).reason).toBe('remoteHangup');
+      // statusChanged brings the header back to free (no after-call work is configured).
+      await expect.poll(() => page.locator('#agent-status').getAttribute('data-status')).toBe('free');
 
       const row = page.locator(`#history tr[data-session-id="${sessionId}"]`);
       await row.waitFor({ timeout: 20_000 });
