@@ -162,6 +162,20 @@ describe('the call records page', () => {
     }
   }, 60_000);
 
+  it('speaks English when asked, and keeps the filters on one row at 1920×1080', async () => {
+    const { page, context } = await openConsole(env, { hash: '#/records', lang: 'en-US', viewport: { width: 1920, height: 1080 } });
+    try {
+      await callRow(page).waitFor();
+      expect(await callRow(page).locator('td').allTextContents()).toEqual(expect.arrayContaining(['Inbound', 'Completed', 'Yes']));
+      expect(await page.locator('select[name="endStatus"] option[value="waitingGiveUp"]').textContent()).toBe('Abandoned in queue');
+      const first = await page.locator('input[name="from"]').boundingBox();
+      const search = await page.getByRole('button', { name: 'Search' }).boundingBox();
+      expect(search!.y + search!.height).toBeCloseTo(first!.y + first!.height, -1);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('is open to QA staff', async () => {
     const qa = await createConsoleUser(env, 'qa.records@example.com', 2);
     const { page, context } = await openConsole(env, { as: qa, hash: '#/records' });
