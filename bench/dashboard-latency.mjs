@@ -99,18 +99,15 @@ export async function runDashboardLatencyBench({ agents = 1000, changesPerSecond
     });
     wire.length = 0;
 
-    // The load: `changesPerSecond` changes, spread over every agent in turn, in 10 ms batches.
+    // The load: `changesPerSecond` changes, spread over every agent in turn, paced by the clock (every 10 ms).
     const changes = [];
     const total = changesPerSecond * seconds;
-    const perBatch = changesPerSecond / 100;
     let next = 0;
-    let owed = 0;
     const started = now();
     await new Promise((resolve) => {
       const timer = setInterval(() => {
-        owed += perBatch;
-        while (owed >= 1 && next < total) {
-          owed -= 1;
+        const due = Math.min(total, Math.floor(((now() - started) / 1000) * changesPerSecond));
+        while (next < due) {
           const mail = mails[next % agents];
           const status = CYCLE[Math.floor(next / agents) % CYCLE.length];
           const at = now();
