@@ -123,6 +123,8 @@ describe('the API Explorer', () => {
     await page.locator('form.explorer-request button[type="submit"]').click();
     await page.locator('.field-error', { hasText: '必填' }).first().waitFor();
     expect(await page.locator('input[name="StaffStatusList.0.StaffUserId"]').getAttribute('aria-invalid')).toBe('true');
+    // The first field marked wrong has the focus, so a keyboard user lands on it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('StaffStatusList.0.StaffUserId');
     expect(requests).toEqual([]);
 
     await page.locator('input[name="StaffStatusList.0.StaffUserId"]').fill(AGENT);

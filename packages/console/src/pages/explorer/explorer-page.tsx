@@ -1,5 +1,5 @@
 import type { FieldDescriptor } from '@openccc/protocol';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ROLE_ADMIN } from '../../api.js';
 import { format } from '../../i18n.js';
 import type { PageProps } from '../../routes.js';
@@ -51,6 +51,12 @@ export function ExplorerPage({ api, user, lang }: PageProps) {
   const [secretKey, setSecretKey] = useState('');
   const [keyErrors, setKeyErrors] = useState<{ secretId?: string; secretKey?: string }>({});
   const [busy, setBusy] = useState(false);
+  // Bumped when a send is refused, so that the first field marked wrong gets the focus.
+  const [refusals, setRefusals] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (refusals > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [refusals]);
   const [result, setResult] = useState<{ action: string; exchange: SignedExchange; params: unknown; sequence: number } | null>(null);
 
   const enabledKeys = (keys.data?.keys ?? []).filter((k) => k.status === 'enabled');
@@ -107,17 +113,20 @@ export function ExplorerPage({ api, user, lang }: PageProps) {
     let params: Record<string, unknown>;
     if (mode === 'json') {
       const parsed = parseJson(json);
-      if ('error' in parsed) return setJsonError(parsed.error);
+      if ('error' in parsed) {
+        setJsonError(parsed.error);
+        return setRefusals((n) => n + 1);
+      }
       params = parsed.value;
       setJsonError(null);
     } else {
       setShowErrors(true);
-      if (Object.keys(built.errors).length > 0) return;
+      if (Object.keys(built.errors).length > 0) return setRefusals((n) => n + 1);
       params = built.body;
     }
     const missing = { secretId: secretId.trim() ? undefined : t.secretIdMissing, secretKey: secretKey ? undefined : t.secretKeyMissing };
     setKeyErrors(missing);
-    if (missing.secretId || missing.secretKey) return;
+    if (missing.secretId || missing.secretKey) return setRefusals((n) => n + 1);
     setBusy(true);
     try {
       const exchange = await sendSigned({ action: action.name, body: JSON.stringify(params), secretId: secretId.trim(), secretKey, language: lang, origin: location.origin });
@@ -156,7 +165,7 @@ export function ExplorerPage({ api, user, lang }: PageProps) {
       {!actions.data && !actions.error ? <p class="muted">{t.loadingActions}</p> : null}
       {actions.data ? (
         <div class="explorer-columns">
-          <form class="card explorer-request" onSubmit={(event) => void send(event)} noValidate aria-label={t.title}>
+          <form ref={formRef} class="card explorer-request" onSubmit={(event) => void send(event)} noValidate aria-label={t.title}>
             <SelectField
               label={t.action}
               name="action"
@@ -198,7 +207,7 @@ export function ExplorerPage({ api, user, lang }: PageProps) {
                 ) : null}
               </div>
             ) : null}
-            <div class="explorer-key form-grid">
+            <div class="explorer-key">
               <Field label={t.secretId} required hint={t.secretIdHint} error={keyErrors.secretId}>
                 {(control) => (
                   <>
