@@ -38,6 +38,8 @@ beforeAll(async () => {
   const sdkAppId = env.server.sdkAppId;
   salesId = (await env.client.CreateCCCSkillGroup({ SdkAppId: sdkAppId, SkillGroupName: '销售咨询', SkillGroupType: 0 })).SkillGroupId as number;
   supportId = (await env.client.CreateCCCSkillGroup({ SdkAppId: sdkAppId, SkillGroupName: '售后服务', SkillGroupType: 0 })).SkillGroupId as number;
+  // Another number, straight to a group, for the list.
+  await env.server.server.services.numbers.add(sdkAppId, '00864000005600', { skillGroupId: salesId });
 }, 60_000);
 
 afterAll(async () => {
@@ -58,6 +60,7 @@ describe('the numbers and IVR pages', () => {
       // A new number opens its route editor.
       await page.getByRole('heading', { name: `号码 ${HOTLINE} 的去向` }).waitFor();
       await page.getByRole('radio', { name: 'IVR 语音导航' }).check();
+      await page.getByLabel('流程名称').fill('客服热线');
 
       // The new flow starts as a menu whose key 1 queues to the first group; it goes to the second instead.
       const group = keyRow(page, '1').getByLabel('技能组');
@@ -76,9 +79,24 @@ describe('the numbers and IVR pages', () => {
       await timeout.fill('4000');
       await expect.poll(() => timeout.getAttribute('aria-invalid')).toBe(null);
 
+      // Open every day, all day (the call below must not depend on the hour), except a holiday a year ahead.
+      const workTime = page.locator('.ivr-worktime');
+      await workTime.getByLabel('只在工作时间内接入').check();
+      await workTime.getByLabel('六', { exact: true }).check();
+      await workTime.getByLabel('日', { exact: true }).check();
+      await workTime.getByLabel('开始', { exact: true }).fill('00:00');
+      await workTime.getByLabel('结束', { exact: true }).fill('24:00');
+      await workTime.getByRole('button', { name: '添加日期' }).click();
+      if (SCREENSHOTS) {
+        await workTime.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(SCREENSHOTS, 'console-ivr-worktime.png') });
+        // The route's kind and the menu, below the top bar.
+        await page.locator('.route-form').evaluate((form) => window.scrollTo(0, form.getBoundingClientRect().top + window.scrollY - 64));
+        await page.screenshot({ path: join(SCREENSHOTS, 'console-ivr.png') });
+      }
+
       await page.locator('.ivr-json summary').click();
       await expect.poll(() => page.locator('.ivr-json pre').textContent()).toContain('"timeoutMs": 4000');
-      if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, 'console-ivr.png') });
       await page.getByRole('button', { name: '保存' }).click();
       await page.getByText('已保存').waitFor();
 
@@ -86,12 +104,17 @@ describe('the numbers and IVR pages', () => {
       expect(saved.body).toMatchObject({
         route: {
           kind: 'ivr',
-          flow: { start: 'main', nodes: { main: { kind: 'menu', timeoutMs: 4000, keys: { '1': { action: 'queue', skillGroupId: supportId, label: '售后咨询' }, '2': { action: 'hangup' } } } } },
+          flow: {
+            name: '客服热线',
+            workTime: { timeZone: 'Asia/Shanghai', weekly: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }], holidays: [expect.stringMatching(/^\d{4}-\d\d-\d\d$/)], closedPrompts: ['zh-CN/outside-hours'] },
+            start: 'main',
+            nodes: { main: { kind: 'menu', timeoutMs: 4000, keys: { '1': { action: 'queue', skillGroupId: supportId, label: '售后咨询' }, '2': { action: 'hangup' } } } },
+          },
         },
       });
       await page.goto(`${env.server.url}/console/#/numbers`);
       const row = page.locator('.numbers-page tbody tr', { hasText: HOTLINE });
-      await expect.poll(() => row.textContent()).toContain('IVR');
+      await expect.poll(() => row.textContent()).toContain('IVR：客服热线');
       if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, 'console-numbers.png') });
     } finally {
       await context.close();
@@ -121,6 +144,7 @@ describe('the numbers and IVR pages', () => {
     const { page, context } = await openConsole(env, { hash: '#/prompts' });
     try {
       await page.getByRole('heading', { name: '提示音库' }).waitFor();
+      await expect.poll(() => page.locator('.prompts-page tbody tr', { hasText: 'zh-CN/welcome' }).locator('td.num').textContent()).toMatch(/^\d+\.\d s$/);
       await page.locator('.prompts-page tbody tr', { hasText: 'zh-CN/welcome' }).waitFor();
       const file = page.locator('input[type="file"]');
       await file.setInputFiles({ name: 'stereo.wav', mimeType: 'audio/wav', buffer: Buffer.concat([wav(100).subarray(0, 22), Buffer.from([2, 0]), wav(100).subarray(24)]) });
@@ -140,7 +164,10 @@ describe('the numbers and IVR pages', () => {
       await play.click();
       await expect.poll(() => row.getByRole('button', { name: `停止 ${promptId}` }).count()).toBe(1);
       await expect.poll(() => play.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false');
-      if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, 'console-ivr-prompts.png') });
+      if (SCREENSHOTS) {
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: join(SCREENSHOTS, 'console-ivr-prompts.png') });
+      }
     } finally {
       await context.close();
     }

@@ -288,7 +288,7 @@ function WorkTimeEditor({ form, onForm, library, lang, readOnly, errorAt, t }: I
           <div class="ivr-holidays">
             {work.holidays.map((date, index) => (
               <div class="ivr-holiday" key={index}>
-                <TextField disabled={readOnly} label={`${t.holidays} ${index + 1}`} value={date} maxLength={10} onValue={(value) => set({ holidays: work.holidays.map((d, i) => (i === index ? value : d)) })} error={errorAt(`workTime.holidays.${index}`)} />
+                <TextField disabled={readOnly} label={format(t.holidayN, { n: index + 1 })} value={date} maxLength={10} onValue={(value) => set({ holidays: work.holidays.map((d, i) => (i === index ? value : d)) })} error={errorAt(`workTime.holidays.${index}`)} />
                 {readOnly ? null : (
                   <Button variant="text" class="btn-danger-text" aria-label={format(t.removeHoliday, { date })} onClick={() => set({ holidays: work.holidays.filter((_, i) => i !== index) })}>
                     {t.remove}

@@ -32,7 +32,7 @@ export function PromptsPage({ api, lang, readOnly }: PageProps) {
         </div>
       </div>
       {readOnly ? <Notice>{common[lang].readOnly}</Notice> : <UploadForm api={api} lang={lang} onUploaded={prompts.reload} />}
-      <DataTable caption={t.library} columns={columns} rows={prompts.data ?? []} rowKey={(row) => row.promptId} lang={lang} loading={prompts.loading} error={prompts.error} onRetry={prompts.reload} />
+      <DataTable caption={t.library} columns={columns} rows={uploadsFirst(prompts.data ?? [])} rowKey={(row) => row.promptId} lang={lang} loading={prompts.loading} error={prompts.error} onRetry={prompts.reload} />
     </section>
   );
 }
@@ -98,4 +98,10 @@ function UploadForm({ api, lang, onUploaded }: { api: PageProps['api']; lang: La
       </Button>
     </form>
   );
+}
+
+/** The instance's own prompts first, newest first; then the built-in ones in the library's order. */
+function uploadsFirst(rows: readonly PromptRow[]): PromptRow[] {
+  const uploaded = rows.filter((row) => !row.builtIn).reverse();
+  return [...uploaded, ...rows.filter((row) => row.builtIn)];
 }
