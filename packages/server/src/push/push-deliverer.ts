@@ -6,10 +6,15 @@ import { nextAttemptAt, type PushDeliveryOptions } from './push-options.js';
 import type { PushSender } from './push-sender.js';
 
 const PURGE_EVERY_MS = 3_600_000;
+/** Outcomes written in one batch at most. */
+const MAX_SETTLE_BATCH = 256;
 
-/** One instance's receiver: the ids of its pushes in flight, at most `concurrency`. */
+/** One instance's receiver: at most `concurrency` requests in flight. */
 interface Lane {
-  active: Set<number>;
+  /** Requests in flight. */
+  sending: number;
+  /** The pushes in flight or whose outcome is still being written: never picked again meanwhile. */
+  busy: Set<number>;
   filling: boolean;
   again: boolean;
 }
@@ -28,7 +33,9 @@ export interface PushDelivererDeps {
  * Delivers the outbox. Each instance has its own lane with at most `concurrency` requests in
  * flight, filled from the outbox oldest first, so a slow or dead receiver holds up only its own
  * instance's pushes; the engine only ever writes to the outbox. One timer wakes the deliverer when
- * the next retry is due. Every attempt is settled in the outbox before the next one of that push.
+ * the next retry is due. Every attempt is settled in the outbox before the next one of that push;
+ * a lane's slot is free again as soon as the answer is in, so that the outcomes of many attempts
+ * share one commit.
  */
 export class PushDeliverer {
   private readonly lanes = new Map<number, Lane>();
@@ -37,6 +44,8 @@ export class PushDeliverer {
   private wakeTimer: ScheduledHandle | null = null;
   private wakeAt = Number.POSITIVE_INFINITY;
   private purgeTimer: ScheduledHandle | null = null;
+  private settleTimer: ScheduledHandle | null = null;
+  private readonly outcomes: Array<{ id: number; outcome: PushOutcome; resolve: () => void; reject: (err: unknown) => void }> = [];
   private running = false;
 
   constructor(private readonly deps: PushDelivererDeps) {}
@@ -61,7 +70,7 @@ export class PushDeliverer {
 
   /** Whether an attempt of this push is in flight. */
   inFlight(sdkAppId: number, id: number): boolean {
-    return this.lanes.get(sdkAppId)?.active.has(id) ?? false;
+    return this.lanes.get(sdkAppId)?.busy.has(id) ?? false;
   }
 
   /**
@@ -74,12 +83,14 @@ export class PushDeliverer {
     if (this.purgeTimer) this.deps.scheduler.clearTimeout(this.purgeTimer);
     this.wakeTimer = this.purgeTimer = null;
     this.stopping.abort();
+    // Attempts end quickly once aborted; from now on outcomes are written at once, before the store closes.
+    this.flushOutcomes();
     await Promise.allSettled([...this.attempts]);
   }
 
   private lane(sdkAppId: number): Lane {
     let lane = this.lanes.get(sdkAppId);
-    if (!lane) this.lanes.set(sdkAppId, (lane = { active: new Set(), filling: false, again: false }));
+    if (!lane) this.lanes.set(sdkAppId, (lane = { sending: 0, busy: new Set(), filling: false, again: false }));
     return lane;
   }
 
@@ -95,9 +106,9 @@ export class PushDeliverer {
     void (async () => {
       do {
         lane.again = false;
-        while (this.running && lane.active.size < options.concurrency) {
-          const room = options.concurrency - lane.active.size;
-          const due = await repo.due(sdkAppId, clock(), room, [...lane.active]);
+        while (this.running && lane.sending < options.concurrency) {
+          const room = options.concurrency - lane.sending;
+          const due = await repo.due(sdkAppId, clock(), room, [...lane.busy]);
           for (const entry of due) this.launch(lane, entry);
           if (due.length < room) break;
         }
@@ -110,57 +121,80 @@ export class PushDeliverer {
   }
 
   private launch(lane: Lane, entry: PushEntry): void {
-    lane.active.add(entry.id);
-    const attempt = this.deliver(entry)
+    lane.sending++;
+    lane.busy.add(entry.id);
+    const attempt = (async () => {
+      let settled: Promise<void>;
+      try {
+        ({ settled } = await this.deliver(entry));
+      } finally {
+        lane.sending--;
+        if (this.running) this.fill(entry.sdkAppId);
+      }
+      await settled;
+    })()
       .catch((err: unknown) => this.deps.log.error({ err, pushId: entry.id }, 'a push attempt failed unexpectedly'))
       .finally(() => {
-        lane.active.delete(entry.id);
+        lane.busy.delete(entry.id);
         this.attempts.delete(attempt);
-        if (this.running) this.fill(entry.sdkAppId);
       });
     this.attempts.add(attempt);
   }
 
-  private async deliver(entry: PushEntry): Promise<void> {
+  /** Makes one attempt; resolves once its answer is in, with the write of its outcome (still to be awaited). */
+  private async deliver(entry: PushEntry): Promise<{ settled: Promise<void> }> {
     const { repo, sender, signer, clock, log } = this.deps;
     const settings = await repo.settings(entry.sdkAppId);
     if (!settings || settings.url === '' || !settings[entry.action]) {
       const why = !settings || settings.url === '' ? 'held: the instance has no push URL' : `held: ${entry.action} push is switched off`;
-      await this.settle(entry, { ...keep(entry), state: 'held', lastError: why });
       log.info({ pushId: entry.id, sdkAppId: entry.sdkAppId, action: entry.action }, 'push held: push is off for its instance');
-      return;
+      return { settled: this.settle(entry, { ...keep(entry), state: 'held', lastError: why }) };
     }
     let body: unknown;
     try {
       body = pushBody(entry.action, entry.sdkAppId, parsePayload(entry.payload), signer);
     } catch (err) {
       // Retrying cannot mend a damaged row.
-      await this.settle(entry, { ...keep(entry), state: 'failed', lastError: `the stored record cannot be read: ${err instanceof Error ? err.message : String(err)}` });
-      return;
+      return { settled: this.settle(entry, { ...keep(entry), state: 'failed', lastError: `the stored record cannot be read: ${err instanceof Error ? err.message : String(err)}` }) };
     }
     const result = await sender.attempt(settings, entry.action, entry.uuid, body);
     // Cut short by close(): not an attempt; the push stays pending for the next run.
-    if (!result.delivered && !this.running) return;
+    if (!result.delivered && !this.running) return { settled: Promise.resolve() };
     const attempts = entry.attempts + 1;
     const now = clock();
     if (result.delivered) {
-      await this.settle(entry, { state: 'delivered', attempts, nextAttemptAt: now, lastError: '', lastStatus: result.status, deliveredAt: now });
       log.debug({ pushId: entry.id, uuid: entry.uuid, attempts }, 'push delivered');
-      return;
+      return { settled: this.settle(entry, { state: 'delivered', attempts, nextAttemptAt: now, lastError: '', lastStatus: result.status, deliveredAt: now }) };
     }
     const next = nextAttemptAt(this.deps.options, attempts, now);
     if (next === null) {
-      await this.settle(entry, { state: 'failed', attempts, nextAttemptAt: now, lastError: result.error, lastStatus: result.status, deliveredAt: null });
       log.warn({ pushId: entry.id, uuid: entry.uuid, sdkAppId: entry.sdkAppId, attempts, error: result.error }, 'push failed after its last attempt');
-      return;
+      return { settled: this.settle(entry, { state: 'failed', attempts, nextAttemptAt: now, lastError: result.error, lastStatus: result.status, deliveredAt: null }) };
     }
-    await this.settle(entry, { state: 'pending', attempts, nextAttemptAt: next, lastError: result.error, lastStatus: result.status, deliveredAt: null });
     log.info({ pushId: entry.id, uuid: entry.uuid, attempts, retryInMs: next - now, error: result.error }, 'push attempt failed; retry scheduled');
-    this.scheduleWake(next);
+    const settled = this.settle(entry, { state: 'pending', attempts, nextAttemptAt: next, lastError: result.error, lastStatus: result.status, deliveredAt: null });
+    // The wake-up reads the outbox: only after the retry's time is written.
+    return { settled: settled.then(() => this.scheduleWake(next)) };
   }
 
+  /** Queues the outcome for the next batch of writes; resolves once it is written. */
   private settle(entry: PushEntry, outcome: PushOutcome): Promise<void> {
-    return this.deps.repo.settle(entry.id, outcome, this.deps.clock());
+    return new Promise<void>((resolve, reject) => {
+      this.outcomes.push({ id: entry.id, outcome, resolve, reject });
+      if (this.outcomes.length >= MAX_SETTLE_BATCH || this.deps.options.settleDelayMs === 0 || !this.running) this.flushOutcomes();
+      else this.settleTimer ??= this.deps.scheduler.setTimeout(() => this.flushOutcomes(), this.deps.options.settleDelayMs);
+    });
+  }
+
+  private flushOutcomes(): void {
+    if (this.settleTimer) this.deps.scheduler.clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+    const batch = this.outcomes.splice(0);
+    if (batch.length === 0) return;
+    this.deps.repo.settle(batch, this.deps.clock()).then(
+      () => batch.forEach((o) => o.resolve()),
+      (err: unknown) => batch.forEach((o) => o.reject(err)),
+    );
   }
 
   private wakeNow(): void {

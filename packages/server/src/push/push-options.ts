@@ -10,6 +10,11 @@ export interface PushDeliveryOptions {
   deliveredRetentionMs: number;
   /** An OAuth access token is refreshed this long before its `expires_in` runs out. */
   tokenRefreshMarginMs: number;
+  /**
+   * Outcomes of attempts are written together, at most this long after the first of them (0: at
+   * once). One commit then holds many; an outcome lost in a crash only means the push is sent again.
+   */
+  settleDelayMs: number;
 }
 
 export const DEFAULT_PUSH_OPTIONS: PushDeliveryOptions = {
@@ -18,6 +23,7 @@ export const DEFAULT_PUSH_OPTIONS: PushDeliveryOptions = {
   concurrency: 4,
   deliveredRetentionMs: 30 * 86_400_000,
   tokenRefreshMarginMs: 60_000,
+  settleDelayMs: 50,
 };
 
 /** The options with the defaults filled in; throws for values that cannot work. */

@@ -87,7 +87,7 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
-async function setup(answer: (sent: Sent) => Response | Promise<Response>, options: { concurrency?: number } = {}) {
+async function setup(answer: (sent: Sent) => Response | Promise<Response>, options: { concurrency?: number; settleDelayMs?: number } = {}) {
   const store = openSqliteStore(':memory:');
   stores.push(store);
   await store.instances.create({ sdkAppId: APP, name: 'a', createdAt: 0 });
@@ -104,7 +104,7 @@ async function setup(answer: (sent: Sent) => Response | Promise<Response>, optio
     links: () => undefined,
     publicUrl: () => 'https://ccc.example.com',
     fetch: fetch.fn,
-    options: { concurrency: options.concurrency ?? 4 },
+    options: { concurrency: options.concurrency ?? 4, settleDelayMs: options.settleDelayMs ?? 0 },
   });
   services.push(push);
   push.start();
@@ -287,5 +287,20 @@ describe('PushService', () => {
     expect(await refused({ url: URL_A, authMode: 'oauth', tokenUrl: 'https://a.example.com/t', clientSecret: 's' })).toMatchObject({ field: 'clientId' });
     expect(await refused([])).toMatchObject({ message: expect.stringContaining('JSON object') });
     expect(await push.settings(APP)).toMatchObject({ url: '', cdr: false, modifiedAt: null });
+  });
+});
+
+describe('the outcomes of attempts', () => {
+  it('are written together after the settle delay, and the log shows them only then', async () => {
+    const { push, fetch, time, log, store } = await setup(ok, { settleDelayMs: 50 });
+    await push.saveSettings(APP, { url: URL_A, cdr: true });
+    const settle = vi.spyOn(store.push, 'settle');
+    for (let i = 0; i < 3; i++) await push.enqueue(APP, record(`batch-${i}`), false);
+    await vi.waitFor(() => expect(fetch.sent).toHaveLength(3));
+    expect((await log()).map((e) => e.state)).toEqual(['pending', 'pending', 'pending']);
+    time.advance(50);
+    await vi.waitFor(async () => expect((await log()).map((e) => e.state)).toEqual(['delivered', 'delivered', 'delivered']));
+    expect(settle).toHaveBeenCalledTimes(1);
+    expect(settle.mock.calls[0]![0]).toHaveLength(3);
   });
 });

@@ -6,6 +6,7 @@ import type { CallEngineEventMap, WrittenRecord } from '../engine/engine-events.
 import type { Scheduler } from '../realtime/scheduler.js';
 import type { NewPush, PushEntry, PushRepo, PushState } from '../store/ports.js';
 import type { FetchFn } from './http-exchange.js';
+import { nodeFetch } from './node-fetch.js';
 import { OAuthTokens } from './oauth-tokens.js';
 import { pushBody } from './push-bodies.js';
 import { PushDeliverer } from './push-deliverer.js';
@@ -22,6 +23,7 @@ export interface PushServiceDeps {
   /** Recording links are signed when a push is sent; undefined on a server without recordings. */
   links: () => RecordingLinks | undefined;
   publicUrl: () => string;
+  /** Default: Node's HTTP client with keep-alive connections (`node-fetch.ts`). */
   fetch?: FetchFn;
   options?: Partial<PushDeliveryOptions>;
 }
@@ -58,10 +60,18 @@ export class PushService {
   private readonly sender: PushSender;
   private readonly tokens: OAuthTokens;
   private readonly deliverer: PushDeliverer;
+  /** The keep-alive connections of the default client, closed with the service. */
+  private readonly connections: { close(): void } | null;
 
   constructor(private readonly deps: PushServiceDeps) {
     this.options = pushOptions(deps.options);
-    const fetchFn: FetchFn = deps.fetch ?? ((input, init) => fetch(input, init));
+    let fetchFn = deps.fetch;
+    this.connections = null;
+    if (!fetchFn) {
+      const own = nodeFetch();
+      this.connections = own;
+      fetchFn = own;
+    }
     // Filled in below: the deliverer owns the signal that aborts requests when it closes.
     const stop = new AbortController();
     this.tokens = new OAuthTokens({ fetch: fetchFn, scheduler: deps.scheduler, clock: deps.clock, timeoutMs: this.options.requestTimeoutMs, refreshMarginMs: this.options.tokenRefreshMarginMs, stop: stop.signal });
@@ -100,8 +110,9 @@ export class PushService {
     this.deliverer.start();
   }
 
-  close(): Promise<void> {
-    return this.deliverer.close();
+  async close(): Promise<void> {
+    await this.deliverer.close();
+    this.connections?.close();
   }
 
   async settings(sdkAppId: number): Promise<PushSettingsView> {

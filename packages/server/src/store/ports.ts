@@ -447,7 +447,8 @@ export interface PushRepo {
   dueInstances(now: number): Promise<number[]>;
   /** When the earliest `pending` push due after `after` is due; null when there is none. */
   nextDueAt(after: number): Promise<number | null>;
-  settle(id: number, outcome: PushOutcome, now: number): Promise<void>;
+  /** Writes the outcomes of attempts, in one transaction. */
+  settle(outcomes: ReadonlyArray<{ id: number; outcome: PushOutcome }>, now: number): Promise<void>;
   /** Makes a push of the instance `pending` again with no attempts, due at `now`; false when there is no such push. */
   resend(sdkAppId: number, id: number, now: number): Promise<boolean>;
   get(sdkAppId: number, id: number): Promise<PushEntry | undefined>;

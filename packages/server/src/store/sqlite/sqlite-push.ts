@@ -138,18 +138,10 @@ export class SqlitePush implements PushRepo {
     return Promise.resolve(row?.at ?? null);
   }
 
-  settle(id: number, o: PushOutcome, now: number): Promise<void> {
+  settle(outcomes: ReadonlyArray<{ id: number; outcome: PushOutcome }>, now: number): Promise<void> {
     return this.write(() => {
-      prepared(this.db, 'UPDATE push_outbox SET state = ?, attempts = ?, next_at = ?, last_error = ?, last_status = ?, delivered_at = ?, updated_at = ? WHERE id = ?').run(
-        o.state,
-        o.attempts,
-        o.nextAttemptAt,
-        o.lastError,
-        o.lastStatus,
-        o.deliveredAt,
-        now,
-        id,
-      );
+      const update = prepared(this.db, 'UPDATE push_outbox SET state = ?, attempts = ?, next_at = ?, last_error = ?, last_status = ?, delivered_at = ?, updated_at = ? WHERE id = ?');
+      for (const { id, outcome: o } of outcomes) update.run(o.state, o.attempts, o.nextAttemptAt, o.lastError, o.lastStatus, o.deliveredAt, now, id);
     });
   }
 
