@@ -156,6 +156,25 @@ describe('the API Explorer', () => {
   });
 });
 
+
+describe('the SDK test page', () => {
+  it('refuses a link whose SdkURL this server did not issue, and loads no script from it', async () => {
+    const page = await consolePage.context.newPage();
+    const blocked: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith('http://evil.example')) blocked.push(request.url());
+    });
+    const fragment = new URLSearchParams({ token: '0123456789abcdef0123456789abcdef', sdkAppId: String(env.server.sdkAppId), userId: AGENT, sdkUrl: 'http://evil.example/sdk/v1/tccc.js' });
+    await page.goto(`${env.server.url}/console/sdk-test#${fragment.toString()}`);
+    await page.locator('#sdk-problem').waitFor();
+    expect(await page.locator('#sdk-problem').textContent()).toContain('SdkURL');
+    expect(await page.locator('script[src*="evil.example"]').count()).toBe(0);
+    expect(await page.evaluate(() => typeof (window as unknown as { tccc?: unknown }).tccc)).toBe('undefined');
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+});
+
 async function sha256Hex(page: Page, textToHash: string): Promise<string> {
   return page.evaluate(async (source) => {
     const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(source));
