@@ -243,7 +243,7 @@ function AgentSection({ view, lang, only, onOnly }: SectionProps) {
       ) : (
         // Rows are a grid, not a table: off-screen rows skip layout and paint (`content-visibility`), so a
         // thousand ticking durations cost only the rows in view.
-        <div class="dash-agents" role="table" aria-labelledby="dash-agents-heading">
+        <div class="dash-agents" role="table" aria-labelledby="dash-agents-heading" tabIndex={0}>
           <div role="rowgroup" class="dash-agents-head">
             <div role="row" class="dash-agent-row">
               <span role="columnheader">{t.name}</span>

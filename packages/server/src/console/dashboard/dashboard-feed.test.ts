@@ -78,7 +78,7 @@ function setup() {
     await settle();
     scheduler.advance(1000);
   };
-  return { scheduler, presence, events, people, feeds, received, subscriber, subscribed, setLive: (sessions: SessionRecord[]) => (live = sessions) };
+  return { scheduler, presence, events, people, store, feeds, received, subscriber, subscribed, setLive: (sessions: SessionRecord[]) => (live = sessions) };
 }
 
 /** Lets the feed's store reads (promises) finish. */
@@ -143,6 +143,23 @@ describe('DashboardFeeds', () => {
     await settle();
     t.scheduler.advance(250);
     expect(t.received.at(-1)).toMatchObject({ agents: [{ mail: 'bo@x.com', name: 'Bo', status: 'free' }] });
+  });
+
+  it('tells its subscribers when the store fails, and reads the instance again for the next page', async () => {
+    const t = setup();
+    let failures = 1;
+    const list = t.store.staff.list;
+    t.store.staff.list = async () => {
+      if (failures-- > 0) throw new Error('disk gone');
+      return list();
+    };
+    const failed: string[] = [];
+    t.feeds.subscribe(APP, { send: () => failed.push('sent'), fail: () => failed.push('failed') });
+    await settle();
+    expect(failed).toEqual(['failed']);
+    expect(t.feeds.subscriberCount).toBe(0);
+    await t.subscribed();
+    expect(t.received[0]).toMatchObject({ type: 'snapshot', agents: [{ mail: 'ann@x.com' }] });
   });
 
   it('stops when its last subscriber leaves: later events schedule nothing', async () => {

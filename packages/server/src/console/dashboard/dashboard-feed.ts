@@ -57,9 +57,14 @@ export class DashboardFeeds {
   subscribe(sdkAppId: number, subscriber: DashboardSubscriber): () => void {
     let feed = this.feeds.get(sdkAppId);
     if (!feed) {
-      feed = new InstanceFeed(sdkAppId, this.sources);
-      this.feeds.set(sdkAppId, feed);
-      feed.start();
+      const created = new InstanceFeed(sdkAppId, this.sources);
+      feed = created;
+      this.feeds.set(sdkAppId, created);
+      // A feed that could not read the instance is dropped, so that the next page tries again.
+      created.start(() => {
+        if (this.feeds.get(sdkAppId) === created) this.feeds.delete(sdkAppId);
+        created.dispose();
+      });
     }
     feed.add(subscriber);
     const subscribed = feed;
@@ -116,7 +121,8 @@ class InstanceFeed {
     return this.subscribers.size;
   }
 
-  start(): void {
+  /** Reads the instance, then sends the snapshot; `failed` runs after every subscriber was told of a failure. */
+  start(failed: () => void): void {
     this.load().then(
       () => {
         if (this.disposed) return;
@@ -125,7 +131,8 @@ class InstanceFeed {
       },
       (err: unknown) => {
         this.sources.log.error({ err, sdkAppId: this.sdkAppId }, 'the live dashboard could not read the instance');
-        for (const subscriber of this.subscribers) subscriber.fail();
+        for (const subscriber of [...this.subscribers]) subscriber.fail();
+        failed();
       },
     );
   }
