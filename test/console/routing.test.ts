@@ -17,6 +17,7 @@ interface RoutingView {
   effective: Record<string, unknown>;
   sources: Record<string, string>;
   overflowGroupMissing: boolean;
+  defaults: { settings: Record<string, unknown>; sources: Record<string, string> };
 }
 
 beforeAll(async () => {
@@ -41,6 +42,7 @@ describe('GET/PUT /console/api/v1/skill-groups/:id/routing', () => {
     expect(view.effective['ringTimeoutSeconds']).toBe(25);
     expect(view.sources['ringTimeoutSeconds']).toBe('server');
     expect(view.sources['overflowGroupId']).toBe('default');
+    expect(view.defaults).toMatchObject({ settings: { ringTimeoutSeconds: 25 }, sources: { ringTimeoutSeconds: 'server', maxWaitSeconds: 'server' } });
   });
 
   it('sets the group’s own settings, ring-all through the skill group, and "default" removes a setting again', async () => {
@@ -63,6 +65,8 @@ describe('GET/PUT /console/api/v1/skill-groups/:id/routing', () => {
     expect(after.effective['ringTimeoutSeconds']).toBe(25);
     expect(after.own['maxWaitSeconds']).toBe(120);
     expect(after.policy).not.toBe('ringAll');
+    // What an empty field falls back to does not depend on the group's own values.
+    expect(after.defaults.settings['maxWaitSeconds']).not.toBe(120);
   });
 
   it('refuses bad values with the field they are about, in the language asked for', async () => {

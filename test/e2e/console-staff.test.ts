@@ -2,6 +2,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleFetch, createConsoleUser, openConsole, startConsoleEnv, type ConsoleEnv } from './console-support.js';
 
+/** Polls until the page or the server catches up; generous, since the machine running the tests may be busy. */
+function poll<T>(read: () => T | Promise<T>) {
+  return expect.poll(read, { timeout: 10_000, interval: 50 });
+}
+
 /** OPENCCC_SCREENSHOTS=<folder> saves the pages this test visits, for the docs. */
 const SHOTS = process.env['OPENCCC_SCREENSHOTS'];
 async function shot(page: Page, name: string): Promise<void> {
@@ -26,18 +31,19 @@ afterAll(async () => {
   await env?.close();
 });
 
-describe('the console shell', () => {
+describe('the console shell', { timeout: 60_000 }, () => {
   it('opens in Chinese, signs the first-run administrator in, and switches to English and remembers it', async () => {
     const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     try {
       await page.goto(`${env.server.url}/console/`);
-      await expect.poll(() => page.locator('h1').textContent()).toBe('登录管理控制台');
+      await poll(() => page.locator('h1').textContent()).toBe('登录管理控制台');
       // Wrong password: a clear message, still on the sign-in page.
       await page.locator('input[name="mail"]').fill(env.admin.mail);
       await page.locator('input[name="password"]').fill('not-the-password');
       await page.locator('form.sign-in-card button[type="submit"]').click();
-      await expect.poll(() => page.locator('.notice-error').textContent()).toContain('邮箱或密码错误');
+      await poll(() => page.locator('.notice-error').textContent()).toContain('邮箱或密码错误');
       await shot(page, 'console-sign-in');
 
       await page.locator('input[name="password"]').fill(env.admin.password);
@@ -49,15 +55,24 @@ describe('the console shell', () => {
       expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
 
       await page.locator('.topbar select').selectOption('en-US');
-      await expect.poll(() => page.locator('main h1').textContent()).toBe('Getting started');
+      await poll(() => page.locator('main h1').textContent()).toBe('Getting started');
       expect(await page.locator('.sidenav a[href="#/staff"]').textContent()).toBe('Staff');
       await page.reload();
-      await expect.poll(() => page.locator('main h1').textContent()).toBe('Getting started');
+      await poll(() => page.locator('main h1').textContent()).toBe('Getting started');
       expect(await page.locator('html').getAttribute('lang')).toBe('en-US');
+
+      // A session that ends elsewhere: the next request brings the sign-in page back, saying why.
+      expect((await consoleFetch(page, 'DELETE', '/session')).status).toBe(204);
+      await page.locator('.sidenav a[href="#/staff"]').click();
+      await poll(() => page.locator('.sign-in-card .notice-warning').textContent()).toBe('Your session has ended; sign in again.');
+      await page.locator('input[name="mail"]').fill(env.admin.mail);
+      await page.locator('input[name="password"]').fill(env.admin.password);
+      await page.locator('form.sign-in-card button[type="submit"]').click();
+      await poll(() => page.locator('main h1').textContent()).toBe('Staff');
 
       // Sign out: back to the sign-in page, and the session no longer works.
       await page.locator('.topbar button', { hasText: 'Sign out' }).click();
-      await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in to the console');
+      await poll(() => page.locator('h1').textContent()).toBe('Sign in to the console');
       expect((await consoleFetch(page, 'GET', '/session')).status).toBe(401);
     } finally {
       await context.close();
@@ -65,11 +80,11 @@ describe('the console shell', () => {
   });
 });
 
-describe('the staff page', () => {
+describe('the staff page', { timeout: 60_000 }, () => {
   it('creates a staff member with a skill group and priority, which the official SDK then lists', async () => {
     const { page, context } = await openConsole(env, { hash: '#/staff' });
     try {
-      await expect.poll(() => page.locator('main h1').textContent()).toBe('员工管理');
+      await poll(() => page.locator('main h1').textContent()).toBe('员工管理');
       await page.getByTestId('staff-create').click();
       const dialog = page.locator('dialog[open]');
       await dialog.locator('input[name="name"]').fill('李雷');
@@ -81,8 +96,8 @@ describe('the staff page', () => {
       await dialog.locator('select[name="priority"]').selectOption('1');
       await shot(page, 'console-staff-create');
       await dialog.getByRole('button', { name: '保存' }).click();
-      await expect.poll(() => page.locator('.toast').first().textContent()).toContain('已创建员工 lilei@example.com');
-      await expect.poll(() => page.locator('tbody tr', { hasText: 'lilei@example.com' }).textContent()).toContain('售后支持 · P1');
+      await poll(() => page.locator('.toast').first().textContent()).toContain('已创建员工 lilei@example.com');
+      await poll(() => page.locator('tbody tr', { hasText: 'lilei@example.com' }).textContent()).toContain('售后支持 · P1');
 
       const listed = await env.client.DescribeStaffInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 10, PageNumber: 0, StaffMail: 'lilei@example.com' });
       expect(listed.TotalCount).toBe(1);
@@ -94,7 +109,7 @@ describe('the staff page', () => {
       await dialog.locator('input[name="name"]').fill('Again');
       await dialog.locator('input[name="mail"]').fill('lilei@example.com');
       await dialog.getByRole('button', { name: '保存' }).click();
-      await expect.poll(() => dialog.locator('input[name="mail"]').getAttribute('aria-invalid')).toBe('true');
+      await poll(() => dialog.locator('input[name="mail"]').getAttribute('aria-invalid')).toBe('true');
       await dialog.getByRole('button', { name: '取消' }).click();
       await shot(page, 'console-staff');
     } finally {
@@ -109,14 +124,14 @@ describe('the staff page', () => {
       // DescribeStaffInfoList's StaffMail matches a whole address.
       await page.locator('#staff-search').fill('HANMM@example.com');
       await page.locator('form[role="search"] button[type="submit"]').click();
-      await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+      await poll(() => page.locator('tbody tr').count()).toBe(1);
       const row = page.locator('tbody tr', { hasText: 'hanmm@example.com' });
 
       await row.getByRole('button', { name: 'Edit hanmm@example.com' }).click();
       const dialog = page.locator('dialog[open]');
       await dialog.locator('input[name="nick"]').fill('Meimei');
       await dialog.getByRole('button', { name: 'Save' }).click();
-      await expect.poll(async () => (await env.client.DescribeStaffInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 1, PageNumber: 0, StaffMail: 'hanmm@example.com' })).StaffList?.[0]?.Nick).toBe('Meimei');
+      await poll(async () => (await env.client.DescribeStaffInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 1, PageNumber: 0, StaffMail: 'hanmm@example.com' })).StaffList?.[0]?.Nick).toBe('Meimei');
 
       // The generated password is shown once and signs the QA account in.
       await row.getByRole('button', { name: 'Reset password hanmm@example.com' }).click();
@@ -124,7 +139,7 @@ describe('the staff page', () => {
       const password = (await page.getByTestId('new-password').locator('.mono').textContent()) ?? '';
       expect(password).toMatch(/^[A-Za-z2-9]{16}$/);
       await dialog.getByRole('button', { name: 'Done' }).click();
-      await expect.poll(() => page.getByTestId('new-password').count()).toBe(0);
+      await poll(() => page.getByTestId('new-password').count()).toBe(0);
       const signIn = await fetch(`${env.server.url}/console/api/v1/session`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -137,7 +152,7 @@ describe('the staff page', () => {
       expect(await page.locator('tbody tr', { hasText: 'hanmm@example.com' }).count()).toBe(1);
       await row.getByRole('button', { name: 'Delete hanmm@example.com' }).click();
       await page.locator('dialog[open]').getByRole('button', { name: 'Delete' }).click();
-      await expect.poll(() => page.locator('.table-empty').textContent()).toBe('No staff with this email (enter the whole address).');
+      await poll(() => page.locator('.table-empty').textContent()).toBe('No staff with this email (enter the whole address).');
       const gone = await env.client.DescribeStaffInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 1, PageNumber: 0, StaffMail: 'hanmm@example.com' });
       expect(gone.TotalCount).toBe(0);
     } finally {
@@ -153,7 +168,7 @@ describe('the staff page', () => {
       const csv = ['姓名,邮箱,工号,角色,技能组', '王芳,wangfang@example.com,2001,坐席,Sales', 'Zhao,zhao@example.com,2002,,NoSuchGroup', ',noname@example.com,,,', '李雷,lilei@example.com,,,'].join('\r\n');
       await dialog.locator('input[type="file"]').setInputFiles({ name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${csv}`, 'utf8') });
       await dialog.getByRole('button', { name: '导入 3 位员工' }).click();
-      await expect.poll(() => dialog.locator('.notice').textContent()).toContain('导入完成：成功 1 位，失败 3 位。');
+      await poll(() => dialog.locator('.notice').textContent()).toContain('导入完成：成功 1 位，失败 3 位。');
       const results = await dialog.locator('tbody tr').allTextContents();
       expect(results[0]).toContain('wangfang@example.com已创建');
       expect(results[1]).toMatch(/zhao@example\.com.*NoSuchGroup/);
@@ -183,7 +198,7 @@ describe('the staff page', () => {
     const { page, context } = await openConsole(env, { as: qa, hash: '#/staff' });
     try {
       expect(await page.locator('.role-badge').textContent()).toBe('质检员');
-      await expect.poll(() => page.locator('tbody tr', { hasText: 'lilei@example.com' }).count()).toBe(1);
+      await poll(() => page.locator('tbody tr', { hasText: 'lilei@example.com' }).count()).toBe(1);
       expect(await page.getByTestId('staff-create').count()).toBe(0);
       expect(await page.getByRole('button', { name: '导入 CSV' }).count()).toBe(0);
       expect(await page.locator('tbody button').count()).toBe(0);
@@ -198,11 +213,11 @@ describe('the staff page', () => {
   });
 });
 
-describe('the skill groups page', () => {
+describe('the skill groups page', { timeout: 60_000 }, () => {
   it('creates an online group with its concurrency, sets its routing, and the official SDK and the engine’s store see both', async () => {
     const { page, context } = await openConsole(env, { hash: '#/skill-groups' });
     try {
-      await expect.poll(() => page.locator('main h1').textContent()).toBe('技能组');
+      await poll(() => page.locator('main h1').textContent()).toBe('技能组');
       await page.getByTestId('group-create').click();
       const dialog = page.locator('dialog[open]');
       await dialog.locator('input[name="groupName"]').fill('在线客服');
@@ -210,7 +225,7 @@ describe('the skill groups page', () => {
       await dialog.locator('input[name="maxConcurrency"]').fill('5');
       await dialog.getByRole('button', { name: '保存' }).click();
       const row = page.locator('tbody tr', { hasText: '在线客服' });
-      await expect.poll(() => row.count()).toBe(1);
+      await poll(() => row.count()).toBe(1);
       const created = await env.client.DescribeSkillGroupInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 10, PageNumber: 0, SkillGroupName: '在线客服' });
       expect(created.SkillGroupList?.[0]).toMatchObject({ SkillGroupType: 1, MaxConcurrency: 5 });
       const groupId = created.SkillGroupList?.[0]?.SkillGroupId as number;
@@ -220,7 +235,7 @@ describe('the skill groups page', () => {
       // A value out of range: the server's message on the field, nothing saved.
       await dialog.locator('input[name="ringTimeoutSeconds"]').fill('2');
       await dialog.getByRole('button', { name: '保存' }).click();
-      await expect.poll(() => dialog.locator('.field-error').first().textContent()).toContain('振铃超时须为 5 到 600 之间的整数秒');
+      await poll(() => dialog.locator('.field-error').first().textContent()).toContain('振铃超时须为 5 到 600 之间的整数秒');
       expect(await dialog.locator('input[name="ringTimeoutSeconds"]').getAttribute('aria-invalid')).toBe('true');
 
       await dialog.locator('input[name="ringTimeoutSeconds"]').fill('40');
@@ -230,8 +245,8 @@ describe('the skill groups page', () => {
       await dialog.locator('input[name="ringAll"]').check();
       await shot(page, 'console-groups-routing');
       await dialog.getByRole('button', { name: '保存' }).click();
-      await expect.poll(() => page.locator('dialog[open]').count()).toBe(0);
-      await expect.poll(() => row.textContent()).toContain('同时振铃');
+      await poll(() => page.locator('dialog[open]').count()).toBe(0);
+      await poll(() => row.textContent()).toContain('同时振铃');
 
       const stored = await env.server.folder.store.groupRouting.get(env.server.sdkAppId, groupId);
       expect(stored?.settings).toEqual({ ringTimeoutSeconds: 40, afterCallWorkSeconds: 15, overflowGroupId: supportGroup, whenNoneOnline: 'exit' });
@@ -241,7 +256,7 @@ describe('the skill groups page', () => {
 
       await row.getByRole('button', { name: '删除 在线客服' }).click();
       await page.locator('dialog[open]').getByRole('button', { name: '删除' }).click();
-      await expect.poll(() => row.count()).toBe(0);
+      await poll(() => row.count()).toBe(0);
       const gone = await env.client.DescribeSkillGroupInfoList({ SdkAppId: env.server.sdkAppId, PageSize: 10, PageNumber: 0, SkillGroupId: groupId });
       expect(gone.TotalCount).toBe(0);
     } finally {
@@ -255,7 +270,7 @@ describe('the skill groups page', () => {
     const { page, context } = await openConsole(env, { as: qa, hash: '#/skill-groups' });
     try {
       const row = page.locator('tbody tr', { hasText: '售后支持' });
-      await expect.poll(() => row.count()).toBe(1);
+      await poll(() => row.count()).toBe(1);
       expect(await page.getByTestId('group-create').count()).toBe(0);
       expect(await row.getByRole('button', { name: '删除 售后支持' }).count()).toBe(0);
       await row.getByRole('button', { name: '路由设置 售后支持' }).click();

@@ -4,6 +4,8 @@ import { startTestServer, type TestServer, type TestServerOptions } from '../../
 import { officialClient, type CccClient } from '../../packages/server/src/test-support/sdk-client.js';
 import { launchChromium } from './support/browser.js';
 
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
 /** A server with the console, the official SDK client for its instance, and Chromium. */
 export interface ConsoleEnv {
   server: TestServer;
@@ -11,6 +13,8 @@ export interface ConsoleEnv {
   browser: Browser;
   /** The first-run administrator. */
   admin: ConsoleCredentials;
+  /** Signed-in sessions by mail, reused by `openConsole`. */
+  sessions: Map<string, StorageState>;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,7 @@ export async function startConsoleEnv(options: TestServerOptions = {}): Promise<
     client: officialClient(server),
     browser,
     admin: { mail: server.adminUser, password: server.adminPassword },
+    sessions: new Map(),
     async close() {
       await browser.close();
       await server.close();
@@ -60,17 +65,28 @@ export async function startConsoleEnv(options: TestServerOptions = {}): Promise<
 }
 
 /**
- * Opens the console in a fresh browser context (its own cookies and storage) and signs in through
- * the sign-in form; resolves once the top bar shows. Page errors fail loudly in the test's output.
+ * Opens the console in a fresh browser context, signed in as the user; resolves once the top bar
+ * shows. The first time for a user it signs in through the sign-in form; later calls reuse that
+ * session's cookie, because the server allows only 5 password attempts a minute per address and
+ * account, successful ones included. Page errors fail loudly in the test's output.
  */
 export async function openConsole(env: ConsoleEnv, options: OpenConsoleOptions = {}): Promise<ConsolePage> {
-  const context = await env.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+  const who = options.as ?? env.admin;
+  const key = who.mail.toLowerCase();
+  const saved = env.sessions.get(key);
+  const context = await env.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, ...(saved ? { storageState: saved } : {}) });
+  // Below the test timeout, so that a stuck step fails naming its locator.
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('[console page error]', error));
-  const who = options.as ?? env.admin;
   const query = options.lang ? `?lang=${options.lang}` : '';
   await page.goto(`${env.server.url}/console/${query}${options.hash ?? ''}`);
-  await signIn(page, who);
+  // A reused session may have ended (signed out, password reset): then sign in again.
+  await page.locator('header.topbar, form.sign-in-card').first().waitFor();
+  if (await page.locator('form.sign-in-card').isVisible()) {
+    await signIn(page, who);
+    env.sessions.set(key, await context.storageState());
+  }
   return { page, context };
 }
 

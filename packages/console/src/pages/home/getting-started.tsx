@@ -52,7 +52,7 @@ export function GettingStarted({ user, lang, readOnly }: PageProps) {
   const steps = [
     { title: t.step1, body: t.step1Body, href: '#/staff', link: t.step1Link },
     { title: t.step2, body: t.step2Body, href: '#/explorer', link: t.step2Link },
-    { title: t.step3, body: t.step3Body, href: '#/explorer?sdk-test', link: t.step3Link },
+    { title: t.step3, body: t.step3Body, href: '#/explorer', link: t.step3Link },
     { title: t.step4, body: t.step4Body, href: '/phone', link: t.step4Link },
     { title: t.step5, body: t.step5Body, href: '#/dashboard', link: t.step5Link },
   ];
