@@ -1,7 +1,9 @@
 import { request } from 'node:http';
+import { ADMIN_MAIL } from '../../packages/server/src/bootstrap.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_CSP } from '../../packages/server/src/http/security-headers.js';
 import { startTestServer, type TestServer } from '../../packages/server/src/test-support/harness.js';
+import { requireBuiltCli, runJson } from '../cli/helpers.js';
 
 let server: TestServer;
 let noPhones: TestServer;
@@ -45,6 +47,19 @@ describe('the landing page', () => {
     expect(html).toContain('staff reset-password admin@openccc.local');
     expect(html).toMatch(/管理控制台/);
     expect(html).toMatch(/sign in to the <a href="\/console\/">console<\/a> as administrator/);
+  });
+
+  it('the password reset it names lets the administrator sign in to the console', { timeout: 120_000 }, async () => {
+    requireBuiltCli();
+    const signIn = (password: string) =>
+      fetch(`${server.url}/console/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mail: ADMIN_MAIL, password }) });
+    expect((await signIn(server.adminPassword)).status).toBe(200);
+    const reset = await runJson<{ mail: string; password: string }>(['staff', 'reset-password', ADMIN_MAIL, '--data', server.dataDir]);
+    expect(reset.mail).toBe(ADMIN_MAIL);
+    expect((await signIn(server.adminPassword)).status).not.toBe(200);
+    const session = await signIn(reset.password);
+    expect(session.status).toBe(200);
+    expect(await session.json()).toMatchObject({ user: { mail: ADMIN_MAIL } });
   });
 
   it('leaves the web phone out when the virtual phone network is off', async () => {
