@@ -173,16 +173,17 @@ describe('the numbers and IVR pages', () => {
     }
   });
 
-  it('shows QA staff the IVR read-only, with its prompts still playable', async () => {
+  it('shows QA staff the IVR read-only, in English when asked, with its prompts still playable', async () => {
     const qa = await createConsoleUser(env, 'qa-ivr@example.com', 2);
-    const { page, context } = await openConsole(env, { as: qa, hash: `#/numbers/${HOTLINE}` });
+    const { page, context } = await openConsole(env, { as: qa, lang: 'en-US', hash: `#/numbers/${HOTLINE}` });
     try {
-      await page.getByRole('heading', { name: `号码 ${HOTLINE} 的去向` }).waitFor();
+      await page.getByRole('heading', { name: `Route of ${HOTLINE}` }).waitFor();
       await keyRow(page, '1').waitFor();
-      expect(await page.getByRole('button', { name: '保存' }).count()).toBe(0);
-      expect(await page.getByRole('button', { name: '添加按键' }).count()).toBe(0);
-      expect(await keyRow(page, '1').getByLabel('技能组').isDisabled()).toBe(true);
-      expect(await mainNode(page).getByRole('button', { name: '播放 zh-CN/welcome' }).isEnabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Add a key' }).count()).toBe(0);
+      expect(await keyRow(page, '1').getByLabel('Skill group').isDisabled()).toBe(true);
+      expect(await keyRow(page, '1').getByLabel('Skill group').inputValue()).toBe(String(supportId));
+      expect(await mainNode(page).getByRole('button', { name: 'Play zh-CN/welcome' }).isEnabled()).toBe(true);
       expect(await consoleFetch(page, 'PUT', `/numbers/${HOTLINE}/route`, { kind: 'none' })).toMatchObject({ status: 403 });
     } finally {
       await context.close();
