@@ -18,6 +18,7 @@ export function oneOf<T extends string>(values: readonly T[]): Schema<T> {
   const base = str({ oneOf: values });
   return {
     typeName: 'String',
+    ...(base.descriptor ? { descriptor: base.descriptor } : {}),
     parse(value, path, mode) {
       const text = base.parse(value, path, mode);
       if (isOneOf(values, text)) return text;

@@ -11,6 +11,45 @@ export type ParseMode = 'json' | 'form';
 export interface Schema<T> {
   readonly typeName: string;
   parse(value: unknown, path: string, mode: ParseMode): T;
+  /** What the schema accepts, for forms generated from it (`describeFields`); the builders below set it. */
+  readonly descriptor?: TypeDescriptor;
+}
+
+export type FieldType = 'integer' | 'string' | 'boolean' | 'array' | 'object';
+
+/** A schema's type and limits; a limit equal to the language's default is left out. */
+export interface TypeDescriptor {
+  type: FieldType;
+  /** integer: the inclusive range (absent when unbounded, i.e. the safe-integer range). */
+  min?: number;
+  max?: number;
+  /** string: length limits in characters. */
+  minLength?: number;
+  maxLength?: number;
+  /** string: the values allowed. */
+  enum?: string[];
+  /** string: a format checked by the server, described in both languages. */
+  format?: { en: string; zh: string };
+  /** array: item count limits and the item's descriptor. */
+  minItems?: number;
+  maxItems?: number;
+  items?: TypeDescriptor;
+  /** object: its fields, in declaration order. */
+  fields?: FieldDescriptor[];
+}
+
+export interface FieldDescriptor extends TypeDescriptor {
+  name: string;
+  required: boolean;
+}
+
+const TYPE_NAMES: Record<string, FieldType> = { Integer: 'integer', String: 'string', Boolean: 'boolean', Object: 'object' };
+
+/** A schema's descriptor; one built by hand without it is described by its type name alone. */
+export function descriptorOf(schema: Schema<unknown>): TypeDescriptor {
+  if (schema.descriptor) return schema.descriptor;
+  if (schema.typeName.startsWith('Array')) return { type: 'array' };
+  return { type: TYPE_NAMES[schema.typeName.split(' ')[0] ?? ''] ?? 'string' };
 }
 
 export interface OptionalField<T> {
@@ -82,6 +121,7 @@ export function int(options: IntOptions = {}): Schema<number> {
   const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = options;
   return {
     typeName: 'Integer',
+    descriptor: { type: 'integer', ...(min !== Number.MIN_SAFE_INTEGER ? { min } : {}), ...(max !== Number.MAX_SAFE_INTEGER ? { max } : {}) },
     parse(value, path, mode) {
       let n = value;
       if (mode === 'form' && typeof value === 'string' && /^-?\d+$/.test(value)) n = Number(value);
@@ -114,6 +154,12 @@ export function str(options: StrOptions = {}): Schema<string> {
   const { minLength = 0, maxLength = 4096, oneOf, pattern } = options;
   return {
     typeName: 'String',
+    descriptor: {
+      type: 'string',
+      ...(minLength !== 0 ? { minLength } : {}),
+      maxLength,
+      ...(oneOf ? { enum: [...oneOf] } : pattern ? { format: { en: pattern.en, zh: pattern.zh } } : {}),
+    },
     parse(value, path) {
       if (typeof value !== 'string') throw typeError(path, 'String', value);
       if (value.length < minLength || value.length > maxLength) {
@@ -137,6 +183,7 @@ export function str(options: StrOptions = {}): Schema<string> {
 export function bool(): Schema<boolean> {
   return {
     typeName: 'Boolean',
+    descriptor: { type: 'boolean' },
     parse(value, path, mode) {
       if (mode === 'form' && (value === 'true' || value === 'false')) return value === 'true';
       if (typeof value !== 'boolean') throw typeError(path, 'Boolean', value);
@@ -175,6 +222,7 @@ export function arr<T>(item: Schema<T>, options: ArrOptions = {}): Schema<T[]> {
   const { min = 0, max = 10_000 } = options;
   return {
     typeName: `Array of ${item.typeName}`,
+    descriptor: { type: 'array', ...(min !== 0 ? { minItems: min } : {}), ...(max !== 10_000 ? { maxItems: max } : {}), items: descriptorOf(item) },
     parse(value, path, mode) {
       let list: unknown[];
       if (Array.isArray(value)) list = value;
@@ -203,6 +251,13 @@ export function obj<S extends Shape>(shape: S): Schema<InferShape<S>> {
   const keys = Object.keys(shape);
   return {
     typeName: 'Object',
+    descriptor: {
+      type: 'object',
+      fields: keys.map((name) => {
+        const field = shape[name] as Field;
+        return { name, required: !isOptional(field), ...descriptorOf(isOptional(field) ? field.schema : field) };
+      }),
+    },
     parse(value, path, mode) {
       if (!isPlainObject(value)) throw typeError(path || 'request body', 'Object', value);
       const prefix = path ? `${path}.` : '';
