@@ -199,9 +199,9 @@ export function commandHelp(name: CommandName): string {
   const flags = help.options.map(([option, value]) => `--${option}${option === 'help' ? ', -h' : ''}${value ? ` ${value}` : ''}`);
   const width = Math.max(...flags.map((flag) => flag.length)) + 2;
   return [
-    `openccc ${name}: ${help.summary}`,
-    '',
     ...help.usage.map((line, i) => `${i === 0 ? 'Usage: ' : '       '}${line}`),
+    '',
+    `${help.summary.charAt(0).toUpperCase()}${help.summary.slice(1)}.`,
     '',
     'Options:',
     ...help.options.map(([, , text], i) => `  ${(flags[i] ?? '').padEnd(width)}${text}`),
