@@ -147,8 +147,16 @@ describe('the staff page', { timeout: 60_000 }, () => {
       });
       expect(signIn.status).toBe(200);
 
+      // The confirmation: focus starts on Cancel and stays inside, Esc closes it, focus goes back.
       await row.getByRole('button', { name: 'Delete hanmm@example.com' }).click();
-      await page.locator('dialog[open]').getByRole('button', { name: 'Cancel' }).click();
+      await poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+      for (let i = 0; i < 3; i++) {
+        await page.keyboard.press('Tab');
+        expect(await page.evaluate(() => document.activeElement?.closest('dialog[open]') !== null)).toBe(true);
+      }
+      await page.keyboard.press('Escape');
+      await poll(() => page.locator('dialog[open]').count()).toBe(0);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete hanmm@example.com');
       expect(await page.locator('tbody tr', { hasText: 'hanmm@example.com' }).count()).toBe(1);
       await row.getByRole('button', { name: 'Delete hanmm@example.com' }).click();
       await page.locator('dialog[open]').getByRole('button', { name: 'Delete' }).click();
