@@ -158,13 +158,14 @@ export class DashboardEndpoint {
     });
   }
 
-  /** Pings every socket, drops those that did not answer the last ping, and re-checks sessions. */
-  private async sweep(): Promise<void> {
+  /** Pings every socket, drops those that did not answer the last ping, and re-checks sessions (every `sweepMs`; tests call it). */
+  async sweep(): Promise<void> {
     if (this.sweeping || this.closed) return;
     this.sweeping = true;
     try {
       this.options.feeds.tick();
       for (const [ws, live] of this.sockets) {
+        if (ws.readyState !== ws.OPEN) continue;
         if (!live.alive) {
           live.unsubscribe();
           ws.terminate();
@@ -175,9 +176,12 @@ export class DashboardEndpoint {
       }
       // A session signed out, expired or whose user lost the role ends its sockets too.
       for (const [ws, live] of [...this.sockets]) {
-        if ((await this.options.auth.session(live.secret)) !== null) continue;
+        if (!this.sockets.has(ws) || (await this.options.auth.session(live.secret)) !== null) continue;
         live.unsubscribe();
+        // Out of the sweep's sight while the closing handshake runs: it must not be taken for a silent socket.
+        this.sockets.delete(ws);
         ws.close(DashboardCloseCodes.sessionEnded, 'session ended');
+        setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
       }
     } catch (err) {
       this.options.log.warn({ err }, 'the dashboard sweep failed');
