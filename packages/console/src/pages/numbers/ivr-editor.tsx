@@ -224,7 +224,7 @@ function SkillGroupSelect({ skillGroups, value, onValue, path, errorAt, readOnly
   return <SelectField disabled={readOnly} label={t.skillGroup} required value={value} options={options} onValue={onValue} error={errorAt(path)} />;
 }
 
-function RetryEditor(props: NodeEditorProps & { title: string; retry: RetryForm; onRetry: (retry: RetryForm) => void; path: string }) {
+function RetryEditor(props: IvrEditorProps & { t: T; title: string; retry: RetryForm; onRetry: (retry: RetryForm) => void; path: string }) {
   const { title, retry, onRetry, path, library, lang, readOnly, errorAt, t } = props;
   return (
     <div class="ivr-retry" role="group" aria-label={title}>
@@ -305,7 +305,8 @@ function WorkTimeEditor({ form, onForm, library, lang, readOnly, errorAt, t }: I
   );
 }
 
-function SurveyEditor({ form, onForm, library, lang, readOnly, errorAt, t }: IvrEditorProps & { t: T }) {
+function SurveyEditor(props: IvrEditorProps & { t: T }) {
+  const { form, onForm, library, lang, readOnly, errorAt, t } = props;
   const survey = form.survey;
   const set = (patch: Partial<SurveyForm>) => survey && onForm({ ...form, survey: { ...survey, ...patch } });
   const used = new Set(survey?.keys.map((k) => k.key));
@@ -342,8 +343,16 @@ function SurveyEditor({ form, onForm, library, lang, readOnly, errorAt, t }: Ivr
           {readOnly || used.size >= DTMF_KEYS.length ? null : (
             <Button onClick={() => set({ keys: [...survey.keys, { uid: newUid(), key: DTMF_KEYS.find((k) => !used.has(k))!, label: '' }] })}>{t.addKey}</Button>
           )}
-          <div class="form-grid">
+          <div class="form-grid ivr-menu-settings">
             <TextField disabled={readOnly} label={t.timeoutMs} hint={t.timeoutHint} inputMode="numeric" value={survey.timeoutMs} onValue={(timeoutMs) => set({ timeoutMs })} error={errorAt('survey.timeoutMs')} />
+            <label class="checkbox ivr-checkbox">
+              <input type="checkbox" disabled={readOnly} checked={survey.bargeIn ?? true} onChange={(event) => set({ bargeIn: event.currentTarget.checked })} />
+              {t.bargeIn}
+            </label>
+          </div>
+          <div class="ivr-retries">
+            <RetryEditor {...props} t={t} title={t.invalidKey} retry={survey.invalidKey} onRetry={(invalidKey) => set({ invalidKey })} path="survey.invalidKey" />
+            <RetryEditor {...props} t={t} title={t.noInput} retry={survey.noInput} onRetry={(noInput) => set({ noInput })} path="survey.noInput" />
           </div>
           <PromptPicker label={t.thanksPrompts} value={survey.thanksPrompts} onValue={(thanksPrompts) => set({ thanksPrompts })} library={library} lang={lang} readOnly={readOnly} path="survey.thanksPrompts" errorAt={errorAt} />
         </>

@@ -145,6 +145,13 @@ describe('the IVR form check', () => {
     expect(pathsOf(form)).toEqual(['survey.keys']);
     form.survey.keys = defaultSurvey().keys;
     expect(pathsOf(form)).toEqual(['workTime.weekly.0']);
+    form.workTime.weekly[0]!.to = '18:00';
+    form.survey.noInput.maxRetries = '12';
+    expect(pathsOf(form)).toEqual(['survey.noInput.maxRetries']);
+    form.survey.noInput.maxRetries = '1';
+    form.survey.bargeIn = false;
+    expect(pathsOf(form)).toEqual([]);
+    expect(formToFlow(form)['survey']).toMatchObject({ bargeIn: false, noInput: { maxRetries: 1 } });
   });
 
   it('names prompts and skill groups the instance does not have', () => {
