@@ -10,7 +10,8 @@ let center: CallCenter;
 const phones: TestPhone[] = [];
 
 beforeAll(async () => {
-  env = await startConsoleEnv({ flags: { 'ring-timeout': '5' } });
+  // A generous ring timeout: the agent's answer (a WebRTC offer) can take seconds on a loaded machine.
+  env = await startConsoleEnv({ flags: { 'ring-timeout': '30' } });
   receiver = await Receiver.start();
   const sdkAppId = env.server.sdkAppId;
   const created = await env.client.CreateCCCSkillGroup({ SdkAppId: sdkAppId, SkillGroupName: `Push ${randomUUID().slice(0, 6)}`, SkillGroupType: 0, MaxConcurrency: 1 });
@@ -83,7 +84,7 @@ describe('the data push page', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 90_000);
 
   it('is not shown to QA staff, and the server refuses them the settings and the log', async () => {
     const qa = await createConsoleUser(env, 'qa-push@example.com', 2);

@@ -9,7 +9,8 @@ let admin: ConsoleClient;
 const phones: TestPhone[] = [];
 
 beforeAll(async () => {
-  center = await callCenter();
+  // A generous ring timeout: the agent's answer (a WebRTC offer) can take seconds on a loaded machine.
+  center = await callCenter({ flags: { 'ring-timeout': '30' } });
   receiver = await Receiver.start();
   admin = await consoleSignIn(center.server.url, center.server.adminUser, center.server.adminPassword);
 }, 120_000);
@@ -118,7 +119,7 @@ describe('data push after a real call', () => {
       }
       await new Promise((resolve) => setImmediate(resolve));
     }
-  });
+  }, 90_000);
 
   it('sends a test push on request, outside the delivery log', async () => {
     const before = ((await (await admin.call('/push/deliveries')).json()) as { total: number }).total;
