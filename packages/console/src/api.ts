@@ -27,6 +27,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** The whole error object a console route answered with, for routes that say more (e.g. `issues`). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -96,6 +98,10 @@ export class ConsoleApi {
   del<T = unknown>(path: string, body?: unknown): Promise<T> {
     return this.request('DELETE', path, body) as Promise<T>;
   }
+  /** Sends a file as the raw request body (e.g. a WAV prompt), with its content type. */
+  upload<T = unknown>(path: string, file: Blob, type: string): Promise<T> {
+    return this.request('POST', path, { raw: file, type }) as Promise<T>;
+  }
 
   /**
    * A Cloud API action on the user's instance (the server sets SdkAppId). Returns the `Response`
@@ -112,7 +118,8 @@ export class ConsoleApi {
 
   private async request(method: string, path: string, body?: unknown, notify = true): Promise<unknown> {
     const headers: Record<string, string> = { Accept: 'application/json', 'X-TC-Language': this.options.language() };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const raw = body instanceof Object && 'raw' in body && body.raw instanceof Blob && 'type' in body && typeof body.type === 'string' ? { file: body.raw, type: body.type } : null;
+    if (body !== undefined) headers['Content-Type'] = raw ? raw.type : 'application/json';
     if (method !== 'GET' && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
     let response: Response;
     try {
@@ -121,7 +128,7 @@ export class ConsoleApi {
         headers,
         credentials: 'same-origin',
         cache: 'no-store',
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(body === undefined ? {} : { body: raw ? raw.file : JSON.stringify(body) }),
       });
     } catch (error) {
       throw new ApiError('network', 0, 'network', error instanceof Error ? error.message : String(error));
@@ -142,6 +149,7 @@ export class ConsoleApi {
       typeof envelope['code'] === 'string' ? envelope['code'] : `http-${response.status}`,
       typeof envelope['message'] === 'string' ? envelope['message'] : `HTTP ${response.status}`,
       typeof envelope['field'] === 'string' ? envelope['field'] : undefined,
+      envelope,
     );
     if (response.status === 401 && notify) {
       this.csrfToken = '';

@@ -1,5 +1,4 @@
 import { API_BASE, ApiError, isRecord, type ConsoleApi } from '../../api.js';
-import type { Language } from '../../i18n.js';
 
 /** What the numbers and prompt pages read from the console API (packages/server/src/console/numbers-routes.ts, prompts-routes.ts). */
 
@@ -73,40 +72,21 @@ export function serverIssues(body: unknown): ServerIssue[] | null {
   return issues.filter((issue): issue is ServerIssue => isRecord(issue) && typeof issue['path'] === 'string' && isRecord(issue['message']));
 }
 
-/**
- * Saves a route. A refused flow throws `RouteRefused` with the server's issues; other failures throw
- * the `ApiError` the client gives. The console client sends JSON and keeps no raw body, so this reads
- * the answer itself.
- */
-export async function saveRoute(api: ConsoleApi, number: string, route: NumberRoute, lang: Language): Promise<NumberRow> {
-  const csrfToken = await csrf(api);
-  const res = await fetch(`${API_BASE}${numberPath(number)}/route`, {
-    method: 'PUT',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrfToken, 'X-TC-Language': lang },
-    body: JSON.stringify(route),
-  });
-  return answer<NumberRow>(res);
+/** Saves a route. A refused flow throws `RouteRefused` with the server's issues; other failures the client's `ApiError`. */
+export async function saveRoute(api: ConsoleApi, number: string, route: NumberRoute): Promise<NumberRow> {
+  try {
+    return await api.put<NumberRow>(`${numberPath(number)}/route`, route);
+  } catch (error) {
+    const issues = error instanceof ApiError ? serverIssues({ error: error.details }) : null;
+    if (issues && issues.length > 0) throw new RouteRefused(issues);
+    throw error;
+  }
 }
 
 /** Uploads a WAV file as the request body. */
-export async function uploadPrompt(api: ConsoleApi, file: File, name: string, lang: Language): Promise<PromptRow> {
-  const csrfToken = await csrf(api);
+export function uploadPrompt(api: ConsoleApi, file: File, name: string): Promise<PromptRow> {
   const query = new URLSearchParams({ name, fileName: file.name });
-  const res = await fetch(`${API_BASE}/prompts?${query.toString()}`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'audio/wav', Accept: 'application/json', 'X-CSRF-Token': csrfToken, 'X-TC-Language': lang },
-    body: file,
-  });
-  return answer<PromptRow>(res);
-}
-
-/** The session's CSRF token (the client keeps its own copy private). */
-async function csrf(api: ConsoleApi): Promise<string> {
-  const session = await api.get<{ csrfToken?: unknown }>('/session');
-  if (typeof session.csrfToken !== 'string') throw new ApiError('network', 0, 'bad-response', 'The session has no CSRF token.');
-  return session.csrfToken;
+  return api.upload<PromptRow>(`/prompts?${query.toString()}`, file, 'audio/wav');
 }
 
 /** A refused IVR flow, with every issue the server found. */
@@ -115,27 +95,6 @@ export class RouteRefused extends Error {
     super('The IVR flow is not valid.');
     this.name = 'RouteRefused';
   }
-}
-
-async function answer<T>(res: Response): Promise<T> {
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (res.ok) return body as T;
-  const issues = serverIssues(body);
-  if (issues && issues.length > 0) throw new RouteRefused(issues);
-  const error = isRecord(body) && isRecord(body['error']) ? body['error'] : {};
-  throw new ApiError(
-    'console',
-    res.status,
-    typeof error['code'] === 'string' ? error['code'] : `http-${res.status}`,
-    typeof error['message'] === 'string' ? error['message'] : `HTTP ${res.status}`,
-    typeof error['field'] === 'string' ? error['field'] : undefined,
-  );
 }
 
 /** The URL a prompt's audio plays from. */

@@ -51,7 +51,7 @@ function UploadForm({ api, lang, onUploaded }: { api: PageProps['api']; lang: La
     const chosen = name.trim() || file.name.replace(/\.wave?$/i, '');
     setBusy(true);
     try {
-      const added = await uploadPrompt(api, file, chosen, lang);
+      const added = await uploadPrompt(api, file, chosen);
       toast(format(t.uploaded, { name: added.name, id: added.promptId }));
       setFile(null);
       setName('');

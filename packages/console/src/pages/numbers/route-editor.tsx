@@ -100,7 +100,7 @@ function RouteForm({ api, number, lang, readOnly, route, library, skillGroups }:
     }
     setSaving(true);
     try {
-      await saveRoute(api, number, body, lang);
+      await saveRoute(api, number, body);
       toast(t.saved);
       setTried(false);
     } catch (error) {
