@@ -74,7 +74,7 @@ export async function openConsole(env: ConsoleEnv, options: OpenConsoleOptions =
   const who = options.as ?? env.admin;
   const key = who.mail.toLowerCase();
   const saved = env.sessions.get(key);
-  const context = await env.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, ...(saved ? { storageState: saved } : {}) });
+  const context = await env.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: options.lang ?? 'zh-CN', ...(saved ? { storageState: saved } : {}) });
   // Below the test timeout, so that a stuck step fails naming its locator.
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();

@@ -37,16 +37,16 @@ export interface ConsoleRoute {
  */
 export const ROUTES: readonly ConsoleRoute[] = [
   { path: '#/', label: { 'zh-CN': '快速开始', 'en-US': 'Getting started' }, access: 'read', component: GettingStarted },
+  { path: '#/dashboard', label: { 'zh-CN': '实时监控', 'en-US': 'Live dashboard' }, access: 'read', component: DashboardPage },
   { path: '#/staff', label: { 'zh-CN': '员工管理', 'en-US': 'Staff' }, access: 'read', component: StaffPage },
   { path: '#/skill-groups', label: { 'zh-CN': '技能组', 'en-US': 'Skill groups' }, access: 'read', component: SkillGroupsPage },
   { path: '#/numbers', label: { 'zh-CN': '号码与 IVR', 'en-US': 'Numbers and IVR' }, access: 'read', component: NumbersPage },
   { path: '#/prompts', label: { 'zh-CN': '提示音库', 'en-US': 'Prompts' }, access: 'read', component: PromptsPage },
-  { path: '#/keys', label: { 'zh-CN': 'API 密钥', 'en-US': 'API keys' }, access: 'admin', component: KeysPage },
-  { path: '#/embedding', label: { 'zh-CN': '嵌入设置', 'en-US': 'Embedding' }, access: 'read', component: EmbeddingPage },
   { path: '#/records', label: { 'zh-CN': '通话记录', 'en-US': 'Call records' }, access: 'read', component: RecordsPage },
   { path: '#/status-history', label: { 'zh-CN': '坐席状态历史', 'en-US': 'Status history' }, access: 'read', component: StatusHistoryPage },
   { path: '#/explorer', label: { 'zh-CN': 'API Explorer', 'en-US': 'API Explorer' }, access: 'read', component: ExplorerPage },
-  { path: '#/dashboard', label: { 'zh-CN': '实时监控', 'en-US': 'Live dashboard' }, access: 'read', component: DashboardPage },
+  { path: '#/keys', label: { 'zh-CN': 'API 密钥', 'en-US': 'API keys' }, access: 'admin', component: KeysPage },
+  { path: '#/embedding', label: { 'zh-CN': '嵌入设置', 'en-US': 'Embedding' }, access: 'read', component: EmbeddingPage },
   { path: '#/push', label: { 'zh-CN': '数据推送', 'en-US': 'Data push' }, access: 'admin', component: PushPage },
 ];
 

@@ -224,12 +224,13 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   registerWorkbenchRoutes(app, loadAssets(assetDirs.workbench), origins, () => services.publicUrl);
   registerRecordingRoutes(app, { links: services.recordings, dataDir: config.dataDir });
   if (network) registerPhonePageRoutes(app, assetDirs.phone ? loadAssets(assetDirs.phone) : null);
+  const consoleAssets = assetDirs.console ? loadAssets(assetDirs.console) : null;
   const consoleAuth = new ConsoleAuth({ store, throttle, passwordWork, clock });
-  registerConsole(app, { auth: consoleAuth, services, assets: assetDirs.console ? loadAssets(assetDirs.console) : null });
+  registerConsole(app, { auth: consoleAuth, services, assets: consoleAssets });
   registerRoutingRoutes(app, { auth: consoleAuth, store, skillGroups: services.skillGroups, serverDefaults: config.routing, clock });
   registerPushRoutes(app, consoleAuth, push);
   registerKeyRoutes(app, { auth: consoleAuth, store, box, usage: keyUsage, clock });
-  registerExplorerRoutes(app, { auth: consoleAuth, assets: assetDirs.console ? loadAssets(assetDirs.console) : null, publicUrl: () => services.publicUrl });
+  registerExplorerRoutes(app, { auth: consoleAuth, assets: consoleAssets, publicUrl: () => services.publicUrl });
   registerOriginRoutes(app, { auth: consoleAuth, store, clock, serverOrigin: () => new URL(services.publicUrl).origin });
   registerNumberRoutes(app, consoleAuth, services);
   registerPromptRoutes(app, consoleAuth, services);

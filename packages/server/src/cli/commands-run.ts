@@ -87,7 +87,11 @@ export async function startCommand(flags: Record<string, string | undefined>, en
     throw listenFailure(error, config) ?? error;
   }
   process.stdout.write(`\n  OpenCCC is running at ${server.url}  (data: ${config.dataDir})\n\n`);
+  let stopping = false;
   const stop = (signal: string) => {
+    // A second Ctrl-C (or a wrapper passing the terminal's on) must not cut the orderly close short.
+    if (stopping) return void log.info({ signal }, 'already shutting down');
+    stopping = true;
     log.info({ signal }, 'shutting down');
     // Exit only once the last log lines are written out.
     const exit = (code: number) => log.flush(() => process.exit(code));
@@ -99,8 +103,8 @@ export async function startCommand(flags: Record<string, string | undefined>, en
       },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 export { CliError };

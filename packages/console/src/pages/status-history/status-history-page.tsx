@@ -47,7 +47,7 @@ export function StatusHistoryPage({ api, lang }: PageProps) {
       header: t.status,
       render: (e) => (
         <span class="status-chip">
-          <span class={`status-swatch status-${e.status}`} aria-hidden="true" />
+          <span class={`status-swatch history-status-${e.status}`} aria-hidden="true" />
           {statusText(e.status, lang)}
         </span>
       ),
@@ -144,7 +144,7 @@ function Timeline({ segments, startSeconds, endSeconds, agent, lang, children }:
         {segments.map((s) => (
           <span
             key={s.from}
-            class={`status-bar-part status-${s.status}`}
+            class={`status-bar-part history-status-${s.status}`}
             style={{ left: `${((s.from - startSeconds) / span) * 100}%`, width: `${((s.to - s.from) / span) * 100}%` }}
             title={`${statusText(s.status, lang)} ${formatTime(s.from)} – ${formatTime(s.to)} (${formatDuration(s.to - s.from)})`}
           />
@@ -157,7 +157,7 @@ function Timeline({ segments, startSeconds, endSeconds, agent, lang, children }:
       <ul class="status-legend">
         {totals.map(([status, seconds]) => (
           <li key={status}>
-            <span class={`status-swatch status-${status}`} aria-hidden="true" />
+            <span class={`status-swatch history-status-${status}`} aria-hidden="true" />
             {statusText(status, lang)} <span class="muted">{formatDuration(seconds)}</span>
           </li>
         ))}
