@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { DASHBOARD_PATH, type AgentRow, type DashboardMessage, type DashboardSnapshot, type MinuteBucket } from '../../packages/server/src/console/dashboard/dashboard-wire.js';
+import { DASHBOARD_PATH, type AgentRow, type DashboardMessage, type DashboardSnapshot, type MinuteBucket } from '@openccc/protocol';
 import { createInstance } from '../../packages/server/src/bootstrap.js';
 import { hashPassword } from '../../packages/server/src/crypto/passwords.js';
 import { TestPhone, callCenter, endedOf, signedInAgent, type CallCenter, type TestAgent } from '../calls/support.js';

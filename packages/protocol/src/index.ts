@@ -13,3 +13,4 @@ export * from './realtime/schemas.js';
 export * from './ivr/index.js';
 export * from './json-schemas.js';
 export * from './phone/messages.js';
+export * from './console/dashboard.js';

@@ -6,7 +6,7 @@ import type { PageProps } from '../../routes.js';
 import { dashboardText, formatDuration, statusLabel } from './dashboard-text.js';
 import { useLiveDashboard, type LiveState } from './live-connection.js';
 import { agentList, lastHour, oldestWait, serviceLevel, statusCounts, type LiveView } from './live-view.js';
-import { AGENT_STATUSES, type AgentRow, type AgentStatus } from './live-wire.js';
+import { DASHBOARD_STATUSES, type AgentRow, type ServerStatus } from '@openccc/protocol';
 import { MinuteChart } from './minute-chart.js';
 import { useNow } from './ticker.js';
 import './dashboard.css';
@@ -26,7 +26,7 @@ function rememberedTarget(): number {
 export function DashboardPage({ api, lang }: PageProps) {
   const t = dashboardText[lang];
   const { view, state } = useLiveDashboard(api);
-  const [only, setOnly] = useState<AgentStatus | null>(null);
+  const [only, setOnly] = useState<ServerStatus | null>(null);
   return (
     <section class="page dashboard-page" aria-labelledby="dashboard-title">
       <header class="page-header">
@@ -63,8 +63,8 @@ function LiveBadge({ state, lang }: { state: LiveState; lang: Language }) {
 interface SectionProps {
   view: LiveView;
   lang: Language;
-  only: AgentStatus | null;
-  onOnly: (status: AgentStatus | null) => void;
+  only: ServerStatus | null;
+  onOnly: (status: ServerStatus | null) => void;
 }
 
 function Overview({ view, lang, only, onOnly }: SectionProps) {
@@ -77,7 +77,7 @@ function Overview({ view, lang, only, onOnly }: SectionProps) {
       <section class="card dash-panel" aria-labelledby="dash-status-heading">
         <h2 id="dash-status-heading">{t.agentsHeading}</h2>
         <div class="status-cards" role="group" aria-describedby="dash-filter-hint">
-          {AGENT_STATUSES.map((status) => (
+          {DASHBOARD_STATUSES.map((status) => (
             <button
               key={status}
               type="button"

@@ -1,5 +1,5 @@
 import { dictionary, type Language } from '../../i18n.js';
-import type { AgentStatus } from './live-wire.js';
+import type { ServerStatus } from '@openccc/protocol';
 
 /** The live dashboard's words. */
 export const dashboardText = dictionary(
@@ -87,13 +87,13 @@ export const dashboardText = dictionary(
   },
 );
 
-const STATUS_TEXT: Record<Language, Record<AgentStatus, string>> = {
+const STATUS_TEXT: Record<Language, Record<ServerStatus, string>> = {
   'zh-CN': { free: '空闲', busy: '忙碌', rest: '小休', notReady: '示忙', afterCallWork: '话后整理', offline: '离线' },
   'en-US': { free: 'Free', busy: 'Busy', rest: 'Resting', notReady: 'Not ready', afterCallWork: 'After-call work', offline: 'Offline' },
 };
 
 /** A status word in the page's language. */
-export function statusLabel(status: AgentStatus, lang: Language): string {
+export function statusLabel(status: ServerStatus, lang: Language): string {
   return STATUS_TEXT[lang][status];
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../../api.js';
 import { applyMessage, type LiveView } from './live-view.js';
-import { LIVE_CLOSE_SESSION_ENDED, LIVE_PATH, parseDashboardMessage } from './live-wire.js';
+import { DASHBOARD_PATH, DashboardCloseCodes, parseDashboardMessage } from '@openccc/protocol';
 
 /** `connecting`: no snapshot yet; `live`: updates arrive; `reconnecting`: the socket closed and opens again soon. */
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
@@ -24,7 +24,7 @@ export function useLiveDashboard(api: ConsoleApi): { view: LiveView | null; stat
     let stopped = false;
     const connect = () => {
       const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-      const ws = new WebSocket(`${scheme}//${location.host}${LIVE_PATH}`);
+      const ws = new WebSocket(`${scheme}//${location.host}${DASHBOARD_PATH}`);
       socket = ws;
       let received = false;
       ws.onmessage = (event: MessageEvent) => {
@@ -39,7 +39,7 @@ export function useLiveDashboard(api: ConsoleApi): { view: LiveView | null; stat
       ws.onclose = (event: CloseEvent) => {
         if (stopped) return;
         setState('reconnecting');
-        if (event.code === LIVE_CLOSE_SESSION_ENDED || !received) void api.get('/session').catch(() => undefined);
+        if (event.code === DashboardCloseCodes.sessionEnded || !received) void api.get('/session').catch(() => undefined);
         retry = window.setTimeout(connect, delay);
         delay = Math.min(MAX_RETRY_MS, delay * 2);
       };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agentList, applyMessage, lastHour, serviceLevel, statusCounts } from './live-view.js';
-import { parseDashboardMessage, type DashboardSnapshot } from './live-wire.js';
+import { parseDashboardMessage, type DashboardSnapshot } from '@openccc/protocol';
 
 const T = Date.UTC(2026, 11, 2, 10, 30);
 const snapshot: DashboardSnapshot = {

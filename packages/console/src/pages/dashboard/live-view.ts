@@ -1,4 +1,4 @@
-import { AGENT_STATUSES, type AgentRow, type AgentStatus, type CallsNow, type DashboardMessage, type MinuteBucket, type QueueRow, type TodayTally } from './live-wire.js';
+import { DASHBOARD_STATUSES, type AgentRow, type ServerStatus, type CallsNow, type DashboardMessage, type MinuteBucket, type QueueRow, type TodayTally } from '@openccc/protocol';
 
 /** What the page shows: the snapshot with every delta since applied. */
 export interface LiveView {
@@ -53,8 +53,8 @@ function pruneMinutes(minutes: Map<number, MinuteBucket>, now: number): Map<numb
 }
 
 /** How many agents are in each status. */
-export function statusCounts(agents: Iterable<AgentRow>): Record<AgentStatus, number> {
-  const counts = Object.fromEntries(AGENT_STATUSES.map((status) => [status, 0])) as Record<AgentStatus, number>;
+export function statusCounts(agents: Iterable<AgentRow>): Record<ServerStatus, number> {
+  const counts = Object.fromEntries(DASHBOARD_STATUSES.map((status) => [status, 0])) as Record<ServerStatus, number>;
   for (const agent of agents) counts[agent.status]++;
   return counts;
 }
@@ -78,7 +78,7 @@ export function lastHour(minutes: ReadonlyMap<number, MinuteBucket>, now: number
 }
 
 /** The agents in list order (by name in the page's language, then mail), optionally only those in one status. */
-export function agentList(agents: ReadonlyMap<string, AgentRow>, only: AgentStatus | null, locale = 'zh-CN'): AgentRow[] {
+export function agentList(agents: ReadonlyMap<string, AgentRow>, only: ServerStatus | null, locale = 'zh-CN'): AgentRow[] {
   const collator = new Intl.Collator(locale);
   const list = [...agents.values()].filter((agent) => only === null || agent.status === only);
   return list.sort((a, b) => collator.compare(a.name, b.name) || collator.compare(a.mail, b.mail));

@@ -1,6 +1,6 @@
 import { format, type Language } from '../../i18n.js';
 import { dashboardText } from './dashboard-text.js';
-import type { MinuteBucket } from './live-wire.js';
+import type { MinuteBucket } from '@openccc/protocol';
 
 const WIDTH = 600;
 const HEIGHT = 150;

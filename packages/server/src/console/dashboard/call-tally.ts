@@ -1,6 +1,6 @@
 import { END_STATUS } from '@openccc/protocol';
 import type { TelCdrInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
-import { MAX_TRACKED_WAIT_SECONDS, type MinuteBucket, type TodayTally } from './dashboard-wire.js';
+import { MAX_TRACKED_WAIT_SECONDS, type MinuteBucket, type TodayTally } from '@openccc/protocol';
 
 /** The fields of a call record the tally reads. */
 export type TalliedRecord = Pick<TelCdrInfo, 'CallType' | 'StartTimestamp' | 'QueuedTimestamp' | 'AcceptTimestamp' | 'EndStatus'> & { SessionId: string };

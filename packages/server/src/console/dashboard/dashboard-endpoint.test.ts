@@ -6,7 +6,7 @@ import { createLogger } from '../../log.js';
 import type { ConsoleAuth, ConsoleSession } from '../console-auth.js';
 import { DashboardEndpoint } from './dashboard-endpoint.js';
 import type { DashboardFeeds, DashboardSubscriber } from './dashboard-feed.js';
-import { DASHBOARD_PATH, DashboardCloseCodes } from './dashboard-wire.js';
+import { DASHBOARD_PATH, DashboardCloseCodes } from '@openccc/protocol';
 
 const SECRET = 'c'.repeat(64);
 const session: ConsoleSession = { secret: SECRET, user: { sdkAppId: 1400000001, mail: 'qa@x.com', name: 'QA', role: 2 }, csrfToken: 't', expiresAt: Number.MAX_SAFE_INTEGER };

@@ -7,7 +7,7 @@ import type { ConsoleAuth, ConsoleSession } from '../console-auth.js';
 import { ConsoleError } from '../console-error.js';
 import { SESSION_COOKIE } from '../console-route.js';
 import type { DashboardFeeds, DashboardSubscriber } from './dashboard-feed.js';
-import { DASHBOARD_PATH, DashboardCloseCodes } from './dashboard-wire.js';
+import { DASHBOARD_PATH, DashboardCloseCodes } from '@openccc/protocol';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 

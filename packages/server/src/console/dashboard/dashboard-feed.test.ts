@@ -6,7 +6,7 @@ import type { ScheduledHandle, Scheduler } from '../../realtime/scheduler.js';
 import { Presence } from '../../staff/presence.js';
 import type { Staff } from '../../store/ports.js';
 import { DashboardFeeds, type DashboardSources } from './dashboard-feed.js';
-import type { DashboardDelta, DashboardMessage, DashboardSnapshot } from './dashboard-wire.js';
+import type { DashboardDelta, DashboardMessage, DashboardSnapshot } from '@openccc/protocol';
 
 const APP = 1400000001;
 

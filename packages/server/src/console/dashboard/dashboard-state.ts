@@ -1,7 +1,7 @@
 import type { SessionRecord } from '../../calls/types.js';
 import type { StaffStatus } from '../../staff/presence.js';
 import { CallTally, localStartOfDay, type TalliedRecord } from './call-tally.js';
-import type { AgentRow, CallsNow, DashboardDelta, DashboardSnapshot, QueueRow } from './dashboard-wire.js';
+import type { AgentRow, CallsNow, DashboardDelta, DashboardSnapshot, QueueRow } from '@openccc/protocol';
 
 /** A staff member as the dashboard names them. */
 export interface StaffName {

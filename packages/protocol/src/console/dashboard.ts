@@ -1,34 +1,49 @@
-import { isRecord } from '../../api.js';
+import { isRecord } from '../json-schemas.js';
+import { SERVER_STATUSES, type ServerStatus } from '../sdk/status.js';
 
 /**
- * The live dashboard's messages as the page receives them on `/console/api/v1/live`. They mirror
- * the server's `console/dashboard/dashboard-wire.ts`; `parseDashboardMessage` checks each one,
- * so a message of another shape is dropped rather than trusted.
+ * The live dashboard's WebSocket messages, server to browser. The socket opens with one
+ * `snapshot`; `delta`s follow, each carrying only what changed since the previous message.
+ * Times are unix ms on the server's clock; `serverTime` lets the page correct for its own.
  */
 
-export const LIVE_PATH = '/console/api/v1/live';
-/** Close codes the page acts on. */
-export const LIVE_CLOSE_SESSION_ENDED = 4001;
+/** Where the console's pages open the live dashboard's WebSocket. */
+export const DASHBOARD_PATH = '/console/api/v1/live';
 
-export const AGENT_STATUSES = ['free', 'busy', 'rest', 'notReady', 'afterCallWork', 'offline'] as const;
-export type AgentStatus = (typeof AGENT_STATUSES)[number];
+/** Close codes the page acts on: sign in again, or reconnect later. */
+export const DashboardCloseCodes = {
+  /** The session ended or its user may no longer read the console: sign in again. */
+  sessionEnded: 4001,
+  /** The page did not keep up with the updates (its send buffer filled): reconnect for a fresh snapshot. */
+  tooSlow: 4008,
+} as const;
 
+/** The statuses the dashboard counts, in the order it shows them. */
+export const DASHBOARD_STATUSES: readonly ServerStatus[] = SERVER_STATUSES;
+
+/** One staff member as the agent list shows them. */
 export interface AgentRow {
   mail: string;
   name: string;
   staffNumber: string;
-  status: AgentStatus;
+  status: ServerStatus;
+  /** The rest reason, when resting. */
   reason: string;
+  /** When the current status began; null for staff never seen online since the server started. */
   since: number | null;
 }
 
+/** A skill group's queue. */
 export interface QueueRow {
   groupId: number;
   groupName: string;
+  /** Calls waiting in the queue now. */
   waiting: number;
+  /** When the longest-waiting call entered the queue; null when none waits. */
   oldestSince: number | null;
 }
 
+/** Inbound calls in progress, by where they are. */
 export interface CallsNow {
   ivr: number;
   queued: number;
@@ -36,15 +51,27 @@ export interface CallsNow {
   talking: number;
 }
 
+/** Today's totals, from the call records of calls that started since local midnight. */
 export interface TodayTally {
+  /** Local midnight that began the day counted. */
   dayStart: number;
+  /** Inbound calls an agent answered. */
   answered: number;
+  /** Inbound calls whose caller hung up while queued or ringing (EndStatus 103 and 104). */
   abandoned: number;
+  /** Outbound calls placed. */
   outbound: number;
+  /**
+   * The answered calls by how long they waited for an agent (seconds from entering the queue,
+   * or from the call's start when it never queued, to the answer), as [seconds, calls] pairs in
+   * ascending order; waits over MAX_TRACKED_WAIT_SECONDS are counted at that value.
+   */
   answerWaits: Array<[number, number]>;
 }
 
+/** Calls that started in one minute of the last hour. */
 export interface MinuteBucket {
+  /** The minute's start, unix ms. */
   minute: number;
   answered: number;
   abandoned: number;
@@ -58,22 +85,29 @@ export interface DashboardSnapshot {
   queues: QueueRow[];
   calls: CallsNow;
   today: TodayTally;
+  /** The minutes of the last hour that had calls, oldest first. */
   minutes: MinuteBucket[];
 }
 
 export interface DashboardDelta {
   type: 'delta';
   serverTime: number;
+  /** Staff whose row changed (or who are new). */
   agents?: AgentRow[];
+  /** Every queue, when any changed. */
   queues?: QueueRow[];
   calls?: CallsNow;
   today?: TodayTally;
+  /** The buckets that changed; the page drops buckets older than an hour by itself. */
   minutes?: MinuteBucket[];
 }
 
 export type DashboardMessage = DashboardSnapshot | DashboardDelta;
 
-/** The message in `text`, or null when it is not one the dashboard knows. */
+/** Waits longer than this are counted at this value: the page offers service-level targets up to it. */
+export const MAX_TRACKED_WAIT_SECONDS = 600;
+
+/** The message in `text`, or null when it is not one the dashboard knows: a page drops it rather than trust it. */
 export function parseDashboardMessage(text: string): DashboardMessage | null {
   let value: unknown;
   try {
@@ -122,8 +156,8 @@ function listOf<T>(value: unknown, check: (item: unknown) => item is T): value i
   return Array.isArray(value) && value.every(check);
 }
 
-function isAgentStatus(value: unknown): value is AgentStatus {
-  return typeof value === 'string' && (AGENT_STATUSES as readonly string[]).includes(value);
+function isAgentStatus(value: unknown): value is ServerStatus {
+  return typeof value === 'string' && (SERVER_STATUSES as readonly string[]).includes(value);
 }
 
 function isAgent(value: unknown): value is AgentRow {
