@@ -6,5 +6,6 @@ export { ConfirmDialog, Dialog, type ConfirmDialogProps, type DialogProps } from
 export { Field, SelectField, TextField, type FieldControlProps, type FieldProps } from './field.js';
 export { Notice, Toasts, toast, type NoticeKind } from './notice.js';
 export { Paging, type PagingProps } from './paging.js';
+export { SearchBar, type SearchBarProps } from './search-bar.js';
 export { common, errorText } from './text.js';
 export { useAsync, type AsyncState } from './use-async.js';

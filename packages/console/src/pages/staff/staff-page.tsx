@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { format } from '../../i18n.js';
 import type { PageProps } from '../../routes.js';
-import { Button, ConfirmDialog, DataTable, Notice, Paging, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
+import { Button, ConfirmDialog, DataTable, Notice, Paging, SearchBar, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
 import { listAllGroups } from '../skill-groups/groups-api.js';
 import { PasswordDialog } from './password-dialog.js';
 import { listStaff, type StaffInfo } from './staff-api.js';
@@ -20,7 +20,6 @@ export function StaffPage({ api, user, lang, readOnly }: PageProps) {
   const t = text[lang];
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState<number>(20);
-  const [query, setQuery] = useState('');
   const [search, setSearch] = useState('');
   const [modal, setModal] = useState<Modal>(null);
   const [deleting, setDeleting] = useState(false);
@@ -124,33 +123,18 @@ export function StaffPage({ api, user, lang, readOnly }: PageProps) {
         </div>
       </header>
       {readOnly ? <Notice kind="info">{common[lang].readOnly}</Notice> : null}
-      <form
-        class="toolbar"
-        role="search"
-        onSubmit={(event) => {
-          event.preventDefault();
+      <SearchBar
+        id="staff-search"
+        label={t.searchLabel}
+        placeholder={t.searchPlaceholder}
+        clearLabel={t.clear}
+        lang={lang}
+        active={search}
+        onSearch={(text) => {
           setPage(0);
-          setSearch(query.trim());
+          setSearch(text);
         }}
-      >
-        <label class="visually-hidden" for="staff-search">
-          {t.searchLabel}
-        </label>
-        <input id="staff-search" class="input search-input" type="search" name="search" placeholder={t.searchPlaceholder} value={query} onInput={(e) => setQuery(e.currentTarget.value)} maxLength={128} />
-        <Button type="submit">{common[lang].search}</Button>
-        {search ? (
-          <Button
-            variant="text"
-            onClick={() => {
-              setQuery('');
-              setSearch('');
-              setPage(0);
-            }}
-          >
-            {t.clear}
-          </Button>
-        ) : null}
-      </form>
+      />
       <DataTable
         caption={t.caption}
         lang={lang}
