@@ -156,7 +156,7 @@ describe('the staff page', { timeout: 60_000 }, () => {
       }
       await page.keyboard.press('Escape');
       await poll(() => page.locator('dialog[open]').count()).toBe(0);
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete hanmm@example.com');
+      await poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete hanmm@example.com');
       expect(await page.locator('tbody tr', { hasText: 'hanmm@example.com' }).count()).toBe(1);
       await row.getByRole('button', { name: 'Delete hanmm@example.com' }).click();
       await page.locator('dialog[open]').getByRole('button', { name: 'Delete' }).click();
