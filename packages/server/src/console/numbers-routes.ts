@@ -1,8 +1,7 @@
-import { CloudApiError, checkIvrPrompts, checkIvrSkillGroups, isRecord, validateIvrFlow, type IvrIssue, type Language } from '@openccc/protocol';
+import { CloudApiError, isRecord, type IvrIssue, type Language } from '@openccc/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../cloudapi/context.js';
-import type { RouteInput } from '../numbers/number-service.js';
-import { promptCheck } from '../numbers/prompt-check.js';
+import { InvalidIvrFlow, type RouteInput } from '../numbers/number-service.js';
 import type { InstanceNumber } from '../store/ports.js';
 import type { ConsoleAuth } from './console-auth.js';
 import { ConsoleError } from './console-error.js';
@@ -37,7 +36,6 @@ export class IvrFlowRejected extends ConsoleError {
  */
 export function registerNumberRoutes(app: FastifyInstance, auth: ConsoleAuth, services: Services): void {
   const { numbers } = services;
-  const promptExists = promptCheck(services.prompts);
 
   consoleRoute(app, auth, 'GET', '/numbers', 'read', async ({ user, req }) => {
     const { items } = await cloud(req, numbers.list(user.sdkAppId, 0, 100_000));
@@ -60,7 +58,7 @@ export function registerNumberRoutes(app: FastifyInstance, auth: ConsoleAuth, se
       const fields = isRecord(body) ? body : {};
       const raw = fields['number'];
       if (typeof raw !== 'string' || raw.trim() === '') throw new ConsoleError(400, 'invalid', 'Enter the phone number.', 'number');
-      const input = await routeInput(user.sdkAppId, fields['route'] ?? { kind: 'none' });
+      const input = routeInput(fields['route'] ?? { kind: 'none' });
       return summary(await cloud(req, numbers.add(user.sdkAppId, raw.trim(), input), 'number'));
     },
     { bodyLimit: ROUTE_BODY_LIMIT },
@@ -73,7 +71,7 @@ export function registerNumberRoutes(app: FastifyInstance, auth: ConsoleAuth, se
     '/numbers/:number/route',
     'admin',
     async ({ user, req, params, body }) => {
-      const input = await routeInput(user.sdkAppId, body);
+      const input = routeInput(body);
       return summary(await cloud(req, numbers.route(user.sdkAppId, params.number, input)));
     },
     { bodyLimit: ROUTE_BODY_LIMIT },
@@ -91,7 +89,7 @@ export function registerNumberRoutes(app: FastifyInstance, auth: ConsoleAuth, se
   });
 
   /** The body of a route change: `{kind: 'none'}`, `{kind: 'skillGroup', skillGroupId}` or `{kind: 'ivr', flow}`. */
-  async function routeInput(sdkAppId: number, body: unknown): Promise<RouteInput> {
+  function routeInput(body: unknown): RouteInput {
     const kind = isRecord(body) ? body['kind'] : undefined;
     if (!isRecord(body) || (kind !== 'none' && kind !== 'skillGroup' && kind !== 'ivr')) {
       throw new ConsoleError(400, 'invalid', 'route.kind is "none", "skillGroup" or "ivr".', 'route.kind');
@@ -102,16 +100,8 @@ export function registerNumberRoutes(app: FastifyInstance, auth: ConsoleAuth, se
       if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) throw new ConsoleError(400, 'invalid', 'Choose a skill group.', 'skillGroupId');
       return { skillGroupId: id };
     }
-    // The service checks the flow too, but answers with one message: here every issue keeps its path.
-    const flow = body['flow'];
-    const result = validateIvrFlow(flow);
-    if (!result.ok) throw new IvrFlowRejected(result.issues);
-    const { items } = await services.store.skillGroups.list(sdkAppId, { limit: 100_000, offset: 0 });
-    const groups = new Set(items.map((group) => group.id));
-    const exists = await promptExists(sdkAppId);
-    const issues = [...checkIvrSkillGroups(result.flow, (id) => groups.has(id)), ...checkIvrPrompts(result.flow, exists)];
-    if (issues.length > 0) throw new IvrFlowRejected(issues);
-    return { ivrFlow: flow };
+    // The service checks the flow; a refused one comes back with every issue and its path (`cloud`).
+    return { ivrFlow: body['flow'] };
   }
 }
 
@@ -135,6 +125,7 @@ export async function cloud<T>(req: FastifyRequest, work: Promise<T>, field?: st
     return await work;
   } catch (error) {
     if (!(error instanceof CloudApiError)) throw error;
+    if (error instanceof InvalidIvrFlow) throw new IvrFlowRejected(error.issues);
     const message = error.messageIn(languageOf(req));
     if (error.code === 'ResourceNotFound') throw new ConsoleError(404, 'not-found', message);
     if (error.code === 'FailedOperation') throw new ConsoleError(409, 'conflict', message, field);

@@ -1,4 +1,4 @@
-import { checkIvrPrompts, checkIvrSkillGroups, cloudError, validateIvrFlow, type CloudApiError, type IvrIssue } from '@openccc/protocol';
+import { CloudApiError, checkIvrPrompts, checkIvrSkillGroups, cloudError, validateIvrFlow, type IvrIssue } from '@openccc/protocol';
 import type { InstanceNumber, NumberRoute, Store } from '../store/ports.js';
 import { requireInstance } from '../staff/instances.js';
 import { parseInstanceNumber } from './number-format.js';
@@ -91,12 +91,12 @@ export class NumberService {
     }
     if (input.ivrFlow === undefined) return { kind: 'none' };
     const result = validateIvrFlow(input.ivrFlow);
-    if (!result.ok) throw invalidFlow(result.issues);
+    if (!result.ok) throw new InvalidIvrFlow(result.issues);
     const { items } = await this.store.skillGroups.list(sdkAppId, { limit: 100_000, offset: 0 });
     const groups = new Set(items.map((g) => g.id));
     const promptExists = await this.promptExists(sdkAppId);
     const issues = [...checkIvrSkillGroups(result.flow, (id) => groups.has(id)), ...checkIvrPrompts(result.flow, promptExists)];
-    if (issues.length > 0) throw invalidFlow(issues);
+    if (issues.length > 0) throw new InvalidIvrFlow(issues);
     return { kind: 'ivr', flow: JSON.stringify(result.flow) };
   }
 
@@ -121,11 +121,12 @@ function notFound(sdkAppId: number, numbers: string[]): CloudApiError {
   return cloudError('ResourceNotFound', `Instance ${sdkAppId} has no number ${list}. DescribeNumbers lists its numbers.`, `实例 ${sdkAppId} 中没有号码 ${list}，可用 DescribeNumbers 查看本实例的号码。`);
 }
 
-/** One error for all of a flow's issues, each naming its node and field. */
-function invalidFlow(issues: readonly IvrIssue[]): CloudApiError {
-  return cloudError(
-    'InvalidParameterValue',
-    `The IVR flow is not valid:\n${issues.map((i) => `- ${i.message.en}`).join('\n')}`,
-    `IVR 流程无效：\n${issues.map((i) => `- ${i.message.zh}`).join('\n')}`,
-  );
+/** A refused IVR flow: one error for all its issues, which it keeps, each naming its node and field. */
+export class InvalidIvrFlow extends CloudApiError {
+  constructor(readonly issues: readonly IvrIssue[]) {
+    super('InvalidParameterValue', {
+      en: `The IVR flow is not valid:\n${issues.map((i) => `- ${i.message.en}`).join('\n')}`,
+      zh: `IVR 流程无效：\n${issues.map((i) => `- ${i.message.zh}`).join('\n')}`,
+    });
+  }
 }
