@@ -33,11 +33,14 @@ class DashboardWatch {
 
   static async open(url: string, headers: Record<string, string>): Promise<DashboardWatch> {
     const ws = new WebSocket(url.replace(/^http/, 'ws') + DASHBOARD_PATH, { headers });
+    // Listen before the socket opens: the snapshot can arrive with the upgrade's answer and
+    // is emitted before code awaiting 'open' resumes.
+    const watch = new DashboardWatch(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new DashboardWatch(ws);
+    return watch;
   }
 
   /** Resolves once the view satisfies `check` (now or after a later message). */
