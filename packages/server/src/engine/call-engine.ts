@@ -352,8 +352,16 @@ export class CallEngine implements CallControl {
     });
   }
 
-  /** `Call.startOutboundCall`: the agent's audio first, then the callee is dialled. */
-  async startOutbound(agent: AgentRef, request: { phoneNumber: string; callerPhoneNumber?: string; skillGroupId?: number; uui?: string; remark?: string }, sdp: string) {
+  /**
+   * `Call.startOutboundCall`: the agent's audio first, then the callee is dialled. The agent's audio is a
+   * browser's WebRTC offer (`sdp`), or an RTP leg (a desk phone's call: `serverType` `staffExtensionSeat`).
+   */
+  async startOutbound(
+    agent: AgentRef,
+    request: { phoneNumber: string; callerPhoneNumber?: string; skillGroupId?: number; uui?: string; remark?: string },
+    agentMedia: string | LegParams,
+  ) {
+    const media: LegParams = typeof agentMedia === 'string' ? { kind: 'webrtc', offerSdp: agentMedia } : agentMedia;
     const info = await this.directory.agentInfo(agent);
     if (!info) throw new CallControlError('agentNotFound', `There is no agent ${agent.mail}.`);
     const callee = parseInstanceNumber(request.phoneNumber);
@@ -361,17 +369,16 @@ export class CallEngine implements CallControl {
     const caller = await this.callerNumber(agent, request.callerPhoneNumber ? [request.callerPhoneNumber] : [], request.skillGroupId);
     const sessionId = (this.options.newId ?? randomUUID)();
     const before = this.takeForOwnCall(agent, sessionId);
-    const agentLeg = this.legs.add(sessionId, 'webrtc');
+    const agentLeg = this.legs.add(sessionId, media.kind);
     let ready: LegReady;
     try {
-      ready = await this.legs.attach(agentLeg, { kind: 'webrtc', offerSdp: sdp });
+      ready = await this.legs.attach(agentLeg, media);
     } catch (err) {
       this.legs.close(agentLeg);
       this.releaseOwnCall(agent, before, sessionId);
       this.options.log.warn({ err }, 'the agent leg could not be set up');
       throw new CallControlError('unavailable', 'The call audio could not be set up.');
     }
-    if (ready.kind !== 'webrtc') throw new Error('a WebRTC leg answered without SDP');
     const customerLeg = this.legs.add(sessionId, 'rtp');
     const context = this.newContext(sessionId, agent.sdkAppId, customerLeg, this.options.clock());
     context.direct.set(info.agentId, { before });
@@ -385,10 +392,13 @@ export class CallEngine implements CallControl {
         sessionId,
       );
       this.runSession(opened.commands);
-      this.runSession(this.calls.handle(sessionId, { type: 'agentAccepted', agentId: info.agentId, leg: { legId: agentLeg, kind: 'webrtc' } }, now));
+      this.runSession(this.calls.handle(sessionId, { type: 'agentAccepted', agentId: info.agentId, leg: { legId: agentLeg, kind: media.kind } }, now));
       return [];
     });
-    return { sessionId, calleePhoneNumber: callee.number, callerPhoneNumber: caller, serverType: 'staffSeat' as const, remark: request.remark ?? '', sdp: ready.answerSdp };
+    const common = { sessionId, calleePhoneNumber: callee.number, callerPhoneNumber: caller, remark: request.remark ?? '' };
+    return ready.kind === 'webrtc'
+      ? { ...common, serverType: 'staffSeat' as const, sdp: ready.answerSdp }
+      : { ...common, serverType: 'staffExtensionSeat' as const, sdp: '', rtp: { address: ready.localAddress, port: ready.localPort } };
   }
 
   /** `Call.startInternalCall`: rings another agent of the instance. */
@@ -748,6 +758,7 @@ export class CallEngine implements CallControl {
       case 'notifyAgent': {
         const event = { type: 'event', name: command.event, payload: command.payload } as ServerEvent;
         this.options.sessions.notify(agentRefOf(command.agentId), event);
+        this.events.emit('agentNotified', { agent: agentRefOf(command.agentId), sessionId: sessionOf(command), event });
         if (command.event === 'userAccessed' && context?.caller) context.caller.answered(agentRefOf(command.agentId).mail);
         return;
       }
@@ -881,7 +892,7 @@ export class CallEngine implements CallControl {
     }
     let settled = false;
     context.callee = this.dialer.dial(
-      { sessionId, from, to },
+      { sessionId, sdkAppId: context.sdkAppId, from, to },
       {
         ringing: () => this.turn('callee ringing', () => this.post({ kind: 'session', sessionId, event: { type: 'calleeRinging' } })),
         answered: (media: CalleeMedia) => this.calleeAnswered(context, media),

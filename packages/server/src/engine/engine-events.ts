@@ -1,5 +1,7 @@
 import type { TelCdrInfo } from 'tencentcloud-sdk-nodejs/tencentcloud/services/ccc/v20200210/ccc_models.js';
+import type { ServerEvent } from '@openccc/protocol';
 import type { Logger } from 'pino';
+import type { AgentRef } from '../realtime/agent-connection.js';
 
 /** A call record as stored: TCCC's `TelCdrInfo` with its session id. */
 export type WrittenRecord = TelCdrInfo & { SessionId: string };
@@ -14,6 +16,8 @@ export interface CallEngineEventMap {
   recordWritten: { sdkAppId: number; record: WrittenRecord; recorded: boolean };
   /** Calls of the instance moved during a turn of the engine: live figures may have changed. */
   callsChanged: { sdkAppId: number };
+  /** An agent was told of a call (`callIn`, `sessionEnded`…): a desk phone bound to the agent rings or stops ringing on it. */
+  agentNotified: { agent: AgentRef; sessionId: string; event: ServerEvent };
 }
 
 type Listener<K extends keyof CallEngineEventMap> = (event: CallEngineEventMap[K]) => void;
@@ -23,7 +27,7 @@ type Listener<K extends keyof CallEngineEventMap> = (event: CallEngineEventMap[K
  * the other listeners; listeners run synchronously and must hand slow work elsewhere.
  */
 export class CallEngineEvents {
-  private readonly listeners: { [K in keyof CallEngineEventMap]: Set<Listener<K>> } = { recordWritten: new Set(), callsChanged: new Set() };
+  private readonly listeners: { [K in keyof CallEngineEventMap]: Set<Listener<K>> } = { recordWritten: new Set(), callsChanged: new Set(), agentNotified: new Set() };
 
   constructor(private readonly log: Logger) {}
 

@@ -50,5 +50,6 @@ export interface CalleeLine {
 
 /** Places outbound calls on a network. */
 export interface Dialer {
-  dial(call: { sessionId: string; from: string; to: string }, events: CalleeEvents): CalleeLine;
+  /** `sdkAppId`: the instance the call belongs to (a SIP trunk is chosen per instance). */
+  dial(call: { sessionId: string; sdkAppId: number; from: string; to: string }, events: CalleeEvents): CalleeLine;
 }
