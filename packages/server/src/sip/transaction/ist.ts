@@ -1,0 +1,125 @@
+import type { SipTimerValues } from '../types.js';
+import { describeEvent, statusClass, TransactionStateError, type MachineBase, type TransactionAction, type Transition } from './machine.js';
+import { timerIK, transactionTimeout, TRYING_DELAY_MS } from './timers.js';
+
+/**
+ * The INVITE server transaction (RFC 3261 §17.2.1, with RFC 6026's Accepted state).
+ *
+ * ```
+ *                  start: Timer Trying (200 ms)
+ *                           |
+ *  INVITE: resend last  +---v--------+  Timer Trying: send 100
+ *  1xx (or send 100)    | Proceeding |  1xx from TU: send
+ *                       +------------+
+ *      300-699 from TU:  |         |  2xx from TU: send, Timer L
+ *      send, Timer G     |         +-------------------+
+ *      (UDP), Timer H    v                             v
+ *  INVITE: resend  +-----------+              +----------+  INVITE: absorbed
+ *  Timer G: resend | Completed |              | Accepted |  2xx from TU: send
+ *  G = min(2G, T2) +-----------+              +----------+  ACK: up to the TU
+ *                   |        | ACK: Timer I          | Timer L
+ *                   |        v                       |
+ *  Timer H /        |  +-----------+ ACK, INVITE:    |
+ *  transport error  |  | Confirmed | absorbed        |
+ *                   |  +-----------+                 |
+ *                   |        | Timer I               |
+ *                   v        v                       v
+ *                  +--------------------------------------+
+ *                  |              Terminated              |
+ *                  +--------------------------------------+
+ * ```
+ *
+ * After a 2xx the transaction stays in Accepted for 64·T1 (RFC 6026) so a retransmitted
+ * INVITE is absorbed instead of looking new; the TU retransmits the 2xx until its ACK, which
+ * passes up. Over TCP there is no Timer G and Timer I is 0. A transport error in Proceeding
+ * or Completed ends the transaction.
+ */
+export type IstStateName = 'proceeding' | 'accepted' | 'completed' | 'confirmed' | 'terminated';
+
+export interface IstState extends MachineBase {
+  name: IstStateName;
+  /** Whether a response (the layer's 100 Trying or the TU's) has been sent, so there is one to resend. */
+  responded: boolean;
+  /** The next Timer G interval. */
+  timerG: number;
+}
+
+export type IstEvent =
+  /** The TU sends a response. */
+  | { type: 'respond'; status: number }
+  /** The INVITE arrived again. */
+  | { type: 'request' }
+  | { type: 'ack' }
+  | { type: 'timer'; timer: 'Trying' | 'G' | 'H' | 'I' | 'L' }
+  | { type: 'transportError' };
+
+/** The state of a new INVITE server transaction and what to do to start it. */
+export function startIst(timers: SipTimerValues, reliable: boolean): Transition<IstState> {
+  return {
+    state: { name: 'proceeding', reliable, timers, responded: false, timerG: timers.t1 },
+    actions: [{ type: 'startTimer', timer: 'Trying', ms: TRYING_DELAY_MS }],
+  };
+}
+
+/** One checked step of the INVITE server transaction; throws `TransactionStateError` on a move the diagram lacks. */
+export function istTransition(state: IstState, event: IstEvent): Transition<IstState> {
+  const next = step(state, event);
+  if (!next) throw new TransactionStateError('IST', state.name, describeEvent(event));
+  return next;
+}
+
+function step(state: IstState, event: IstEvent): Transition<IstState> | null {
+  const to = (name: IstStateName, actions: TransactionAction[], change: Partial<IstState> = {}): Transition<IstState> => ({ state: { ...state, ...change, name }, actions });
+  const stopTrying: TransactionAction[] = state.responded ? [] : [{ type: 'stopTimer', timer: 'Trying' }];
+
+  switch (state.name) {
+    case 'proceeding':
+      if (event.type === 'timer' && event.timer === 'Trying' && !state.responded) return to('proceeding', [{ type: 'sendTrying' }], { responded: true });
+      if (event.type === 'request') {
+        return state.responded ? to('proceeding', [{ type: 'retransmit' }]) : to('proceeding', [...stopTrying, { type: 'sendTrying' }], { responded: true });
+      }
+      if (event.type === 'transportError') return to('terminated', [...stopTrying, { type: 'terminate' }]);
+      if (event.type !== 'respond') return null;
+      switch (statusClass(event.status)) {
+        case 'provisional':
+          return to('proceeding', [...stopTrying, { type: 'send' }], { responded: true });
+        case 'success':
+          return to('accepted', [...stopTrying, { type: 'send' }, { type: 'startTimer', timer: 'L', ms: transactionTimeout(state.timers) }], { responded: true });
+        case 'failure': {
+          const g: TransactionAction[] = state.reliable ? [] : [{ type: 'startTimer', timer: 'G', ms: state.timers.t1 }];
+          return to('completed', [...stopTrying, { type: 'send' }, ...g, { type: 'startTimer', timer: 'H', ms: transactionTimeout(state.timers) }], {
+            responded: true,
+            timerG: Math.min(2 * state.timers.t1, state.timers.t2),
+          });
+        }
+      }
+      return null;
+    case 'accepted':
+      if (event.type === 'request') return to('accepted', []);
+      if (event.type === 'respond' && statusClass(event.status) === 'success') return to('accepted', [{ type: 'send' }]);
+      if (event.type === 'ack') return to('accepted', [{ type: 'passUp' }]);
+      if (event.type === 'timer' && event.timer === 'L') return to('terminated', [{ type: 'terminate' }]);
+      return null;
+    case 'completed':
+      if (event.type === 'request') return to('completed', [{ type: 'retransmit' }]);
+      if (event.type === 'timer' && event.timer === 'G' && !state.reliable) {
+        return to('completed', [{ type: 'retransmit' }, { type: 'startTimer', timer: 'G', ms: state.timerG }], { timerG: Math.min(2 * state.timerG, state.timers.t2) });
+      }
+      if (event.type === 'ack') {
+        const stop: TransactionAction[] = state.reliable ? [{ type: 'stopTimer', timer: 'H' }] : [{ type: 'stopTimer', timer: 'G' }, { type: 'stopTimer', timer: 'H' }];
+        const i = timerIK(state.timers, state.reliable);
+        return i === 0 ? to('terminated', [...stop, { type: 'terminate' }]) : to('confirmed', [...stop, { type: 'startTimer', timer: 'I', ms: i }]);
+      }
+      if ((event.type === 'timer' && event.timer === 'H') || event.type === 'transportError') {
+        const stop: TransactionAction[] = state.reliable ? [] : [{ type: 'stopTimer', timer: 'G' }];
+        return to('terminated', event.type === 'transportError' ? [...stop, { type: 'stopTimer', timer: 'H' }, { type: 'terminate' }] : [...stop, { type: 'terminate' }]);
+      }
+      return null;
+    case 'confirmed':
+      if (event.type === 'ack' || event.type === 'request') return to('confirmed', []);
+      if (event.type === 'timer' && event.timer === 'I') return to('terminated', [{ type: 'terminate' }]);
+      return null;
+    case 'terminated':
+      return null;
+  }
+}
