@@ -458,6 +458,108 @@ export interface PushRepo {
   purgeDelivered(before: number): Promise<number>;
 }
 
+/**
+ * A SIP extension (a desk phone or softphone account) of an instance. The phone authenticates with
+ * the extension id as digest username against `ha1`, which was computed for `realm`; the password
+ * itself is kept sealed because DescribeExtension returns it.
+ */
+export interface SipExtension {
+  sdkAppId: number;
+  /** Digits, unique in the instance. */
+  extensionId: string;
+  name: string;
+  /** Ascending; groups deleted since are gone. */
+  skillGroupIds: number[];
+  /** The staff whose `extensionNumber` is this extension (the last modified one, should several name it). */
+  relation: { mail: string; name: string } | null;
+  /** MD5 of `extensionId:realm:password`, lower-case hex. */
+  ha1: string;
+  realm: string;
+  passwordSealed: Buffer;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export interface NewSipExtension extends Pick<SipExtension, 'sdkAppId' | 'extensionId' | 'name' | 'skillGroupIds' | 'ha1' | 'realm' | 'passwordSealed'> {
+  /** The mail of the staff to bind, or null. */
+  relation: string | null;
+}
+
+export interface SipExtensionPatch {
+  name?: string;
+  skillGroupIds?: number[];
+  /** A staff mail to bind (unbinding whoever held the extension), or null to unbind. */
+  relation?: string | null;
+}
+
+export type SipExtensionCredentials = Pick<SipExtension, 'ha1' | 'realm' | 'passwordSealed'>;
+
+export interface SipExtensionQuery {
+  /** Only these ids. */
+  extensionIds?: string[];
+  /** A substring of the id, the name, the bound staff's mail or name (case-insensitive). */
+  keyword?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface SipExtensionRepo {
+  /**
+   * Creates the extension and, when `relation` is set, binds the staff to it in the same write
+   * (the staff's `extensionNumber` becomes the id). 'exists': the id is taken in the instance;
+   * 'no-staff': the instance has no such staff. Groups of other instances are ignored.
+   */
+  create(row: NewSipExtension, now: number): Promise<'ok' | 'exists' | 'no-staff'>;
+  get(sdkAppId: number, extensionId: string): Promise<SipExtension | undefined>;
+  /** In numeric order of the ids (shorter first, then by digits). */
+  list(sdkAppId: number, query: SipExtensionQuery): Promise<{ total: number; items: SipExtension[] }>;
+  /** Applies the patch in one write; binding a staff moves them off any other extension. */
+  update(sdkAppId: number, extensionId: string, patch: SipExtensionPatch, now: number): Promise<'ok' | 'not-found' | 'no-staff'>;
+  /** false when the instance has no such extension. */
+  setCredentials(sdkAppId: number, extensionId: string, credentials: SipExtensionCredentials, now: number): Promise<boolean>;
+  /** Deletes the extension and clears the `extensionNumber` of staff bound to it; false when there was none. */
+  delete(sdkAppId: number, extensionId: string, now: number): Promise<boolean>;
+}
+
+export type SipTrunkKind = 'ip' | 'register';
+
+/** A carrier trunk of an instance, as stored: the register password sealed. */
+export interface SipTrunk {
+  id: number;
+  sdkAppId: number;
+  name: string;
+  kind: SipTrunkKind;
+  /** Source CIDRs an `ip` trunk's calls come from. */
+  allow: string[];
+  /** Where calls out through the trunk go; null: the trunk only takes calls in. */
+  outbound: { host: string; port: number; transport: 'udp' | 'tcp' } | null;
+  /** A `register` trunk's registration with the carrier. */
+  register: { registrar: string; username: string; passwordSealed: Buffer; realm: string | null; expires: number } | null;
+  /** Instance numbers (0086…) this trunk may present as caller id; empty: any of the instance's numbers. */
+  callerIdNumbers: string[];
+  /** Number prefixes calls out may (allow; empty: any) and may not (deny, checked first) go to. */
+  dialPlan: { allow: string[]; deny: string[] };
+  maxConcurrentCalls: number;
+  enabled: boolean;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export type NewSipTrunk = Omit<SipTrunk, 'id' | 'createdAt' | 'modifiedAt'>;
+
+export interface SipTrunkRepo {
+  /** The new id, or undefined when the name is taken in the instance. */
+  create(trunk: NewSipTrunk, now: number): Promise<number | undefined>;
+  get(sdkAppId: number, id: number): Promise<SipTrunk | undefined>;
+  /** The instance's trunks by id. */
+  list(sdkAppId: number): Promise<SipTrunk[]>;
+  /** Every enabled trunk of every instance (what the gateway admits and registers). */
+  listEnabled(): Promise<SipTrunk[]>;
+  /** Replaces every setting of the trunk. */
+  replace(id: number, trunk: NewSipTrunk, now: number): Promise<'ok' | 'not-found' | 'name-taken'>;
+  delete(sdkAppId: number, id: number): Promise<boolean>;
+}
+
 export interface Store {
   readonly instances: InstanceRepo;
   readonly apiKeys: ApiKeyRepo;
@@ -472,5 +574,7 @@ export interface Store {
   readonly callJournal: CallJournalRepo;
   readonly groupRouting: SkillGroupRoutingRepo;
   readonly push: PushRepo;
+  readonly sipExtensions: SipExtensionRepo;
+  readonly sipTrunks: SipTrunkRepo;
   close(): Promise<void>;
 }

@@ -191,6 +191,49 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
   `,
+  `
+  CREATE TABLE sip_extensions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sdk_app_id INTEGER NOT NULL REFERENCES instances(sdk_app_id) ON DELETE CASCADE,
+    extension_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    ha1 TEXT NOT NULL,
+    realm TEXT NOT NULL,
+    password_sealed BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL,
+    UNIQUE (sdk_app_id, extension_id)
+  );
+  CREATE TABLE sip_extension_skill_groups (
+    extension_row INTEGER NOT NULL REFERENCES sip_extensions(id) ON DELETE CASCADE,
+    skill_group_id INTEGER NOT NULL REFERENCES skill_groups(id) ON DELETE CASCADE,
+    PRIMARY KEY (extension_row, skill_group_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX staff_extension ON staff(sdk_app_id, extension_number);
+  CREATE TABLE sip_trunks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sdk_app_id INTEGER NOT NULL REFERENCES instances(sdk_app_id) ON DELETE CASCADE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    kind TEXT NOT NULL,
+    allow_cidrs TEXT NOT NULL,
+    out_host TEXT,
+    out_port INTEGER,
+    out_transport TEXT,
+    reg_registrar TEXT,
+    reg_username TEXT,
+    reg_password_sealed BLOB,
+    reg_realm TEXT,
+    reg_expires INTEGER,
+    caller_ids TEXT NOT NULL,
+    dial_allow TEXT NOT NULL,
+    dial_deny TEXT NOT NULL,
+    max_calls INTEGER NOT NULL,
+    enabled INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL,
+    UNIQUE (sdk_app_id, name)
+  );
+  `,
 ];
 
 /** Runs the migrations not yet applied; `target` stops earlier (tests build older schemas with it). */

@@ -12,6 +12,8 @@ import { SqlitePrompts } from './sqlite-prompts.js';
 import { SqliteCallJournal } from './sqlite-call-journal.js';
 import { SqliteGroupRouting } from './sqlite-group-routing.js';
 import { SqlitePush } from './sqlite-push.js';
+import { SqliteExtensions } from './sqlite-extensions.js';
+import { SqliteTrunks } from './sqlite-trunks.js';
 
 /** The embedded default store: one SQLite file in WAL mode with durable, group-committed writes. */
 export class SqliteStore implements Store {
@@ -28,6 +30,8 @@ export class SqliteStore implements Store {
   readonly callJournal: SqliteCallJournal;
   readonly groupRouting: SqliteGroupRouting;
   readonly push: SqlitePush;
+  readonly sipExtensions: SqliteExtensions;
+  readonly sipTrunks: SqliteTrunks;
   private readonly commits: GroupCommit;
   private closed = false;
 
@@ -50,6 +54,8 @@ export class SqliteStore implements Store {
     this.callJournal = new SqliteCallJournal(db, write);
     this.groupRouting = new SqliteGroupRouting(db, write);
     this.push = new SqlitePush(db, write);
+    this.sipExtensions = new SqliteExtensions(db, write);
+    this.sipTrunks = new SqliteTrunks(db, write);
   }
 
   close(): Promise<void> {
