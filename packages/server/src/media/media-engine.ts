@@ -8,10 +8,11 @@ import { MediaError } from './media-error.js';
 import type { LegListener, MediaLeg } from './media-leg.js';
 import { Player } from './player.js';
 import { PortAllocator, type PortRange } from './port-allocator.js';
-import type { CloseReason, CommandResults, LegId, LegParams, LegReady, MediaCommand, MediaEvent, PlaySource, RecordingId, WorkerStats } from './protocol.js';
+import { DTMF_DIGITS, type CloseReason, type CommandResults, type LegId, type LegParams, type LegReady, type MediaCommand, type MediaEvent, type PlaySource, type RecordingId, type WorkerStats } from './protocol.js';
 import { Recorder } from './recorder.js';
 import { threadCpuMs } from './thread-cpu.js';
 import { RtpLeg } from './rtp-leg.js';
+import type { TelephoneEvent } from './rtp-packet.js';
 import { SAMPLE_RATE, dtmfSamples, toneSamples } from './tones.js';
 import { readWav } from './wav.js';
 import type { WebRtcConfig } from './webrtc-config.js';
@@ -50,6 +51,7 @@ export class MediaEngine {
   private readonly tones = new Map<string, Int16Array>();
   private readonly ports: PortAllocator;
   private readonly prompts = new Map<string, { key: string; samples: Int16Array }>();
+  /** Packets of legs already closed; live legs keep their own counts. */
   private readonly counters = { packetsIn: 0, packetsOut: 0, packetsDropped: 0 };
   private readonly listener: LegListener;
 
@@ -61,10 +63,7 @@ export class MediaEngine {
     this.ports = new PortAllocator(config.portRange, config.bindAddress);
     this.listener = {
       audio: (leg, payload) => this.onAudio(leg, payload),
-      dtmf: (leg, digit) => {
-        this.counters.packetsIn++;
-        this.emit({ type: 'dtmf', leg, digit });
-      },
+      telephoneEvent: (leg, event, start) => this.onTelephoneEvent(leg, event, start),
       connected: (leg) => this.emit({ type: 'legConnected', leg }),
       closed: (leg, reason) => this.removeLeg(leg, reason),
       dropped: () => void this.counters.packetsDropped++,
@@ -155,6 +154,7 @@ export class MediaEngine {
         remote: params.remote,
         codec: params.codec ?? 'PCMU',
         telephoneEventPayloadType: params.telephoneEventPayloadType ?? 101,
+        ...(params.ptime === undefined ? {} : { ptime: params.ptime }),
         listener: this.listener,
         now: this.now,
       });
@@ -176,22 +176,37 @@ export class MediaEngine {
   }
 
   private onAudio(id: LegId, payload: Uint8Array): void {
-    this.counters.packetsIn++;
     const entry = this.legs.get(id);
     if (!entry) return;
     entry.timedOut = false;
-    if (entry.bridgedTo !== undefined) {
-      const other = this.legs.get(entry.bridgedTo);
-      // A leg that is being played to hears the prompt, not the other side.
-      if (other && !other.player) {
-        other.leg.sendAudio(transcodeG711(entry.leg.codec, other.leg.codec, payload), this.now());
-        this.counters.packetsOut++;
-      }
-    }
+    const other = this.listeningPartner(entry);
+    // Same codec: the payload goes through as it came (transcodeG711 returns it untouched).
+    if (other) other.leg.sendAudio(transcodeG711(entry.leg.codec, other.leg.codec, payload), this.now());
     if (entry.recordings.length > 0) {
       const samples = decodeG711(entry.leg.codec, payload);
       for (const { recording, channel } of entry.recordings) this.recordings.get(recording)?.recorder.push(channel, samples);
     }
+  }
+
+  /** The bridged leg that hears this one: none while a prompt plays to it (it hears the prompt). */
+  private listeningPartner(entry: LegEntry): LegEntry | undefined {
+    if (entry.bridgedTo === undefined) return undefined;
+    const other = this.legs.get(entry.bridgedTo);
+    return other && !other.player ? other : undefined;
+  }
+
+  /**
+   * A key press reaches the engine once, as a `dtmf` event. Between two RTP legs the events also
+   * go through to the other side as RFC 4733 packets (its payload type, its timeline), so a
+   * carrier's IVR hears the agent's desk phone and the other way round.
+   */
+  private onTelephoneEvent(id: LegId, event: TelephoneEvent, start: boolean): void {
+    const entry = this.legs.get(id);
+    if (!entry) return;
+    entry.timedOut = false;
+    if (start) this.emit({ type: 'dtmf', leg: id, digit: DTMF_DIGITS[event.event] as string });
+    const other = this.listeningPartner(entry);
+    if (other && other.leg instanceof RtpLeg) other.leg.relayTelephoneEvent(event, start, this.now());
   }
 
   private unbridge(id: LegId): void {
@@ -273,6 +288,8 @@ export class MediaEngine {
     this.unbridge(id);
     this.legs.delete(id);
     entry.leg.close();
+    this.counters.packetsIn += entry.leg.packetsIn;
+    this.counters.packetsOut += entry.leg.packetsOut;
     if (entry.port !== undefined) this.ports.release(entry.port);
     if (entry.player) this.emit({ type: 'playDone', leg: id, reason: 'legClosed' });
     this.emit({ type: 'legClosed', leg: id, reason });
@@ -294,7 +311,6 @@ export class MediaEngine {
         const frame = entry.player.next();
         if (frame) {
           entry.leg.sendAudio(encodeG711(entry.leg.codec, frame), now);
-          this.counters.packetsOut++;
         } else {
           entry.player = undefined;
           this.emit({ type: 'playDone', leg: id, reason: 'finished' });
@@ -312,12 +328,19 @@ export class MediaEngine {
 
   private stats(): WorkerStats {
     let bridged = 0;
-    for (const entry of this.legs.values()) if (entry.bridgedTo !== undefined) bridged++;
+    let { packetsIn, packetsOut } = this.counters;
+    for (const entry of this.legs.values()) {
+      if (entry.bridgedTo !== undefined) bridged++;
+      packetsIn += entry.leg.packetsIn;
+      packetsOut += entry.leg.packetsOut;
+    }
     return {
       legs: this.legs.size,
       bridges: bridged / 2,
       recordings: this.recordings.size,
-      ...this.counters,
+      packetsIn,
+      packetsOut,
+      packetsDropped: this.counters.packetsDropped,
       cpuMs: threadCpuMs(),
       eventLoopUtilization: performance.eventLoopUtilization().utilization,
     };

@@ -12,20 +12,21 @@ import type { Worker } from 'node:worker_threads';
 import { MediaError } from './media-error.js';
 import { mediaPlaneDefaults, type MediaPlaneOptions } from './media-options.js';
 import { splitPortRange } from './port-allocator.js';
-import type {
-  CommandEnvelope,
-  CommandResults,
-  LegId,
-  LegParams,
-  LegReady,
-  MediaCommand,
-  MediaEvent,
-  MediaEventOf,
-  MediaEventType,
-  PlaySource,
-  RecordingId,
-  WorkerMessage,
-  WorkerStats,
+import {
+  RTP_PTIMES,
+  type CommandEnvelope,
+  type CommandResults,
+  type LegId,
+  type LegParams,
+  type LegReady,
+  type MediaCommand,
+  type MediaEvent,
+  type MediaEventOf,
+  type MediaEventType,
+  type PlaySource,
+  type RecordingId,
+  type WorkerMessage,
+  type WorkerStats,
 } from './protocol.js';
 import { spawnDefaultWorker, type WorkerInit } from './worker-spawn.js';
 
@@ -319,6 +320,12 @@ function assertLegParams(params: LegParams): void {
     const { remote } = params;
     if (remote !== 'latch' && (typeof remote.address !== 'string' || remote.address === '' || !Number.isInteger(remote.port) || remote.port < 1 || remote.port > 65535)) {
       throw new MediaError('badCommand', `RTP remote must be "latch" or { address, port } with a port of 1–65535, got ${JSON.stringify(remote)}`);
+    }
+    if (remote !== 'latch' && remote.latch !== undefined && typeof remote.latch !== 'boolean') {
+      throw new MediaError('badCommand', `RTP remote's latch must be true or false, got ${JSON.stringify(remote.latch)}`);
+    }
+    if (params.ptime !== undefined && !(RTP_PTIMES as readonly number[]).includes(params.ptime)) {
+      throw new MediaError('badCommand', `RTP ptime must be one of ${RTP_PTIMES.join(', ')} ms, got ${JSON.stringify(params.ptime)}`);
     }
     const pt = params.telephoneEventPayloadType;
     if (pt !== undefined && (!Number.isInteger(pt) || pt < 96 || pt > 127)) {

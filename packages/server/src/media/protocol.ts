@@ -14,8 +14,19 @@ export type RecordingId = string;
 export const G711_CODECS = ['PCMU', 'PCMA'] as const;
 export type G711Codec = (typeof G711_CODECS)[number];
 
-/** Where an RTP leg sends: a fixed peer (only its packets are accepted), or the first source heard. */
-export type RtpRemote = { address: string; port: number } | 'latch';
+/**
+ * Where an RTP leg sends, and whom it accepts packets from:
+ * - `{ address, port }`: the negotiated peer, strictly: only packets from exactly that address and port;
+ * - `{ address, port, latch: true }` (symmetric RTP, for peers behind NAT): send to the negotiated
+ *   address and port until the first packet arrives from the negotiated *address* (any port), then
+ *   send to that exact source and accept only it;
+ * - `'latch'`: nothing is sent until the first packet arrives, from anywhere; then only that source.
+ */
+export type RtpRemote = { address: string; port: number; latch?: boolean } | 'latch';
+
+/** The packet durations an RTP leg sends (`a=ptime`), in ms. */
+export const RTP_PTIMES = [10, 20, 30, 40] as const;
+export type RtpPtime = (typeof RTP_PTIMES)[number];
 
 export interface RtpLegParams {
   kind: 'rtp';
@@ -24,6 +35,11 @@ export interface RtpLegParams {
   codec?: G711Codec;
   /** RFC 4733 payload type; default 101. */
   telephoneEventPayloadType?: number;
+  /**
+   * Milliseconds of audio per packet sent (the peer's `a=ptime`); default 20. Packets received may
+   * carry any whole number of ms whatever this says: they are re-cut into the plane's 20 ms frames.
+   */
+  ptime?: RtpPtime;
 }
 
 export interface WebRtcLegParams {

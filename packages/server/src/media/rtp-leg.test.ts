@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeG711 } from './g711.js';
 import type { LegListener } from './media-leg.js';
 import { PortAllocator, splitPortRange } from './port-allocator.js';
+import { DTMF_DIGITS } from './protocol.js';
 import { RtpLeg } from './rtp-leg.js';
 import { RtpPeer } from './rtp-peer.js';
 import { serializeRtp } from './rtp-packet.js';
@@ -17,7 +18,7 @@ function recordingListener() {
   const seen = { audio: 0, dtmf: [] as string[], connected: 0, dropped: 0 };
   const listener: LegListener = {
     audio: () => void seen.audio++,
-    dtmf: (_leg, digit) => void seen.dtmf.push(digit),
+    telephoneEvent: (_leg, event, start) => void (start && seen.dtmf.push(DTMF_DIGITS[event.event] ?? '?')),
     connected: () => void seen.connected++,
     closed: () => undefined,
     dropped: () => void seen.dropped++,

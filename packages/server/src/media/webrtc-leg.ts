@@ -8,6 +8,8 @@ import { MediaError } from './media-error.js';
 import type { LegListener, MediaLeg } from './media-leg.js';
 import { DTMF_DIGITS, type LegId } from './protocol.js';
 import { parseTelephoneEvent } from './rtp-packet.js';
+import { TelephoneEventReceiver } from './telephone-event-receiver.js';
+import { FRAME_SAMPLES } from './tones.js';
 import type { WebRtcConfig } from './webrtc-config.js';
 
 export interface WebRtcLegOptions {
@@ -79,11 +81,13 @@ export class WebRtcLeg implements MediaLeg {
   readonly codec = 'PCMU' as const;
   readonly track = new MediaStreamTrack({ kind: 'audio' });
   lastReceivedAt: number;
+  packetsIn = 0;
+  packetsOut = 0;
   private connected = false;
   private closed = false;
   private sequence = Math.floor(Math.random() * 0x10000);
   private timestamp = Math.floor(Math.random() * 0x1_0000_0000) >>> 0;
-  private lastEventTimestamp: number | undefined;
+  private readonly events = new TelephoneEventReceiver();
 
   constructor(
     private readonly options: WebRtcLegOptions,
@@ -109,15 +113,14 @@ export class WebRtcLeg implements MediaLeg {
   private receive(rtp: RtpPacket): void {
     const { listener } = this.options;
     this.lastReceivedAt = this.options.now();
+    this.packetsIn++;
     if (rtp.header.payloadType === 0) {
-      listener.audio(this.id, rtp.payload);
+      // Browsers send 20 ms frames; a payload of any other size is cut into them all the same.
+      for (let offset = 0; offset + FRAME_SAMPLES <= rtp.payload.length; offset += FRAME_SAMPLES) listener.audio(this.id, rtp.payload.subarray(offset, offset + FRAME_SAMPLES));
       return;
     }
     const event = parseTelephoneEvent(rtp.payload);
-    if (event && event.event < DTMF_DIGITS.length && rtp.header.timestamp !== this.lastEventTimestamp) {
-      this.lastEventTimestamp = rtp.header.timestamp;
-      listener.dtmf(this.id, DTMF_DIGITS[event.event] as string);
-    }
+    if (event && event.event < DTMF_DIGITS.length) listener.telephoneEvent(this.id, event, this.events.receive(rtp.header.timestamp, event));
   }
 
   sendAudio(payload: Uint8Array): void {
@@ -126,7 +129,9 @@ export class WebRtcLeg implements MediaLeg {
     this.sequence = (this.sequence + 1) & 0xffff;
     this.timestamp = (this.timestamp + payload.length) >>> 0;
     const header = new RtpHeader({ payloadType: 0, sequenceNumber: this.sequence, timestamp: this.timestamp, marker: false });
-    this.track.writeRtp(new RtpPacket(header, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)));
+    // A copy: the payload may be a view of a buffer the caller reuses, and werift sends it later.
+    this.track.writeRtp(new RtpPacket(header, Buffer.from(payload)));
+    this.packetsOut++;
   }
 
   sendDtmf(): void {
