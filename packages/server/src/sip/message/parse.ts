@@ -1,0 +1,177 @@
+import { canonicalHeaderName, SipHeaders, type SipMessage } from '../types.js';
+import { parseCSeq } from './cseq.js';
+import { splitOutside, TOKEN } from './lexer.js';
+import { resolveLimits, type SipLimits } from './limits.js';
+import { parseNameAddr } from './name-addr.js';
+import { parseUri } from './uri.js';
+import { parseVia } from './via.js';
+
+export { findMessageEnd, type MessageEnd } from './framing.js';
+
+/** The outcome of parsing: a message, or why it was refused (for logs and a 400's reason). */
+export type ParseResult = { ok: true; message: SipMessage } | { ok: false; error: string };
+
+/** Headers whose comma lists are split into one entry per value (RFC 3261 §7.3.1). */
+const LIST_HEADERS = new Set(['Via', 'Route', 'Record-Route', 'Contact', 'Allow', 'Supported', 'Require', 'Proxy-Require', 'Unsupported']);
+/** Headers a message may carry only once. */
+const SINGLE_HEADERS = ['From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Content-Type'];
+const MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
+const NAME_ADDR_HEADERS = ['From', 'To', 'Route', 'Record-Route'];
+
+const CRLF = Buffer.from('\r\n\r\n');
+const SIP_VERSION = /^SIP\/2\.0$/i;
+const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) ([^\r\n]*)$/i;
+const REQUEST_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"]+$/;
+const SIP_SCHEME = /^(sips?|tel):/i;
+const HEADER_LINE = /^([^:\s]+)[ \t]*:[ \t]*(.*)$/s;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+class ParseError extends Error {}
+
+/**
+ * Parses one complete message (a UDP datagram, or a frame `findMessageEnd` cut from a stream).
+ * Strict about syntax and the limits; never throws. The message always carries one
+ * Content-Length equal to its body: a body beyond the declared length is cut (RFC 3261
+ * §18.3), a shorter one refused, and a missing header is added at the end.
+ */
+export function parseSipMessage(data: Buffer, limits?: Partial<SipLimits>): ParseResult {
+  try {
+    return { ok: true, message: parseOrThrow(data, resolveLimits(limits)) };
+  } catch (error) {
+    if (error instanceof ParseError) return { ok: false, error: error.message };
+    return { ok: false, error: `unparsable message (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+function fail(reason: string): never {
+  throw new ParseError(reason);
+}
+
+function parseOrThrow(data: Buffer, limits: SipLimits): SipMessage {
+  if (data.length > limits.maxMessageBytes) fail(`message of ${data.length} bytes exceeds the limit of ${limits.maxMessageBytes}`);
+  let start = 0;
+  while (data[start] === 0x0d && data[start + 1] === 0x0a) start += 2;
+  const headerEnd = data.indexOf(CRLF, start);
+  if (headerEnd < 0) fail('no empty line ends the headers');
+  let head: string;
+  try {
+    head = utf8.decode(data.subarray(start, headerEnd));
+  } catch {
+    fail('the start line or headers are not valid UTF-8');
+  }
+  const lines = unfold(head, limits);
+  const startLine = lines.shift() ?? '';
+  const headers = parseHeaders(lines, limits);
+  const body = readBody(data.subarray(headerEnd + CRLF.length), headers, limits);
+  checkHeaders(headers);
+  if (/^sip\//i.test(startLine)) {
+    const status = STATUS_LINE.exec(startLine);
+    if (!status) fail(`malformed status line: ${excerpt(startLine)}`);
+    return { kind: 'response', status: Number(status[1]), reason: status[2] ?? '', headers, body };
+  }
+  const parts = startLine.split(' ');
+  if (parts.length !== 3) fail(`the request line needs exactly three parts separated by single spaces: ${excerpt(startLine)}`);
+  const [method = '', uri = '', version = ''] = parts;
+  if (!TOKEN.test(method)) fail(`malformed method: ${excerpt(method)}`);
+  if (!SIP_VERSION.test(version)) fail(`unsupported SIP version: ${excerpt(version)}`);
+  if (!REQUEST_URI.test(uri) || (SIP_SCHEME.test(uri) && !parseUri(uri))) fail(`malformed Request-URI: ${excerpt(uri)}`);
+  const cseq = parseCSeq(headers.get('CSeq') ?? '');
+  if (cseq?.method !== method) fail(`the CSeq method ${cseq?.method ?? ''} differs from the request method ${method}`);
+  return { kind: 'request', method, uri, headers, body };
+}
+
+/** Logical lines: continuation lines (starting with a space or tab) joined to their header with one space. */
+function unfold(head: string, limits: SipLimits): string[] {
+  const lines: string[] = [];
+  for (const raw of head.split('\r\n')) {
+    if (hasControl(raw)) fail('a control character in the start line or headers');
+    if (raw.startsWith(' ') || raw.startsWith('\t')) {
+      if (lines.length < 2) fail('a continuation line without a header before it');
+      lines[lines.length - 1] = `${lines[lines.length - 1]!.trimEnd()} ${raw.trim()}`;
+    } else lines.push(raw);
+    if (Buffer.byteLength(lines[lines.length - 1]!) > limits.maxHeaderLineBytes) {
+      fail(`a header line exceeds the limit of ${limits.maxHeaderLineBytes} bytes`);
+    }
+  }
+  return lines;
+}
+
+function parseHeaders(lines: ReadonlyArray<string>, limits: SipLimits): SipHeaders {
+  const headers = new SipHeaders();
+  for (const line of lines) {
+    const match = HEADER_LINE.exec(line);
+    if (!match || !TOKEN.test(match[1]!)) fail(`malformed header line: ${excerpt(line)}`);
+    const name = match[1]!;
+    const value = match[2]!.trim();
+    const values = splitValues(name, value);
+    for (const item of values) {
+      headers.append(name, item);
+      if (Buffer.byteLength(item) + canonicalHeaderName(name).length + 2 > limits.maxHeaderLineBytes) {
+        fail(`a ${canonicalHeaderName(name)} value exceeds the line limit of ${limits.maxHeaderLineBytes} bytes`);
+      }
+      if (headers.size > limits.maxHeaders) fail(`more than ${limits.maxHeaders} headers`);
+    }
+  }
+  return headers;
+}
+
+function splitValues(name: string, value: string): string[] {
+  const canonical = canonicalHeaderName(name);
+  if (!LIST_HEADERS.has(canonical) || (canonical === 'Contact' && value === '*')) return [value];
+  const parts = splitOutside(value, ',');
+  if (!parts) fail(`an unterminated quote or <...> in ${canonical}`);
+  const values = parts.filter((part) => part !== '');
+  if (values.length === 0) return [''];
+  return values;
+}
+
+function readBody(rest: Buffer, headers: SipHeaders, limits: SipLimits): Buffer {
+  const declared = headers.getAll('Content-Length');
+  let body = rest;
+  if (declared.length > 0) {
+    if (declared.some((value) => value !== declared[0])) fail('Content-Length values differ');
+    const text = declared[0]!;
+    if (!/^\d{1,10}$/.test(text)) fail(`malformed Content-Length: ${excerpt(text)}`);
+    const length = Number(text);
+    if (length > limits.maxBodyBytes) fail(`Content-Length ${length} exceeds the body limit of ${limits.maxBodyBytes}`);
+    if (length > rest.length) fail(`Content-Length ${length} but the body has ${rest.length} bytes`);
+    body = rest.subarray(0, length);
+  }
+  if (body.length > limits.maxBodyBytes) fail(`a body of ${body.length} bytes exceeds the limit of ${limits.maxBodyBytes}`);
+  headers.set('Content-Length', String(body.length));
+  if (headers.size > limits.maxHeaders) fail(`more than ${limits.maxHeaders} headers`);
+  return Buffer.from(body);
+}
+
+function checkHeaders(headers: SipHeaders): void {
+  for (const name of MANDATORY) if (!headers.has(name)) fail(`missing ${name}`);
+  for (const name of SINGLE_HEADERS) if (headers.getAll(name).length > 1) fail(`more than one ${name}`);
+  for (const via of headers.getAll('Via')) if (!parseVia(via)) fail(`malformed Via: ${excerpt(via)}`);
+  for (const name of NAME_ADDR_HEADERS) {
+    for (const value of headers.getAll(name)) if (!parseNameAddr(value)) fail(`malformed ${name}: ${excerpt(value)}`);
+  }
+  for (const contact of headers.getAll('Contact')) {
+    if (contact !== '*' && !parseNameAddr(contact)) fail(`malformed Contact: ${excerpt(contact)}`);
+  }
+  if (!/^\S+$/.test(headers.get('Call-ID') ?? '')) fail('an empty Call-ID or one with spaces');
+  if (!parseCSeq(headers.get('CSeq') ?? '')) fail(`malformed CSeq: ${excerpt(headers.get('CSeq') ?? '')}`);
+  const maxForwards = headers.get('Max-Forwards');
+  if (maxForwards !== undefined && (!/^\d{1,3}$/.test(maxForwards) || Number(maxForwards) > 255)) {
+    fail(`malformed Max-Forwards: ${excerpt(maxForwards)}`);
+  }
+}
+
+/** Control characters other than a tab (CR and LF included: a line has none left). */
+function hasControl(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** A short, printable piece of untrusted text for an error message. */
+function excerpt(text: string): string {
+  const printable = text.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 60 ? `${printable.slice(0, 60)}...` : printable;
+}
