@@ -1,5 +1,5 @@
 import type { SipTimerValues } from '../types.js';
-import { describeEvent, statusClass, TransactionStateError, type MachineBase, type TransactionAction, type Transition } from './machine.js';
+import { describeEvent, statusClass, TransactionStateError, type MachineBase, type TimerName, type TransactionAction, type Transition } from './machine.js';
 import { timerD, transactionTimeout } from './timers.js';
 
 /**
@@ -42,7 +42,7 @@ export interface IctState extends MachineBase {
 
 export type IctEvent =
   | { type: 'response'; status: number }
-  | { type: 'timer'; timer: 'A' | 'B' | 'D' | 'M' | 'Cancel' }
+  | { type: 'timer'; timer: TimerName }
   | { type: 'cancelSent' }
   | { type: 'transportError' };
 

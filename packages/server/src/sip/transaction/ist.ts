@@ -1,5 +1,5 @@
 import type { SipTimerValues } from '../types.js';
-import { describeEvent, statusClass, TransactionStateError, type MachineBase, type TransactionAction, type Transition } from './machine.js';
+import { describeEvent, statusClass, TransactionStateError, type MachineBase, type TimerName, type TransactionAction, type Transition } from './machine.js';
 import { timerIK, transactionTimeout, TRYING_DELAY_MS } from './timers.js';
 
 /**
@@ -50,7 +50,7 @@ export type IstEvent =
   /** The INVITE arrived again. */
   | { type: 'request' }
   | { type: 'ack' }
-  | { type: 'timer'; timer: 'Trying' | 'G' | 'H' | 'I' | 'L' }
+  | { type: 'timer'; timer: TimerName }
   | { type: 'transportError' };
 
 /** The state of a new INVITE server transaction and what to do to start it. */

@@ -1,5 +1,5 @@
 import type { SipTimerValues } from '../types.js';
-import { describeEvent, statusClass, TransactionStateError, type MachineBase, type TransactionAction, type Transition } from './machine.js';
+import { describeEvent, statusClass, TransactionStateError, type MachineBase, type TimerName, type TransactionAction, type Transition } from './machine.js';
 import { timerIK, transactionTimeout } from './timers.js';
 
 /**
@@ -36,7 +36,7 @@ export interface NictState extends MachineBase {
   timerE: number;
 }
 
-export type NictEvent = { type: 'response'; status: number } | { type: 'timer'; timer: 'E' | 'F' | 'K' } | { type: 'transportError' };
+export type NictEvent = { type: 'response'; status: number } | { type: 'timer'; timer: TimerName } | { type: 'transportError' };
 
 /** The state of a new non-INVITE client transaction and what to do to start it. */
 export function startNict(timers: SipTimerValues, reliable: boolean): Transition<NictState> {

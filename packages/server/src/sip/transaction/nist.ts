@@ -1,5 +1,5 @@
 import type { SipTimerValues } from '../types.js';
-import { describeEvent, statusClass, TransactionStateError, type MachineBase, type TransactionAction, type Transition } from './machine.js';
+import { describeEvent, statusClass, TransactionStateError, type MachineBase, type TimerName, type TransactionAction, type Transition } from './machine.js';
 import { timerJ } from './timers.js';
 
 /**
@@ -41,7 +41,7 @@ export type NistEvent =
   | { type: 'respond'; status: number }
   /** The request arrived again. */
   | { type: 'request' }
-  | { type: 'timer'; timer: 'J' }
+  | { type: 'timer'; timer: TimerName }
   | { type: 'transportError' };
 
 /** The state of a new non-INVITE server transaction (it starts with nothing to do). */
