@@ -150,7 +150,7 @@ describe('createInDialogRequest', () => {
     expect(bye.headers.get('Call-ID')).toBe('call-1@192.0.2.10');
     expect(bye.headers.get('CSeq')).toBe('1 BYE');
     expect(bye.headers.get('Max-Forwards')).toBe('70');
-    expect(bye.headers.get('Content-Length')).toBe('0');
+    expect(bye.body.length).toBe(0);
     expect(after.localSeq).toBe(1);
     expect(dialog.localSeq).toBe(0);
     expect(createInDialogRequest(after, 'INFO', { via: VIA }).request.headers.get('CSeq')).toBe('2 INFO');
@@ -175,12 +175,11 @@ describe('createInDialogRequest', () => {
     expect(built.request.headers.get('CSeq')).toBe('8 BYE');
   });
 
-  it('writes a body with its type and length, and refuses a body without a type', () => {
+  it('writes a body with its type, and refuses a body without a type', () => {
     const dialog = dialogFromUacResponse(OUT_INVITE, answer(200, []));
     const sdp = Buffer.from('v=0\r\n');
     const reinvite = createInDialogRequest(dialog, 'INVITE', { via: VIA, contact: '<sip:openccc@10.0.0.1>', body: sdp, contentType: 'application/sdp' }).request;
     expect(reinvite.headers.get('Content-Type')).toBe('application/sdp');
-    expect(reinvite.headers.get('Content-Length')).toBe(String(sdp.length));
     expect(reinvite.headers.get('Contact')).toBe('<sip:openccc@10.0.0.1>');
     expect(reinvite.body).toBe(sdp);
     expect(() => createInDialogRequest(dialog, 'INFO', { via: VIA, body: sdp })).toThrow(DialogError);
@@ -215,7 +214,7 @@ describe('createAck2xx', () => {
     const dialog = dialogFromUacResponse(OUT_INVITE, answer(200, []));
     const ack = createAck2xx(dialog, OUT_INVITE, 'SIP/2.0/UDP h;branch=z9hG4bKa', Buffer.from('v=0\r\n'));
     expect(ack.headers.get('Content-Type')).toBe('application/sdp');
-    expect(ack.headers.get('Content-Length')).toBe('5');
+    expect(ack.body.toString()).toBe('v=0\r\n');
   });
 });
 

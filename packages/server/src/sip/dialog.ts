@@ -177,6 +177,7 @@ export interface InDialogRequest {
  * A request inside a dialog (RFC 3261 §12.2.1.1): From, To, Call-ID and CSeq from the dialog,
  * Route and Request-URI from the route set and the remote target. A strict-routing first hop
  * (no `lr`) becomes the Request-URI and the remote target is appended as the last Route.
+ * Content-Length is left to the serialiser, as for every message built here.
  */
 export function createInDialogRequest(dialog: Dialog, method: string, options: InDialogRequestOptions): InDialogRequest {
   const reuseSeq = method === 'ACK' || method === 'CANCEL';
@@ -197,7 +198,6 @@ export function createInDialogRequest(dialog: Dialog, method: string, options: I
     if (!options.contentType) throw new DialogError(`a ${method} with a body needs a contentType`);
     headers.append('Content-Type', options.contentType);
   }
-  headers.append('Content-Length', String(body.length));
   return {
     request: { kind: 'request', method, uri: requestUri, headers, body },
     dialog: reuseSeq ? dialog : { ...dialog, localSeq: seq },
