@@ -1,3 +1,5 @@
+import type { SipMessage } from '../types.js';
+
 /**
  * Valid SIP messages of the kinds OpenCCC exchanges with carriers and desk phones, for parser,
  * transport and fuzz tests. Each text uses CRLF line ends and a correct Content-Length.
@@ -225,4 +227,10 @@ export function corpusMessage(name: string): Buffer {
   const entry = SIP_CORPUS.find((candidate) => candidate.name === name);
   if (!entry) throw new Error(`no corpus message named ${name}`);
   return entry.data;
+}
+
+/** A plain description of a message for deep equality in tests (headers in order, body as hex). */
+export function messageSnapshot(message: SipMessage): Record<string, unknown> {
+  const start = message.kind === 'request' ? { method: message.method, uri: message.uri } : { status: message.status, reason: message.reason };
+  return { kind: message.kind, ...start, headers: message.headers.entries().map(([name, value]) => [name, value]), body: message.body.toString('hex') };
 }
