@@ -29,21 +29,18 @@ describe.each(METHODS)('actions OpenCCC does not implement, over %s', (method) =
     expect(err.message).toContain('CreateIVRSession');
   });
 
-  it('DescribeExtensions, CreateExtension and DescribeProtectedTelCdr answer UnsupportedOperation naming the action', async () => {
+  it('DescribeAutoCalloutTasks and DescribeProtectedTelCdr answer UnsupportedOperation naming the action', async () => {
     const c = client();
-    expect((await expectCloudError(c.DescribeExtensions({ SdkAppId: server.sdkAppId, PageNumber: 0 }), 'UnsupportedOperation')).message).toContain('DescribeExtensions');
-    expect(
-      (await expectCloudError(c.CreateExtension({ SdkAppId: server.sdkAppId, ExtensionId: '8001', ExtensionName: 'desk' }), 'UnsupportedOperation')).message,
-    ).toContain('CreateExtension');
+    expect((await expectCloudError(c.DescribeAutoCalloutTasks({ SdkAppId: server.sdkAppId, PageSize: 10, PageNumber: 0 }), 'UnsupportedOperation')).message).toContain('DescribeAutoCalloutTasks');
     expect(
       (await expectCloudError(c.DescribeProtectedTelCdr({ SdkAppId: server.sdkAppId, StartTimeStamp: 0, EndTimeStamp: 1, PageSize: 10, PageNumber: 0 }), 'UnsupportedOperation')).message,
     ).toContain('DescribeProtectedTelCdr');
   });
 
   it('answers UnsupportedOperation in Chinese when asked for zh-CN', async () => {
-    const err = await expectCloudError(clientFor(server, method, 'zh-CN').DescribeExtensions({ SdkAppId: server.sdkAppId, PageNumber: 0 }), 'UnsupportedOperation');
+    const err = await expectCloudError(clientFor(server, method, 'zh-CN').DescribeAutoCalloutTasks({ SdkAppId: server.sdkAppId, PageSize: 10, PageNumber: 0 }), 'UnsupportedOperation');
     expect(err.message).toMatch(CHINESE_RE);
-    expect(err.message).toContain('DescribeExtensions');
+    expect(err.message).toContain('DescribeAutoCalloutTasks');
   });
 
   it('every other action of the official client answers UnsupportedOperation, never InvalidAction', async () => {

@@ -37,6 +37,7 @@ import { systemScheduler } from './realtime/scheduler.js';
 import { NumberService } from './numbers/number-service.js';
 import { promptCheck } from './numbers/prompt-check.js';
 import { PromptService, promptFolder } from './prompts/prompt-service.js';
+import { ExtensionService } from './sip/extensions.js';
 import { OriginPolicy } from './staff/origins.js';
 import { Presence } from './staff/presence.js';
 import { SkillGroupService } from './staff/skill-group-service.js';
@@ -117,6 +118,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     status,
     numbers: new NumberService(store, promptCheck(prompts), clock),
     prompts,
+    extensions: new ExtensionService({ store, box, clock, sip: { domain: config.sip.domain, outboundProxy: config.sip.outboundProxy } }),
     tokens: new LoginTokens(store.credentials, clock),
     calls: callsUnavailable(),
     clock,

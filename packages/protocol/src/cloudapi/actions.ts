@@ -21,6 +21,8 @@ const phoneNumber = str({ minLength: 1, maxLength: 32 });
 const sessionId = str({ minLength: 1, maxLength: 64 });
 // TCCC limits UUI to 1024 bytes; the handler checks the bytes, this the characters.
 const uui = str({ maxLength: 1024 });
+// A SIP extension: 1 to 32 digits (dialable from a keypad; the staff's ExtensionNumber holds 32).
+const extensionId = str({ minLength: 1, maxLength: 32, pattern: { regex: /^[0-9]{1,32}$/, en: '1 to 32 digits, such as 8001', zh: '1 到 32 位数字，例如 8001' } });
 
 export const SeatUserInfoSchema = obj({
   Name: str({ minLength: 1, maxLength: 128 }),
@@ -180,6 +182,34 @@ export const ActionSchemas = {
     EnabledNumber: optional(bool()),
     GroupIdList: optional(arr(id, { max: 100 })),
   }),
+  CreateExtension: obj({
+    SdkAppId: sdkAppId,
+    ExtensionId: extensionId,
+    ExtensionName: str({ minLength: 1, maxLength: 128 }),
+    SkillGroupIds: optional(arr(id, { max: 100 })),
+    // A staff mail; empty: bound to nobody.
+    Relation: optional(str({ maxLength: 128 })),
+  }),
+  DescribeExtension: obj({ SdkAppId: sdkAppId, ExtensionId: extensionId }),
+  DescribeExtensions: obj({
+    SdkAppId: sdkAppId,
+    PageNumber: pageNumber,
+    // A filter: ids of any form are accepted and simply match nothing.
+    ExtensionIds: optional(arr(str({ maxLength: 32 }), { max: 100 })),
+    PageSize: optional(int({ min: 1, max: 100 })),
+    FuzzingKeyWord: optional(str({ maxLength: 128 })),
+    IsNeedStatus: optional(bool()),
+  }),
+  ModifyExtension: obj({
+    SdkAppId: sdkAppId,
+    ExtensionId: extensionId,
+    ExtensionName: optional(str({ minLength: 1, maxLength: 128 })),
+    SkillGroupIds: optional(arr(id, { max: 100 })),
+    // A staff mail, or empty to unbind.
+    Relation: optional(str({ maxLength: 128 })),
+  }),
+  DeleteExtension: obj({ SdkAppId: sdkAppId, ExtensionId: extensionId }),
+  ResetExtensionPassword: obj({ SdkAppId: sdkAppId, ExtensionId: extensionId }),
   // No SdkAppId: the instances are listed, and the key's policy must allow each of them (checked by the dispatcher).
   DescribeTelCallInfo: obj({ StartTimeStamp: int({ min: 0 }), EndTimeStamp: int({ min: 0 }), SdkAppIdList: arr(sdkAppId, { min: 1, max: 100 }) }),
 } satisfies Record<string, Schema<object>>;

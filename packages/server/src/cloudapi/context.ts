@@ -6,6 +6,7 @@ import type { RecordingLinks } from '../calls/recording-links.js';
 import type { NumberService } from '../numbers/number-service.js';
 import type { PromptService } from '../prompts/prompt-service.js';
 import type { Store } from '../store/ports.js';
+import type { ExtensionService, RegistrationLookup } from '../sip/extensions.js';
 import type { Presence } from '../staff/presence.js';
 import type { SkillGroupService } from '../staff/skill-group-service.js';
 import type { StaffService } from '../staff/staff-service.js';
@@ -20,6 +21,10 @@ export interface Services {
   status: StatusService;
   numbers: NumberService;
   prompts: PromptService;
+  /** SIP extensions (desk phones). */
+  extensions: ExtensionService;
+  /** Whether an extension is registered (the SIP registrar, when it runs); without it every extension reads unregistered. */
+  sipRegistrations?: RegistrationLookup;
   tokens: LoginTokens;
   /** The call engine's controls and live view. */
   calls: CallControl;
@@ -74,6 +79,12 @@ export interface ActionResponses {
   DescribeSessionDetail: Ccc.DescribeSessionDetailResponse;
   DescribeCallInMetrics: Ccc.DescribeCallInMetricsResponse;
   DescribeTelCallInfo: Ccc.DescribeTelCallInfoResponse;
+  CreateExtension: Ccc.CreateExtensionResponse;
+  DescribeExtension: Ccc.DescribeExtensionResponse;
+  DescribeExtensions: Ccc.DescribeExtensionsResponse;
+  ModifyExtension: Ccc.ModifyExtensionResponse;
+  DeleteExtension: Ccc.DeleteExtensionResponse;
+  ResetExtensionPassword: Ccc.ResetExtensionPasswordResponse;
 }
 
 /** Fails to compile unless `ActionResponses` lists exactly the implemented actions. */

@@ -7,6 +7,7 @@ import { numberActions } from './actions/numbers.js';
 import { callRecordActions } from './actions/call-records.js';
 import { ivrAudioActions } from './actions/ivr-audio.js';
 import { callActions } from './actions/calls.js';
+import { extensionActions } from './actions/extensions.js';
 
 const handlers = {
   ...sdkLoginActions,
@@ -17,6 +18,7 @@ const handlers = {
   ...callRecordActions,
   ...ivrAudioActions,
   ...callActions,
+  ...extensionActions,
 } satisfies ActionHandlers;
 
 /** Every implemented action's handler; responses use only the official models' fields (checked at compile time). */

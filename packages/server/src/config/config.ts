@@ -36,6 +36,25 @@ export interface ServerConfig {
   rtpAgents: boolean;
   /** Routing defaults of every skill group: ring timeout, longest queue wait (0: none), after-call work. */
   routing: { ringTimeoutSeconds: number; maxWaitSeconds: number; afterCallWorkSeconds: number };
+  /** The SIP gateway (carrier trunks, desk phones): off until configured; see `resolveSipConfig`. */
+  sip: SipConfig;
+}
+
+/** The SIP gateway's settings. */
+export interface SipConfig {
+  /** Off by default: no SIP socket is opened until an operator turns it on. */
+  enabled: boolean;
+  /** The address the SIP listener binds (default: the server's host). */
+  address: string;
+  port: number;
+  /** The SIP domain: each instance's extensions live under `<SdkAppId>.<domain>`, which is also their digest realm. */
+  domain: string;
+  /** `host:port` phones send to (DescribeExtension's OutboundProxy). */
+  outboundProxy: string;
+  /** Concurrent SIP calls across every trunk and phone. */
+  maxCalls: number;
+  /** New SIP calls per second across the server. */
+  cps: number;
 }
 
 export const DEFAULTS = {
@@ -53,6 +72,9 @@ export const DEFAULTS = {
   ringTimeoutSeconds: 30,
   maxWaitSeconds: 0,
   afterCallWorkSeconds: 0,
+  sipPort: 5060,
+  sipMaxCalls: 1000,
+  sipCps: 100,
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -110,6 +132,7 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
     maxWaitSeconds: integer('--max-wait / OPENCCC_MAX_WAIT_SECONDS', pick('max-wait', 'OPENCCC_MAX_WAIT_SECONDS') ?? String(DEFAULTS.maxWaitSeconds), 0, 86_400),
     afterCallWorkSeconds: integer('--after-call-work / OPENCCC_AFTER_CALL_WORK_SECONDS', pick('after-call-work', 'OPENCCC_AFTER_CALL_WORK_SECONDS') ?? String(DEFAULTS.afterCallWorkSeconds), 0, 3600),
   };
+  const sip = resolveSipConfig(pick, host, publicUrl);
   return {
     dataDir,
     host,
@@ -129,6 +152,37 @@ export function resolveServerConfig(flags: Record<string, string | undefined>, e
     virtualPhones,
     rtpAgents,
     routing,
+    sip,
+  };
+}
+
+/** A host name (not an IP address): labels of letters, digits and hyphens, the last one starting with a letter. */
+const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+function resolveSipConfig(pick: (flag: string, envName: string) => string | undefined, host: string, publicUrl: string | null): SipConfig {
+  const enabled = onOff('--sip / OPENCCC_SIP', pick('sip', 'OPENCCC_SIP'), false);
+  const address = pick('sip-address', 'OPENCCC_SIP_ADDRESS') ?? host;
+  const port = integer('--sip-port / OPENCCC_SIP_PORT', pick('sip-port', 'OPENCCC_SIP_PORT') ?? String(DEFAULTS.sipPort), 0, 65535);
+  const publicHost = publicUrl === null ? null : new URL(publicUrl).hostname;
+  const domainText = pick('sip-domain', 'OPENCCC_SIP_DOMAIN');
+  if (domainText !== undefined && !DNS_NAME.test(domainText)) {
+    throw new ConfigError(
+      `--sip-domain / OPENCCC_SIP_DOMAIN must be a host name such as sip.example.com, not "${domainText}": each instance's phones register under <SdkAppId>.<domain>, so an IP address cannot serve. The name need not resolve; phones reach the server through its address (the outbound proxy).`,
+    );
+  }
+  // The server's own name when it has one, else localhost: phones send to the outbound proxy, so the domain is a name only.
+  const domain = (domainText ?? [host, publicHost].find((name): name is string => name !== null && DNS_NAME.test(name)) ?? 'localhost').toLowerCase();
+  const wildcard = address === '0.0.0.0' || address === '::';
+  const advertised = wildcard ? (publicHost ?? domain) : address;
+  const outboundProxy = `${advertised.includes(':') && !advertised.startsWith('[') ? `[${advertised}]` : advertised}:${port}`;
+  return {
+    enabled,
+    address,
+    port,
+    domain,
+    outboundProxy,
+    maxCalls: integer('--sip-max-calls / OPENCCC_SIP_MAX_CALLS', pick('sip-max-calls', 'OPENCCC_SIP_MAX_CALLS') ?? String(DEFAULTS.sipMaxCalls), 1, 1_000_000),
+    cps: integer('--sip-cps / OPENCCC_SIP_CPS', pick('sip-cps', 'OPENCCC_SIP_CPS') ?? String(DEFAULTS.sipCps), 1, 100_000),
   };
 }
 
