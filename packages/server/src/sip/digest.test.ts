@@ -162,6 +162,8 @@ describe('DigestServer', () => {
       'Digest username="a\\',
       'Digest ,,,',
       'Digest username="a" realm="b"',
+      'Digest username="a", username="b"',
+      'NTLM username="1001"',
       'Digest username="1001", realm="pbx.example.com", nonce="!!!", uri="sip:x", response="r", qop=auth, nc=00000001, cnonce="c"',
       'Digest username="1001", realm="pbx.example.com", nonce="AAAA", uri="sip:x", response="", qop=auth, nc=00000001, cnonce="c"',
       `Digest username="${'a'.repeat(5000)}"`,

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { CHALLENGE_UNQUOTED, CREDENTIALS_UNQUOTED, formatAuthHeader, parseAuthHeader } from './message/auth-params.js';
 
 /**
  * SIP digest authentication (RFC 3261 §22.4 with RFC 2617 and RFC 7616 / RFC 8760): the server
@@ -90,15 +91,10 @@ export class DigestServer {
 
   /** A WWW-Authenticate / Proxy-Authenticate value with a fresh nonce. */
   challenge(options: { stale?: boolean } = {}): string {
-    const params: Array<[string, string, boolean]> = [
-      ['realm', this.realm, true],
-      ['nonce', this.newNonce(), true],
-      ['algorithm', this.algorithm, false],
-      ['qop', 'auth', true],
-    ];
-    if (this.opaque !== undefined) params.push(['opaque', this.opaque, true]);
-    if (options.stale) params.push(['stale', 'true', false]);
-    return formatDigest(params);
+    const params: Record<string, string> = { realm: this.realm, nonce: this.newNonce(), algorithm: this.algorithm, qop: 'auth' };
+    if (this.opaque !== undefined) params.opaque = this.opaque;
+    if (options.stale) params.stale = 'true';
+    return formatAuthHeader('Digest', params, CHALLENGE_UNQUOTED);
   }
 
   /**
@@ -218,24 +214,19 @@ export function answerChallenge(
 
   const ha1 = digestHa1(algorithm, credentials.username, realm, credentials.password);
   const ha2 = hash(algorithm, `${request.method}:${request.uri}`);
-  const answer: Array<[string, string, boolean]> = [
-    ['username', credentials.username, true],
-    ['realm', realm, true],
-    ['nonce', nonce, true],
-    ['uri', request.uri, true],
-  ];
+  const answer: Record<string, string> = { username: credentials.username, realm, nonce, uri: request.uri };
   if (qopOptions) {
     const nc = state?.nc ?? 1;
     if (!Number.isInteger(nc) || nc < 1 || nc > 0xffffffff) throw new RangeError(`Digest nonce count ${nc} is not between 1 and 0xffffffff.`);
     const ncHex = nc.toString(16).padStart(8, '0');
     const cnonce = state?.cnonce ?? randomBytes(12).toString('hex');
-    answer.push(['response', hash(algorithm, `${ha1}:${nonce}:${ncHex}:${cnonce}:auth:${ha2}`), true]);
-    answer.push(['algorithm', algorithm, false], ['cnonce', cnonce, true], ['qop', 'auth', false], ['nc', ncHex, false]);
+    answer.response = hash(algorithm, `${ha1}:${nonce}:${ncHex}:${cnonce}:auth:${ha2}`);
+    Object.assign(answer, { algorithm, cnonce, qop: 'auth', nc: ncHex });
   } else {
-    answer.push(['response', hash(algorithm, `${ha1}:${nonce}:${ha2}`), true], ['algorithm', algorithm, false]);
+    Object.assign(answer, { response: hash(algorithm, `${ha1}:${nonce}:${ha2}`), algorithm });
   }
-  if (opaque !== undefined) answer.push(['opaque', opaque, true]);
-  return formatDigest(answer);
+  if (opaque !== undefined) answer.opaque = opaque;
+  return formatAuthHeader('Digest', answer, CREDENTIALS_UNQUOTED);
 }
 
 function parseAlgorithm(value: string | undefined): DigestAlgorithm | null {
@@ -258,48 +249,9 @@ function constantTimeEqual(expected: string, given: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** `Digest name="value", name=token, …`; names lower-cased, the last of a repeated name wins. Null when it is not one. */
+/** The parameters of a `Digest` header (names lower-cased), or null when it is not one or is longer than any real one. */
 function parseDigestParams(header: string): Record<string, string> | null {
   if (header.length > MAX_HEADER_LENGTH) return null;
-  const scheme = /^\s*Digest\s+/i.exec(header);
-  if (!scheme) return null;
-  const params: Record<string, string> = Object.create(null) as Record<string, string>;
-  const text = header.slice(scheme[0].length);
-  let at = 0;
-  for (;;) {
-    const name = /^\s*([A-Za-z0-9_.!%*+`'~-]+)\s*=\s*/.exec(text.slice(at));
-    if (!name || name[1] === undefined) return null;
-    at += name[0].length;
-    let value = '';
-    if (text[at] === '"') {
-      at++;
-      for (;;) {
-        const char = text[at];
-        if (char === undefined) return null;
-        at++;
-        if (char === '"') break;
-        if (char === '\\') {
-          const escaped = text[at];
-          if (escaped === undefined) return null;
-          value += escaped;
-          at++;
-        } else value += char;
-      }
-    } else {
-      const token = /^[^\s,"]+/.exec(text.slice(at));
-      if (!token) return null;
-      value = token[0];
-      at += value.length;
-    }
-    params[name[1].toLowerCase()] = value;
-    const separator = /^\s*(,|$)/.exec(text.slice(at));
-    if (!separator) return null;
-    at += separator[0].length;
-    if (separator[1] === '') return params;
-  }
-}
-
-/** `Digest a="b", c=d`: quoted where the grammar wants a quoted-string, escaping `"` and `\`. */
-function formatDigest(params: ReadonlyArray<readonly [name: string, value: string, quoted: boolean]>): string {
-  return `Digest ${params.map(([name, value, quoted]) => (quoted ? `${name}="${value.replace(/["\\]/g, '\\$&')}"` : `${name}=${value}`)).join(', ')}`;
+  const parsed = parseAuthHeader(header);
+  return parsed !== null && parsed.scheme.toLowerCase() === 'digest' ? parsed.params : null;
 }
