@@ -98,6 +98,12 @@ describe('Registrar', () => {
     expect(registrar.handle(register(['<sip:a@192.168.1.20>'], { callId: 'reg-2', cseq: 1 }), from(), AOR)).toMatchObject({ status: 200, contacts: [{ callId: 'reg-2', cseq: 1 }] });
   });
 
+  it('keeps the last of a contact listed twice in one REGISTER', () => {
+    const { registrar, clock } = setup();
+    const result = registrar.handle(register(['<sip:a@192.168.1.20>;expires=60', '<sip:a@192.168.1.20>;expires=120']), from(), AOR);
+    expect(result.status === 200 && result.contacts.map((b) => b.expiresAt - clock.now)).toEqual([120_000]);
+  });
+
   it('replaces the binding of the same instance when the phone comes back from another address', () => {
     const { registrar, changes } = setup();
     registrar.handle(register([`<sip:1001@192.168.1.20:5060>;+sip.instance=${INSTANCE}`]), from(), AOR);

@@ -123,11 +123,14 @@ export class Registrar extends SafeEmitter<RegistrarEvents> {
     if (tooBrief) return { status: 423, reason: 'Interval Too Brief', minExpires: this.minExpires };
 
     const next = [...current];
+    const written = new Set<Binding>();
     let changed = false;
     for (const contact of contacts) {
       const at = next.findIndex((binding) => sameBinding(binding, contact));
       const existing = at < 0 ? undefined : next[at];
-      if (existing && existing.callId === callId && existing.cseq >= cseq.seq) return { status: 400, reason: 'Out-of-order REGISTER' };
+      // A contact listed twice in one REGISTER: the last one wins.
+      const outOfOrder = existing !== undefined && !written.has(existing) && existing.callId === callId && existing.cseq >= cseq.seq;
+      if (outOfOrder) return { status: 400, reason: 'Out-of-order REGISTER' };
       if (contact.expires === 0) {
         if (existing) {
           next.splice(at, 1);
@@ -145,6 +148,7 @@ export class Registrar extends SafeEmitter<RegistrarEvents> {
         flowId: received.flowId,
       };
       if (contact.instance !== undefined) binding.instance = contact.instance;
+      written.add(binding);
       if (existing) {
         if (existing.contact !== binding.contact || existing.flowId !== binding.flowId) changed = true;
         next[at] = binding;
