@@ -78,6 +78,18 @@ describe('DigestServer', () => {
     expect(server.verify({ method: 'REGISTER', authorization: authorize(challenge, undefined, 5) }, lookup).result).toBe('ok');
   });
 
+  it('hashes the nonce count as the client wrote it, in either case', () => {
+    const { server, lookup } = setup();
+    const challenge = server.challenge();
+    const nonce = /nonce="([^"]+)"/.exec(challenge)![1]!;
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+    const ha1 = digestHa1('MD5', '1001', REALM, 'correct horse battery');
+    const response = md5(`${ha1}:${nonce}:0000000A:c0ffee:auth:${md5('REGISTER:sip:pbx.example.com')}`);
+    const authorization = `Digest username="1001", realm="${REALM}", nonce="${nonce}", uri="sip:pbx.example.com", response="${response.toUpperCase()}", qop=auth, nc=0000000A, cnonce="c0ffee"`;
+    expect(server.verify({ method: 'REGISTER', authorization }, lookup).result).toBe('ok');
+    expect(server.verify({ method: 'REGISTER', authorization: authorize(challenge, undefined, 10) }, lookup).result).toBe('replay');
+  });
+
   it('does not let a wrong response burn nonce counts', () => {
     const { server, lookup } = setup();
     const challenge = server.challenge();

@@ -125,7 +125,7 @@ export class DigestServer {
     const storedHa1 = lookupHa1(username, realm);
     const ha1 = storedHa1 ?? this.dummyHa1;
     const ha2 = hash(this.algorithm, `${request.method}:${uri}`);
-    const expected = hash(this.algorithm, `${ha1.toLowerCase()}:${nonce}:${nc.toLowerCase()}:${cnonce}:auth:${ha2}`);
+    const expected = hash(this.algorithm, `${ha1.toLowerCase()}:${nonce}:${nc}:${cnonce}:auth:${ha2}`);
     const matches = constantTimeEqual(expected, response.toLowerCase());
     if (storedHa1 === undefined) return { result: 'unknownUser', username };
     if (!matches) return { result: 'badResponse', username };
