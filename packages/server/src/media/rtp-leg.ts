@@ -69,6 +69,8 @@ export class RtpLeg implements MediaLeg {
   /** The RTP timestamp of the next audio sample sent. */
   private timestamp: number;
   private lastSentAt = -Infinity;
+  /** The next audio packet starts a talkspurt. */
+  private markNext = false;
   private readonly dtmfQueue: number[] = [];
   private dtmf: DtmfSending | undefined;
   private dtmfGap = 0;
@@ -165,16 +167,15 @@ export class RtpLeg implements MediaLeg {
   sendAudio(payload: Uint8Array, now: number): void {
     if (this.closed || this.holdingAudio(now)) return;
     const gapMs = now - this.lastSentAt;
-    let marker = false;
     if (gapMs > 60) {
-      // A talkspurt after silence: keep the timestamp in step with wall time and mark it.
+      // A talkspurt after silence: keep the timestamp in step with wall time and mark its first packet.
       this.discardOutbound();
       if (Number.isFinite(gapMs)) this.timestamp = (this.timestamp + Math.round(gapMs / 20) * FRAME_SAMPLES - FRAME_SAMPLES) >>> 0;
-      marker = true;
+      this.markNext = true;
     }
     this.outbound.push(payload, (chunk) => {
-      this.send(this.audioPayloadType, marker, this.timestamp, chunk);
-      marker = false;
+      this.send(this.audioPayloadType, this.markNext, this.timestamp, chunk);
+      this.markNext = false;
       this.timestamp = (this.timestamp + chunk.length) >>> 0;
     });
     this.lastSentAt = now;
