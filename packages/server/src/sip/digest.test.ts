@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { parseAuthHeader } from './message/auth-params.js';
 import { answerChallenge, digestHa1, DigestServer, type DigestAlgorithm } from './digest.js';
 
 const SECRET = Buffer.alloc(32, 7);
@@ -212,5 +213,41 @@ describe('DigestServer', () => {
   it('refuses a short secret and a realm that cannot be quoted', () => {
     expect(() => new DigestServer({ realm: REALM, secret: Buffer.alloc(16), now: Date.now })).toThrow(/at least 32/);
     expect(() => new DigestServer({ realm: 'a"b', secret: SECRET, now: Date.now })).toThrow(/realm/);
+  });
+});
+
+describe('DigestServer under mutated input', () => {
+  it('never throws and never accepts a mutated header', () => {
+    const { server, lookup } = setup();
+    const good = authorize(server.challenge(), undefined, 1);
+    let seed = 0x2545f491;
+    const random = (below: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % below;
+    };
+    const alphabet = '"\\,= \t\r\n\u0000aZ9=,"é';
+    for (let i = 0; i < 2_000; i++) {
+      const chars = [...good];
+      for (let edits = 1 + random(4); edits > 0; edits--) {
+        const at = random(chars.length);
+        const kind = random(3);
+        if (kind === 0) chars.splice(at, 1);
+        else if (kind === 1) chars.splice(at, 0, alphabet[random(alphabet.length)]!);
+        else chars[at] = alphabet[random(alphabet.length)]!;
+      }
+      const mutated = chars.join('');
+      if (mutated === good) continue;
+      const verdict = server.verify({ method: 'REGISTER', authorization: mutated }, lookup);
+      if (verdict.result === 'ok') {
+        // Only edits outside what the response covers (spacing, quoting, an unknown parameter) may still be accepted.
+        const covered = (header: string) => {
+          const params = parseAuthHeader(header)?.params ?? {};
+          return ['username', 'realm', 'nonce', 'uri', 'response', 'qop', 'nc', 'cnonce'].map((name) => params[name]);
+        };
+        expect(covered(mutated)).toEqual(covered(good));
+      }
+    }
   });
 });

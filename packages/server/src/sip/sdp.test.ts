@@ -237,3 +237,34 @@ describe('offerAudio and readAudioAnswer', () => {
     expect(readAudioAnswer(answer.sdp, { codecs: ['PCMA', 'PCMU'] })).toMatchObject({ address: '203.0.113.9', port: 40_000, codec: 'PCMU', telephoneEvent: 101 });
   });
 });
+
+describe('SDP readers under mutated input', () => {
+  it('never throw, and whatever they accept is a usable stream', () => {
+    let seed = 0x9e3779b9;
+    const random = (below: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % below;
+    };
+    const alphabet = ' =:/\r\n0189amc-';
+    const sources = [BARESIP, SIPP_UAC_PCAP, CARRIER, HOLD_SENDONLY, HOLD_ZERO];
+    for (let i = 0; i < 3_000; i++) {
+      const chars = [...sources[random(sources.length)]!];
+      for (let edits = 1 + random(6); edits > 0; edits--) {
+        const at = random(chars.length);
+        if (random(2) === 0) chars.splice(at, 1 + random(8));
+        else chars.splice(at, 0, alphabet[random(alphabet.length)]!);
+      }
+      const mutated = chars.join('');
+      const offer = readAudioSdp(mutated);
+      if (!('error' in offer)) {
+        expect(offer.port).toBeGreaterThanOrEqual(1);
+        expect(offer.port).toBeLessThanOrEqual(65_535);
+        expect(offer.address).not.toBe('');
+        for (const codec of offer.codecs) expect(Number.isInteger(codec.pt) && codec.pt >= 0 && codec.pt <= 127).toBe(true);
+      }
+      readAudioAnswer(mutated, { codecs: ['PCMA', 'PCMU'] });
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import { parse, write, type MediaAttributes, type MediaDescription, type SessionDescription } from 'sdp-transform';
 
 /**
@@ -139,8 +139,10 @@ function readMedia(session: SessionDescription, media: MediaDescription): AudioO
   if (!TRANSPORTS.has(media.protocol)) return { error: 'unsupportedTransport', detail: `audio over ${media.protocol}; only RTP/AVP is supported` };
   if (!Number.isInteger(media.port) || media.port < 1 || media.port > 65_535) return { error: 'unparsable', detail: `audio port ${media.port}` };
   const connection = media.connection ?? session.connection;
-  if (!connection?.ip) return { error: 'noConnection', detail: 'no c= line for the audio stream' };
-  const address = connection.ip.split('/', 1)[0] ?? '';
+  if (!connection) return { error: 'noConnection', detail: 'no c= line for the audio stream' };
+  // sdp-transform turns values that look like numbers into numbers, whatever its types say.
+  const address = String(connection.ip).split('/', 1)[0] ?? '';
+  if (isIP(address) === 0) return { error: 'noConnection', detail: `the audio connection address ${JSON.stringify(address)} is not an IP address` };
 
   const codecs: AudioOffer['codecs'] = [];
   let telephoneEvent: number | null = null;
@@ -170,7 +172,7 @@ function formatOf(rtpmaps: MediaAttributes['rtp'], pt: number): AudioCodecName |
   const rtpmap = rtpmaps.find((entry) => entry.payload === pt);
   if (!rtpmap) return pt === 0 ? 'PCMU' : pt === 8 ? 'PCMA' : null;
   if (rtpmap.rate !== 8000 || (rtpmap.encoding !== undefined && rtpmap.encoding !== 1)) return null;
-  const name = rtpmap.codec.toUpperCase();
+  const name = String(rtpmap.codec).toUpperCase();
   if (name === 'PCMU' || name === 'PCMA') return name;
   return name === 'TELEPHONE-EVENT' ? 'telephone-event' : null;
 }
