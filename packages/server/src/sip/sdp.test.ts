@@ -129,6 +129,13 @@ describe('readAudioSdp', () => {
     expect(readAudioSdp(crlf([...base, 'c=IN IP4 10.1.1.1', 'm=audio 4000 RTP/SAVP 0']))).toMatchObject({ error: 'unsupportedTransport' });
     expect(readAudioSdp(crlf([...base, 'c=IN IP4 10.1.1.1', 'm=audio 4000 UDP/TLS/RTP/SAVPF 111']))).toMatchObject({ error: 'unsupportedTransport' });
     expect(readAudioSdp(crlf([...base, 'c=IN IP4 10.1.1.1', 'm=audio 70000 RTP/AVP 0']))).toMatchObject({ error: 'unparsable' });
+    expect(readAudioSdp(crlf([...base, 'c=IN IP4 media.example.com', 'm=audio 4000 RTP/AVP 0']))).toMatchObject({ error: 'noConnection' });
+    expect(readAudioSdp(crlf([...base, 'c=IN IP4 7', 'm=audio 4000 RTP/AVP 0']))).toMatchObject({ error: 'noConnection' });
+  });
+
+  it('ignores an rtpmap whose encoding name the parser read as a number', () => {
+    const sdp = crlf(['v=0', 'o=- 1 1 IN IP4 10.1.1.1', 's=-', 'c=IN IP4 10.1.1.1/127', 't=0 0', 'm=audio 5004 RTP/AVP 96 8', 'a=rtpmap:96 123/8000']);
+    expect(readAudioSdp(sdp)).toMatchObject({ address: '10.1.1.1', codecs: [{ pt: 8, name: 'PCMA' }] });
   });
 
   it('accepts LF-only line ends', () => {
