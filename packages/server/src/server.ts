@@ -38,6 +38,9 @@ import { NumberService } from './numbers/number-service.js';
 import { promptCheck } from './numbers/prompt-check.js';
 import { PromptService, promptFolder } from './prompts/prompt-service.js';
 import { ExtensionService } from './sip/extensions.js';
+import { SipService } from './sip/gateway/sip-service.js';
+import { aorKey } from './sip/gateway/sip-gateway.js';
+import { storeDirectorySource } from './sip/gateway/store-source.js';
 import { OriginPolicy } from './staff/origins.js';
 import { Presence } from './staff/presence.js';
 import { SkillGroupService } from './staff/skill-group-service.js';
@@ -75,6 +78,8 @@ export interface RunningServer {
   media: MediaPlane;
   /** Data push: settings, the durable outbox and its deliverer. */
   push: PushService;
+  /** The SIP gateway (trunks, desk phones), when `--sip on`. */
+  sip: SipService | null;
   /** Stops accepting requests, finishes in-flight ones, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -214,6 +219,28 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     ? new VirtualPhoneNetwork({ engine, scripted: defaultScriptedNumbers(virtualNoAnswerMs), scheduler: systemScheduler, log, noAnswerMs: virtualNoAnswerMs })
     : null;
   if (network) engine.setDialer(network);
+  const sip = config.sip.enabled
+    ? await SipService.start({
+        settings: {
+          address: config.sip.address,
+          port: config.sip.port,
+          advertisedAddress: config.sip.advertisedAddress,
+          maxCalls: config.sip.maxCalls,
+          callsPerSecond: config.sip.cps,
+          trustedProxies: config.sip.trustedProxies,
+        },
+        source: storeDirectorySource(store, box, config.sip.domain),
+        engine,
+        fallbackDialer: network,
+        scheduler: systemScheduler,
+        now: clock,
+        log,
+      })
+    : null;
+  if (sip) {
+    engine.setDialer(sip.gateway);
+    services.sipRegistrations = (sdkAppId, extensionId) => ({ registered: sip.registrar.lookup(aorKey(sdkAppId, extensionId)).length > 0, busy: false });
+  }
   engine.start();
   const hub = new RealtimeHub({ sessions, log, clock });
 
@@ -272,11 +299,13 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     engine,
     media,
     push,
+    sip,
     close() {
       closing ??= (async () => {
         ready = false;
         clearInterval(purge);
         network?.close();
+        await sip?.close();
         await engine.close();
         // After the engine (its last records are queued), before the store: attempts in flight are aborted and stay pending.
         await push.close();

@@ -51,6 +51,10 @@ export interface SipConfig {
   domain: string;
   /** `host:port` phones send to (DescribeExtension's OutboundProxy). */
   outboundProxy: string;
+  /** The address written in Via and Contact when it is not the bound one (a wildcard bind, NAT): `--sip-advertised-address`. */
+  advertisedAddress: string | null;
+  /** The SIP edge in front (Kamailio), as addresses or CIDRs: its `X-OpenCCC-Source-IP` header names a request's real source. */
+  trustedProxies: string[];
   /** Concurrent SIP calls across every trunk and phone. */
   maxCalls: number;
   /** New SIP calls per second across the server. */
@@ -181,6 +185,11 @@ function resolveSipConfig(pick: (flag: string, envName: string) => string | unde
     port,
     domain,
     outboundProxy,
+    advertisedAddress: pick('sip-advertised-address', 'OPENCCC_SIP_ADVERTISED_ADDRESS') ?? (wildcard ? advertised : null),
+    trustedProxies: (pick('sip-trusted-proxies', 'OPENCCC_SIP_TRUSTED_PROXIES') ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
     maxCalls: integer('--sip-max-calls / OPENCCC_SIP_MAX_CALLS', pick('sip-max-calls', 'OPENCCC_SIP_MAX_CALLS') ?? String(DEFAULTS.sipMaxCalls), 1, 1_000_000),
     cps: integer('--sip-cps / OPENCCC_SIP_CPS', pick('sip-cps', 'OPENCCC_SIP_CPS') ?? String(DEFAULTS.sipCps), 1, 100_000),
   };
