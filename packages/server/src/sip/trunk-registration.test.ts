@@ -25,6 +25,8 @@ interface CarrierRules {
   minExpires: number;
   /** Answer with this status instead (after authentication). */
   refuseWith: number | null;
+  /** Challenge as a proxy: 407 and Proxy-Authorization. */
+  asProxy: boolean;
 }
 
 function setup(options: { password?: string; nonceTtlMs?: number; rules?: Partial<CarrierRules> } = {}) {
@@ -32,17 +34,18 @@ function setup(options: { password?: string; nonceTtlMs?: number; rules?: Partia
   const { a, b, wire } = createMemoryTransportPair({ scheduler, latencyMs: 5 });
   const ours = layer(a, scheduler);
   const carrier = layer(b, scheduler);
-  const rules: CarrierRules = { grant: 120, grantInHeader: false, minExpires: 0, refuseWith: null, ...options.rules };
+  const rules: CarrierRules = { grant: 120, grantInHeader: false, minExpires: 0, refuseWith: null, asProxy: false, ...options.rules };
   const digest = new DigestServer({ realm: REALM, secret: Buffer.alloc(32, 7), now: () => scheduler.now, nonceTtlMs: options.nonceTtlMs ?? 300_000 });
   const received: SipRequest[] = [];
   carrier.onRequest((transaction) => {
     const request = transaction.request;
     received.push(request);
-    const verdict = digest.verify({ method: request.method, authorization: request.headers.get('Authorization') }, (username, realm) =>
+    const [status, challengeHeader, credentialsHeader] = rules.asProxy ? [407, 'Proxy-Authenticate', 'Proxy-Authorization'] : [401, 'WWW-Authenticate', 'Authorization'];
+    const verdict = digest.verify({ method: request.method, authorization: request.headers.get(credentialsHeader) }, (username, realm) =>
       username === USER ? digestHa1('MD5', username, realm, PASSWORD) : undefined,
     );
     if (verdict.result !== 'ok') {
-      transaction.respond(createResponse(request, 401, undefined, { toTag: 'c1', headers: [['WWW-Authenticate', digest.challenge({ stale: verdict.result === 'stale' })]] }));
+      transaction.respond(createResponse(request, status, undefined, { toTag: 'c1', headers: [[challengeHeader, digest.challenge({ stale: verdict.result === 'stale' })]] }));
       return;
     }
     const expires = Number(request.headers.get('Expires'));
@@ -108,6 +111,15 @@ describe('TrunkRegistration', () => {
     expect(parseAuthHeader(second.headers.get('Authorization') ?? '')?.params).toMatchObject({ username: USER, realm: REALM, uri: `sip:${REALM}`, nc: '00000001' });
     expect(second.headers.get('Call-ID')).toBe(first.headers.get('Call-ID'));
     expect(cseqOf(second)).toBe(cseqOf(first) + 1);
+  });
+
+  it('answers a proxy challenge with Proxy-Authorization', () => {
+    const { scheduler, trunk, events, received } = setup({ rules: { asProxy: true } });
+    trunk.start();
+    scheduler.advance(100);
+    expect(events.map((event) => event.state)).toEqual(['registered']);
+    expect(received[1]?.headers.has('Proxy-Authorization')).toBe(true);
+    expect(received[1]?.headers.has('Authorization')).toBe(false);
   });
 
   it('refreshes at half the granted time with the same Call-ID, a higher CSeq and the next nonce count', () => {

@@ -236,10 +236,13 @@ export class TrunkRegistration {
     const granted = this.grantedSeconds(response) ?? attempt.expires;
     if (granted <= 0) return this.onFailure('the registrar granted no time');
     const now = this.options.now();
+    const refreshed = this.failures === 0 && this.registeredUntil > now;
     this.registeredUntil = now + granted * 1000;
     this.failures = 0;
     this.transition('registered');
-    this.options.log.info({ registrar: this.options.registrar, aor: this.options.aor, expires: granted }, 'trunk registered');
+    const fields = { registrar: this.options.registrar, aor: this.options.aor, expires: granted };
+    if (refreshed) this.options.log.debug(fields, 'trunk registration refreshed');
+    else this.options.log.info(fields, 'trunk registered');
     this.report({ state: 'registered', expiresAt: this.registeredUntil });
     this.schedule(granted * 500, () => this.register());
   }
