@@ -99,8 +99,9 @@ export class DigestServer {
 
   /**
    * Checks an Authorization / Proxy-Authorization value for `request.method`. `lookupHa1` gives
-   * the user's HA1 in this server's algorithm, or undefined for an unknown user. Never throws on
-   * client input.
+   * the user's HA1 in this server's algorithm, or undefined for an unknown user. Credentials
+   * without `qop=auth` (RFC 2069 style) are `malformed`, since every challenge offers it. Never
+   * throws on client input.
    */
   verify(request: { method: string; authorization: string | undefined }, lookupHa1: (username: string, realm: string) => string | undefined): DigestVerification {
     if (request.authorization === undefined || request.authorization.trim() === '') return { result: 'missing' };

@@ -1,7 +1,7 @@
 /**
- * The gateway-wide cap on new calls: at most `maxPerSecond` call attempts per second (a token
- * bucket holding one second's worth, at least one call, so a short burst up to that size passes) and at most
- * `maxConcurrent` calls at once. A refused INVITE is answered 503 with `Retry-After`.
+ * The gateway-wide cap on new calls: at most `maxPerSecond` calls started per second and at most
+ * `maxConcurrent` calls at once. The rate is a token bucket holding one second's worth (at least
+ * one call), so a burst of that size passes. A refused INVITE is answered 503 with `Retry-After`.
  */
 export interface CallRateCapOptions {
   now: () => number;
