@@ -38,6 +38,8 @@ export class TcpConnection {
   readonly outbound: boolean;
   private readonly framer: TcpFramer;
   private closeReason = 'closed by the peer';
+  /** The socket's own error, which says more than the write that failed because of it. */
+  private socketError: Error | null = null;
   private open = true;
   /** Resolves once the socket has closed. */
   readonly closed: Promise<void>;
@@ -59,6 +61,7 @@ export class TcpConnection {
     // A half-closed peer sends nothing more; answers could still go out, but SIP has no use for it.
     socket.on('end', () => this.destroy('closed by the peer'));
     socket.on('error', (error) => {
+      this.socketError = error;
       this.closeReason = error.message;
     });
     this.closed = new Promise((resolve) => {
@@ -91,7 +94,7 @@ export class TcpConnection {
       this.destroy('peer is not reading');
       return;
     }
-    this.socket.write(data, (error) => done(error ?? null));
+    this.socket.write(data, (error) => done(error ? (this.socketError ?? error) : null));
   }
 
   /** Writes a last message, then closes. */
