@@ -10,6 +10,7 @@ import {
   dialogProblem,
   DialogError,
   responseWithRecordRoute,
+  refreshTarget,
   Retransmit2xx,
   terminate,
   type Dialog,
@@ -125,6 +126,14 @@ describe('confirm and terminate', () => {
     const confirmed = confirm(early, answer(200, ['<sip:new.example;lr>'], '<sip:final@198.51.100.8>'));
     expect(confirmed).toMatchObject({ state: 'confirmed', routeSet: ['<sip:new.example;lr>'], remoteTarget: 'sip:final@198.51.100.8' });
     expect(early.state).toBe('early');
+  });
+
+  it("moves a UAC dialog's target to the Contact of its re-INVITE's 2xx, and keeps it when there is none", () => {
+    const dialog = dialogFromUacResponse(OUT_INVITE, answer(200, []));
+    expect(refreshTarget(dialog, answer(200, [], '<sip:moved@198.51.100.50>')).remoteTarget).toBe('sip:moved@198.51.100.50');
+    const noContact = answer(200, []);
+    noContact.headers.delete('Contact');
+    expect(refreshTarget(dialog, noContact)).toBe(dialog);
   });
 
   it('keeps a UAS dialog as it is apart from its state, and never revives a terminated one', () => {

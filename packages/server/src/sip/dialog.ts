@@ -4,14 +4,18 @@
  * the requests the peer sends in it. Sockets stay outside; `Retransmit2xx` at the end is the one
  * piece driven by timers, through an injected scheduler.
  *
- *   (1xx with To tag)          (2xx)
- *   ───────────────▶  early  ─────────▶ confirmed ───(BYE, error)──▶ terminated
- *   ─────────────────────────(2xx)───────▶
+ *              tagged 1xx                2xx
+ *   INVITE ──────────────────▶ early ──────────▶ confirmed ──BYE or error──▶ terminated
+ *      │                                            ▲
+ *      └────────────────── 2xx ─────────────────────┘
+ *
+ * A UAS creates its dialog as early when it sends a tagged 1xx or its 2xx, and confirms it with
+ * the 2xx; a UAC creates it from the first tagged answer.
  */
+import type { ScheduledHandle, Scheduler } from '../realtime/scheduler.js';
 import { parseCSeq } from './message/cseq.js';
 import { parseNameAddr } from './message/name-addr.js';
 import { formatUri, parseUri } from './message/uri.js';
-import type { ScheduledHandle, Scheduler } from '../realtime/scheduler.js';
 import { DEFAULT_TIMERS, SipHeaders, type SipRequest, type SipResponse, type SipTimerValues } from './types.js';
 
 /** Which side of the dialog this is. */
