@@ -60,7 +60,7 @@ export class MemoryTransport implements SipTransport {
     return Promise.resolve();
   }
 
-  /** The messages sent that are requests of `method` (responses count under their CSeq method when `status` is given). */
+  /** The requests of `method` this side sent. */
   sentRequests(method: string): SipMessage[] {
     return this.sent.filter((m) => m.kind === 'request' && m.method === method);
   }
