@@ -6,9 +6,6 @@
 /** RFC 3261 `token` characters. */
 export const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 
-/** Linear white space as it remains after unfolding: spaces and tabs. */
-const WS = /[ \t]/;
-
 /** Generic parameters: names lower-cased, `null` for a flag without a value. */
 export type Params = Record<string, string | null>;
 
@@ -118,9 +115,4 @@ export function formatParams(params: Readonly<Params>): string {
   let out = '';
   for (const [name, value] of Object.entries(params)) out += value === null ? `;${name}` : `;${name}=${value}`;
   return out;
-}
-
-/** Whether a character is a space or a tab. */
-export function isWhitespace(c: string | undefined): boolean {
-  return c !== undefined && WS.test(c);
 }

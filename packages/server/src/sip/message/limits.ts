@@ -17,7 +17,12 @@ export const DEFAULT_SIP_LIMITS: SipLimits = {
   maxBodyBytes: 32_768,
 };
 
-/** The defaults with the given overrides applied. */
+/** The defaults with the given overrides applied (an override left undefined keeps its default). */
 export function resolveLimits(limits: Partial<SipLimits> = {}): SipLimits {
-  return { ...DEFAULT_SIP_LIMITS, ...limits };
+  return {
+    maxMessageBytes: limits.maxMessageBytes ?? DEFAULT_SIP_LIMITS.maxMessageBytes,
+    maxHeaders: limits.maxHeaders ?? DEFAULT_SIP_LIMITS.maxHeaders,
+    maxHeaderLineBytes: limits.maxHeaderLineBytes ?? DEFAULT_SIP_LIMITS.maxHeaderLineBytes,
+    maxBodyBytes: limits.maxBodyBytes ?? DEFAULT_SIP_LIMITS.maxBodyBytes,
+  };
 }
