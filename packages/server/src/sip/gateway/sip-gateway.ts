@@ -20,6 +20,7 @@ import type { LegParams } from '../../media/protocol.js';
 import type { AgentRef } from '../../realtime/agent-connection.js';
 import type { Scheduler } from '../../realtime/scheduler.js';
 import type { DigestServer } from '../digest.js';
+import { Retransmit2xx } from '../dialog.js';
 import { createResponse } from '../message/build.js';
 import { parseNameAddr } from '../message/name-addr.js';
 import { parseUri } from '../message/uri.js';
@@ -30,9 +31,10 @@ import type { CallRateCap } from '../security/global-cap.js';
 import { isScannerUserAgent } from '../security/scanner.js';
 import type { Received, ServerTransaction, SipRequest } from '../types.js';
 import type { GatewayExtension, GatewayTrunk, SipDirectory } from './directory.js';
-import { answerFor, legForOffer } from './media-offer.js';
+import { answerFor, legForOffer, type OfferCheck } from './media-offer.js';
 import type { SipStack } from './sip-stack.js';
 import { UacCall } from './uac-call.js';
+import type { TrunkRegistrations } from './trunk-registrations.js';
 import { UasCall } from './uas-call.js';
 
 /** What the gateway needs of the call engine. */
@@ -61,16 +63,25 @@ export interface SipGatewayOptions {
   log: Logger;
   /** Proxies (the SIP edge) whose `X-OpenCCC-Source-IP` header names the real source. */
   trustedProxies: (address: string) => boolean;
-  /** How long a desk phone rings before the gateway gives up on it. */
-  phoneRingMs?: number;
+  /** Registration-based trunks: their registrars' calls are theirs. */
+  registrations: Pick<TrunkRegistrations, 'trunkFrom'>;
+}
+
+/** The audio a SIP leg settled on: a re-INVITE that keeps it is answered with the same leg. */
+interface LegMedia {
+  codec: 'PCMU' | 'PCMA';
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  sessionId: string;
 }
 
 /** A SIP call leg joined to an engine session. */
-type Leg =
+type Leg = (
   | { kind: 'trunkIn'; call: UasCall; sessionId: string | null; trunk: GatewayTrunk; capKey: string }
   | { kind: 'trunkOut'; call: UacCall; trunk: GatewayTrunk; capKey: string }
   | { kind: 'phoneRing'; call: UacCall; agent: AgentRef; sessionId: string }
-  | { kind: 'phoneOut'; call: UasCall; agent: AgentRef; sessionId: string | null };
+  | { kind: 'phoneOut'; call: UasCall; agent: AgentRef; sessionId: string | null }
+) & { media?: LegMedia };
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER';
 
@@ -79,6 +90,8 @@ export class SipGateway implements Dialer {
   private readonly legs = new Map<string, Leg>();
   /** Phones ringing or talking per engine session. */
   private readonly phoneBySession = new Map<string, string>();
+  /** 2xx answers to re-INVITEs, sent again until their ACK (by Call-ID). */
+  private readonly reInviteAnswers = new Map<string, { cseq: string; retransmit: Retransmit2xx }>();
   private readonly unsubscribe: Array<() => void> = [];
   private closed = false;
 
@@ -91,7 +104,14 @@ export class SipGateway implements Dialer {
       });
     });
     stack.transactions.onAck((ack) => {
-      const leg = this.legs.get(ack.headers.get('Call-ID') ?? '');
+      const callId = ack.headers.get('Call-ID') ?? '';
+      const pending = this.reInviteAnswers.get(callId);
+      if (pending && ack.headers.get('CSeq')?.trim().split(/\s+/)[0] === pending.cseq) {
+        pending.retransmit.acked();
+        this.reInviteAnswers.delete(callId);
+        return;
+      }
+      const leg = this.legs.get(callId);
       if (leg && (leg.kind === 'trunkIn' || leg.kind === 'phoneOut')) leg.call.acknowledged();
     });
     this.unsubscribe.push(engine.events.on('agentNotified', ({ agent, sessionId, event }) => this.agentNotified(agent, sessionId, event.name)));
@@ -156,15 +176,18 @@ export class SipGateway implements Dialer {
     if (this.legs.has(callId)) return tx.respond(createResponse(request, 482, 'Loop Detected'));
     const source = this.sourceOf(request, received);
     const trunks = await this.options.directory.trunksFrom(source);
-    if (trunks.length > 0) return this.trunkInvite(tx, trunks);
+    if (trunks.length > 0) return this.trunkInvite(tx, trunks, 'requestUri');
+    const registered = this.options.registrations.trunkFrom(source);
+    // A carrier we registered with calls our Contact: the number dialled is in To.
+    if (registered) return this.trunkInvite(tx, [registered], 'to');
     return this.phoneInvite(tx);
   }
 
   // ── Inbound calls from trunks ────────────────────────────────────────────
 
-  private async trunkInvite(tx: ServerTransaction, trunks: GatewayTrunk[]): Promise<void> {
+  private async trunkInvite(tx: ServerTransaction, trunks: GatewayTrunk[], numberIn: 'requestUri' | 'to'): Promise<void> {
     const { request } = tx;
-    const dialled = dialledNumber(request);
+    const dialled = dialledNumber(request, numberIn);
     const from = callerNumber(request);
     if (!dialled) return tx.respond(createResponse(request, 404, 'Not Found'));
     const offer = legForOffer(request.body.toString('utf8'));
@@ -184,7 +207,7 @@ export class SipGateway implements Dialer {
       trunk,
       capKey,
       sessionId: null,
-      call: new UasCall(this.options.stack, tx, this.options.scheduler, this.options.now, { ended: () => this.trunkInEnded(callId) }, dialled),
+      call: new UasCall(this.options.stack, tx, this.options.scheduler, { ended: () => this.trunkInEnded(callId) }, dialled),
     };
     this.legs.set(callId, leg);
     const result = await this.options.engine.inbound({
@@ -213,7 +236,8 @@ export class SipGateway implements Dialer {
       return;
     }
     if (result.media.kind !== 'rtp') throw new Error('a SIP leg was set up as WebRTC');
-    leg.call.accept(answerFor(offer.offer, offer.params.codec ?? 'PCMU', { address: result.media.localAddress, port: result.media.localPort }, result.sessionId));
+    leg.media = mediaOf(offer, { address: result.media.localAddress, port: result.media.localPort }, result.sessionId);
+    leg.call.accept(answerFor(offer.offer, leg.media.codec, leg.media.local, result.sessionId));
   }
 
   private trunkInEnded(callId: string): void {
@@ -266,6 +290,7 @@ export class SipGateway implements Dialer {
     const host = target.port === 5060 ? target.host : `${target.host}:${target.port}`;
     const callId = randomUUID();
     const ourHost = this.options.stack.transport.local(target.transport).address;
+    const leg: { media?: LegMedia } = {};
     const uac = new UacCall(
       this.options.stack,
       {
@@ -284,7 +309,8 @@ export class SipGateway implements Dialer {
           if (!offer.ok) return null;
           const ready = await events.answered({ kind: 'leg', params: offer.params });
           if (!ready || ready.kind !== 'rtp') return null;
-          return answerFor(offer.offer, offer.params.codec ?? 'PCMU', { address: ready.localAddress, port: ready.localPort }, call.sessionId);
+          leg.media = mediaOf(offer, { address: ready.localAddress, port: ready.localPort }, call.sessionId);
+          return answerFor(offer.offer, leg.media.codec, leg.media.local, call.sessionId);
         },
         failed: (status) => {
           this.release(callId);
@@ -297,7 +323,7 @@ export class SipGateway implements Dialer {
       },
       callId,
     );
-    this.legs.set(callId, { kind: 'trunkOut', call: uac, trunk, capKey });
+    this.legs.set(callId, Object.assign(leg, { kind: 'trunkOut' as const, call: uac, trunk, capKey }));
     uac.start();
     return {
       hangup: () => {
@@ -335,8 +361,11 @@ export class SipGateway implements Dialer {
     const ip = this.sourceOf(request, received);
     const authorization = request.headers.get(header);
     const claimed = authorization ? /username="([^"]*)"/.exec(authorization)?.[1] ?? '' : '';
+    const challenge = (stale: boolean) =>
+      tx.respond(createResponse(request, status, status === 401 ? 'Unauthorized' : 'Proxy Authentication Required', { headers: [[challengeHeader, digest.challenge({ stale })]] }));
+    // A banned source gets the same challenge as a wrong password, and is never let in.
     if (authorization && this.options.authGuard.check(ip, claimed) === 'banned') {
-      tx.respond(createResponse(request, 403, 'Forbidden'));
+      challenge(false);
       return null;
     }
     // The extension is read first: digest verification needs its HA1 synchronously.
@@ -347,7 +376,7 @@ export class SipGateway implements Dialer {
       return extension;
     }
     if (verdict.result !== 'missing' && verdict.result !== 'stale') this.options.authGuard.failed(ip, claimed);
-    tx.respond(createResponse(request, status, status === 401 ? 'Unauthorized' : 'Proxy Authentication Required', { headers: [[challengeHeader, digest.challenge({ stale: verdict.result === 'stale' })]] }));
+    challenge(verdict.result === 'stale');
     return null;
   }
 
@@ -370,7 +399,7 @@ export class SipGateway implements Dialer {
       kind: 'phoneOut',
       agent,
       sessionId: null,
-      call: new UasCall(this.options.stack, tx, this.options.scheduler, this.options.now, { ended: () => this.phoneOutEnded(callId) }, extension.extensionId),
+      call: new UasCall(this.options.stack, tx, this.options.scheduler, { ended: () => this.phoneOutEnded(callId) }, extension.extensionId),
     };
     this.legs.set(callId, leg);
     try {
@@ -379,7 +408,8 @@ export class SipGateway implements Dialer {
       this.phoneBySession.set(started.sessionId, callId);
       if (leg.call.ended) return this.options.engine.hangUpByAgent(agent, started.sessionId);
       if (!started.rtp) throw new Error('the desk phone leg was not set up as RTP');
-      leg.call.accept(answerFor(offer.offer, offer.params.codec ?? 'PCMU', started.rtp, started.sessionId));
+      leg.media = mediaOf(offer, started.rtp, started.sessionId);
+      leg.call.accept(answerFor(offer.offer, leg.media.codec, leg.media.local, started.sessionId));
     } catch (err) {
       this.release(callId);
       const message = err instanceof Error ? err.message : String(err);
@@ -414,6 +444,7 @@ export class SipGateway implements Dialer {
     if (!binding || this.phoneBySession.has(sessionId)) return;
     const callId = randomUUID();
     const ourHost = this.options.stack.transport.local(binding.source.transport).address;
+    const leg: { media?: LegMedia } = {};
     const uac = new UacCall(
       this.options.stack,
       {
@@ -430,7 +461,8 @@ export class SipGateway implements Dialer {
           if (!offer.ok) return null;
           const accepted = await this.options.engine.accept(agent, sessionId, offer.params);
           if (!('rtp' in accepted)) return null;
-          return answerFor(offer.offer, offer.params.codec ?? 'PCMU', accepted.rtp, sessionId);
+          leg.media = mediaOf(offer, accepted.rtp, sessionId);
+          return answerFor(offer.offer, leg.media.codec, leg.media.local, sessionId);
         },
         failed: (status) => {
           this.release(callId);
@@ -444,7 +476,7 @@ export class SipGateway implements Dialer {
       },
       callId,
     );
-    this.legs.set(callId, { kind: 'phoneRing', call: uac, agent, sessionId });
+    this.legs.set(callId, Object.assign(leg, { kind: 'phoneRing' as const, call: uac, agent, sessionId }));
     this.phoneBySession.set(sessionId, callId);
     uac.start();
   }
@@ -458,17 +490,46 @@ export class SipGateway implements Dialer {
     leg.call.byeReceived(tx);
   }
 
-  /** A re-INVITE (hold, a session refresh): the call's media stays as it is; the offer is answered with the same leg. */
+  /**
+   * A re-INVITE: a session refresh, or hold and resume from a desk phone. When the peer keeps its
+   * address and a codec we use, it is answered from the same leg (direction mirrored: a phone that
+   * holds gets `recvonly`); a change of address or codec mid-call is refused with 488 and the call
+   * goes on as it was (RFC 3261 §14.2).
+   */
   private reInvite(tx: ServerTransaction): void {
-    const leg = this.legs.get(tx.request.headers.get('Call-ID') ?? '');
-    if (!leg) return tx.respond(createResponse(tx.request, 481, 'Call/Transaction Does Not Exist'));
-    tx.respond(createResponse(tx.request, 488, 'Not Acceptable Here', { headers: [['Warning', '399 openccc "Changing the media of a call is not supported"']] }));
+    const { request } = tx;
+    const callId = request.headers.get('Call-ID') ?? '';
+    const leg = this.legs.get(callId);
+    if (!leg || leg.call.ended) return tx.respond(createResponse(request, 481, 'Call/Transaction Does Not Exist'));
+    const media = leg.media;
+    const offer = request.body.length > 0 ? legForOffer(request.body.toString('utf8'), media ? [media.codec] : undefined) : null;
+    const held = offer?.ok && (offer.offer.address === '0.0.0.0' || offer.offer.direction === 'inactive' || offer.offer.direction === 'sendonly');
+    const same = offer?.ok && media && (held || (offer.offer.address === media.remote.address && offer.offer.port === media.remote.port));
+    if (!offer || !offer.ok || !media || !same) {
+      return tx.respond(createResponse(request, 488, 'Not Acceptable Here', { headers: [['Warning', '399 openccc "The call keeps its media: a new address or codec is not taken mid-call"']] }));
+    }
+    const response = createResponse(request, 200, 'OK', {
+      headers: [['Contact', `<${this.options.stack.contactUri('openccc', tx.received.source.transport)}>`]],
+      body: Buffer.from(answerFor(offer.offer, media.codec, media.local, media.sessionId)),
+      contentType: 'application/sdp',
+    });
+    tx.respond(response);
+    this.reInviteAnswers.get(callId)?.retransmit.stop();
+    const retransmit = new Retransmit2xx({
+      scheduler: this.options.scheduler,
+      resend: () => tx.respond(response),
+      onTimeout: () => this.reInviteAnswers.delete(callId),
+    });
+    this.reInviteAnswers.set(callId, { cseq: request.headers.get('CSeq')?.trim().split(/\s+/)[0] ?? '', retransmit });
+    retransmit.start();
   }
 
   private release(callId: string): void {
     const leg = this.legs.get(callId);
     if (!leg) return;
     this.legs.delete(callId);
+    this.reInviteAnswers.get(callId)?.retransmit.stop();
+    this.reInviteAnswers.delete(callId);
     if (leg.kind === 'trunkIn' || leg.kind === 'trunkOut') {
       this.options.caps.release(leg.capKey);
       if (leg.kind === 'trunkIn') this.options.rateCap.end();
@@ -490,10 +551,16 @@ export function aorKey(sdkAppId: number, extensionId: string): string {
   return `${sdkAppId}:${extensionId}`;
 }
 
-/** The number a carrier's INVITE dials: the Request-URI's user, else the To URI's. */
-function dialledNumber(request: SipRequest): string | null {
-  const user = parseUri(request.uri)?.user ?? parseUri(parseNameAddr(request.headers.get('To') ?? '')?.uri ?? '')?.user;
-  return user ? normaliseDialled(user) : null;
+/** The number a carrier's INVITE dials: the Request-URI's user (IP trunks) or the To URI's (registration trunks call our Contact), else the other. */
+function dialledNumber(request: SipRequest, first: 'requestUri' | 'to'): string | null {
+  const fromUri = parseUri(request.uri)?.user;
+  const fromTo = parseUri(parseNameAddr(request.headers.get('To') ?? '')?.uri ?? '')?.user;
+  const [a, b] = first === 'requestUri' ? [fromUri, fromTo] : [fromTo, fromUri];
+  return (a && normaliseDialled(a)) || (b && normaliseDialled(b)) || null;
+}
+
+function mediaOf(offer: Extract<OfferCheck, { ok: true }>, local: { address: string; port: number }, sessionId: string): LegMedia {
+  return { codec: offer.params.codec ?? 'PCMU', local, remote: { address: offer.offer.address, port: offer.offer.port }, sessionId };
 }
 
 /** The caller's number: P-Asserted-Identity first (RFC 3325, from a trusted carrier), else From. */

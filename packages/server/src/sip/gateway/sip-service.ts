@@ -19,6 +19,7 @@ import { SipSocketTransport } from '../transport/socket-transport.js';
 import { SipDirectory, type SipDirectorySource } from './directory.js';
 import { SipGateway, type GatewayEngine } from './sip-gateway.js';
 import { SipStack } from './sip-stack.js';
+import { TrunkRegistrations } from './trunk-registrations.js';
 
 export interface SipSettings {
   address: string;
@@ -48,14 +49,22 @@ export class SipService {
     readonly gateway: SipGateway,
     readonly registrar: Registrar,
     readonly directory: SipDirectory,
+    readonly registrations: TrunkRegistrations,
     private readonly sweep: NodeJS.Timeout,
   ) {}
+
+  /** Re-reads the trunks now (after an operator changed them) instead of within the next half minute. */
+  async trunksChanged(): Promise<void> {
+    this.directory.invalidate();
+    await this.registrations.reconcile();
+  }
 
   static async start(options: SipServiceOptions): Promise<SipService> {
     const { settings, now, log, scheduler } = options;
     const directory = new SipDirectory(options.source, now);
     const proxies = new IpAllowlist(settings.trustedProxies);
-    const flood = new FloodGuard({ now, trusted: (address) => proxies.has(address) || directory.trusted(address) });
+    let registrations: TrunkRegistrations | null = null;
+    const flood = new FloodGuard({ now, trusted: (address) => proxies.has(address) || directory.trusted(address) || registrations?.trusted(address) === true });
     const transport = await SipSocketTransport.listen({
       address: settings.address,
       udpPort: settings.port,
@@ -68,6 +77,8 @@ export class SipService {
     const secret = randomBytes(32);
     const digests = new Map<string, DigestServer>();
     const registrar = new Registrar({ now, log: log.child({ sip: 'registrar' }) });
+    registrations = new TrunkRegistrations({ stack, directory, scheduler, now, log: log.child({ sip: 'trunks' }) });
+    const trunkRegistrations = registrations;
     const gateway = new SipGateway({
       stack,
       directory,
@@ -86,16 +97,25 @@ export class SipService {
       now,
       log: log.child({ sip: 'gateway' }),
       trustedProxies: (address) => proxies.has(address),
+      registrations: trunkRegistrations,
     });
-    const sweep = setInterval(() => registrar.sweep(), 30_000);
+    const reconcile = () => trunkRegistrations.reconcile().catch((err: unknown) => log.warn({ err }, 'the trunk registrations could not be brought up to date'));
+    await reconcile();
+    // Trunks changed by the CLI or the console (another process, perhaps) are picked up within this.
+    const sweep = setInterval(() => {
+      registrar.sweep();
+      directory.invalidate();
+      void reconcile();
+    }, 30_000);
     sweep.unref();
     log.info({ udp: transport.local('udp'), tcp: transport.local('tcp') }, 'SIP listening');
-    return new SipService(transport, transactions, gateway, registrar, directory, sweep);
+    return new SipService(transport, transactions, gateway, registrar, directory, trunkRegistrations, sweep);
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweep);
     this.gateway.close();
+    await this.registrations.close();
     this.transactions.close();
     await this.transport.close();
   }

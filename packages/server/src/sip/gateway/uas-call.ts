@@ -4,9 +4,9 @@
  * keeps seeing the dialog), the 2xx retransmitted until its ACK (RFC 3261 §13.3.1.4), BYE either
  * way, and CANCEL while it is not answered.
  */
-import { confirm, dialogFromUasInvite, type Dialog } from '../dialog.js';
+import { confirm, dialogFromUasInvite, Retransmit2xx, type Dialog } from '../dialog.js';
 import { createResponse, newTag } from '../message/build.js';
-import type { Scheduler, ScheduledHandle } from '../../realtime/scheduler.js';
+import type { Scheduler } from '../../realtime/scheduler.js';
 import { DEFAULT_TIMERS, type SipResponse, type ServerTransaction, type SipTimerValues } from '../types.js';
 import type { DialogPeer, SipStack } from './sip-stack.js';
 
@@ -25,15 +25,13 @@ export class UasCall {
   readonly localTag = newTag();
   private state: State = 'proceeding';
   private dialog: Dialog | null = null;
-  private answer: SipResponse | null = null;
-  private retransmit: { handle: ScheduledHandle; interval: number; startedAt: number } | null = null;
+  private retransmit: Retransmit2xx | null = null;
   private readonly timers: SipTimerValues;
 
   constructor(
     private readonly stack: SipStack,
     readonly transaction: ServerTransaction,
     private readonly scheduler: Scheduler,
-    private readonly now: () => number,
     private readonly events: UasCallEvents,
     /** The user part of our Contact (the number or extension called). */
     private readonly contactUser: string,
@@ -71,11 +69,20 @@ export class UasCall {
   accept(sdp: string): void {
     if (this.state !== 'proceeding') return;
     const response = this.build(200, 'OK', Buffer.from(sdp));
-    this.answer = response;
     this.dialog = dialogFromUasInvite(this.transaction.request, this.localTag);
     this.state = 'answered';
     this.transaction.respond(response);
-    this.scheduleRetransmit(this.timers.t1, this.now());
+    this.retransmit = new Retransmit2xx({
+      scheduler: this.scheduler,
+      timers: this.timers,
+      resend: () => this.transaction.respond(response),
+      onTimeout: () => {
+        // No ACK: the caller is gone. End the call with a BYE (RFC 3261 §13.3.1.4).
+        this.hangup();
+        this.events.ended('ackTimeout');
+      },
+    });
+    this.retransmit.start();
   }
 
   /** A final refusal before the answer (404, 486, 503…). */
@@ -135,24 +142,8 @@ export class UasCall {
     });
   }
 
-  private scheduleRetransmit(interval: number, startedAt: number): void {
-    const handle = this.scheduler.setTimeout(() => {
-      if (this.state !== 'answered' || !this.answer) return;
-      if (this.now() - startedAt >= 64 * this.timers.t1) {
-        // No ACK: the caller is gone. End the call with a BYE (RFC 3261 §13.3.1.4).
-        this.retransmit = null;
-        this.hangup();
-        this.events.ended('ackTimeout');
-        return;
-      }
-      this.transaction.respond(this.answer);
-      this.scheduleRetransmit(Math.min(interval * 2, this.timers.t2), startedAt);
-    }, interval);
-    this.retransmit = { handle, interval, startedAt };
-  }
-
   private stopRetransmit(): void {
-    if (this.retransmit) this.scheduler.clearTimeout(this.retransmit.handle);
+    this.retransmit?.stop();
     this.retransmit = null;
   }
 }
