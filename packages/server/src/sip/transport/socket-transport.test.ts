@@ -155,6 +155,31 @@ describe('SipSocketTransport over UDP', () => {
     expect(admitted).toHaveLength(3);
   });
 
+  it('keeps delivering when a handler throws, and refuses a source whose admit check throws', async () => {
+    let checks = 0;
+    const sip = await transport({
+      admit: () => {
+        checks += 1;
+        if (checks === 1) throw new Error('ban list unavailable');
+        return true;
+      },
+    });
+    sip.onMessage(() => {
+      throw new Error('handler bug');
+    });
+    const delivered: Received[] = [];
+    const second = new Promise<void>((resolve) =>
+      sip.onMessage((received) => {
+        delivered.push(received);
+        if (delivered.length === 2) resolve();
+      }),
+    );
+    const peer = await udpPeer();
+    for (const callId of ['refused', 'first', 'second']) await peer.sendTo(request('SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKh;rport', { callId }), sip.local('udp'));
+    await second;
+    expect(delivered.map((received) => received.message.headers.get('Call-ID'))).toEqual(['first', 'second']);
+  });
+
   it('reports a message too big for a datagram through onError', async () => {
     const sip = await transport();
     const failed = nextError(sip);
@@ -285,6 +310,24 @@ describe('SipSocketTransport over TCP', () => {
     expect(await first.waitFor('\r\n')).toBe('\r\n');
   });
 
+  it('drops a connection whose peer stops reading instead of queueing without bound', async () => {
+    const sip = await transport();
+    const arrived = nextMessage(sip);
+    const peer = await tcpPeer(sip.local('tcp'));
+    peer.socket.pause();
+    await write(peer.socket, request('SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKslow'));
+    const { flowId, source } = await arrived;
+    const errors: SipTransportError[] = [];
+    sip.onError((error) => errors.push(error));
+    const big: SipRequest = { ...optionsRequest('z9hG4bKbig'), method: 'MESSAGE', body: Buffer.alloc(60_000, 0x61) };
+    // Far more than the kernel buffers hold: the queue beyond them reaches the cap.
+    for (let i = 0; i < 500 && errors.length === 0; i++) sip.send(big, source, flowId);
+    expect(errors[0]?.message).toMatch(/peer is not reading/);
+    // Once it reads again, the peer finds what the kernel held, then the end of the connection.
+    peer.socket.resume();
+    expect((await peer.closed).length).toBeGreaterThan(0);
+  });
+
   it('closes a silent connection after the idle time', async () => {
     const sip = await transport({ idleTcpMs: 50 });
     const peer = await tcpPeer(sip.local('tcp'));
@@ -334,6 +377,20 @@ describe('SipSocketTransport over TCP', () => {
     await sip.close();
     expect(await peer.closed).toBe('\r\n');
     await sip.close();
+  });
+
+  it('fails to listen when the TCP port is taken, releasing the UDP port it bound', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    open.push(taken);
+    const port = (taken.address() as net.AddressInfo).port;
+    await expect(SipSocketTransport.listen({ address: '127.0.0.1', udpPort: port, log })).rejects.toThrow(/EADDRINUSE/);
+    const udp = dgram.createSocket('udp4');
+    open.push(udp);
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(port, '127.0.0.1', resolve);
+    });
   });
 
   it('listens on UDP only when tcpPort is null', async () => {

@@ -17,8 +17,9 @@
  * Outbound, `send` picks the socket: UDP from the one bound socket; TCP through the connection
  * named by `flowId`, else an open connection to the same address and port, else a new one.
  * Nothing throws: failures reach `onError`. Every buffer is bounded (`SipLimits.maxMessageBytes`
- * per TCP stream, 1 MiB of unsent output per connection), connections are capped globally and
- * per address, and silent connections close after `idleTcpMs`.
+ * per TCP stream, `MAX_TCP_WRITE_BUFFER_BYTES` of unsent output per connection), connections are
+ * capped globally and per address, and silent connections close after `idleTcpMs`. A handler or
+ * an `admit` check that throws is logged and cannot break the transport (a throwing `admit` refuses).
  */
 import type { Logger } from 'pino';
 import { resolveLimits, type SipLimits } from '../message/limits.js';
@@ -83,8 +84,18 @@ export class SipSocketTransport implements SipTransport {
 
   private constructor(options: SipSocketTransportOptions) {
     this.limits = resolveLimits(options.limits);
-    this.admit = options.admit ?? (() => true);
     this.log = options.log;
+    const admit = options.admit;
+    this.admit = admit
+      ? (source) => {
+          try {
+            return admit(source);
+          } catch (error) {
+            this.log.error({ err: error, source }, 'SIP admission check threw; the source is refused');
+            return false;
+          }
+        }
+      : () => true;
   }
 
   /** Binds UDP (and TCP unless `tcpPort` is null) on `address`. */

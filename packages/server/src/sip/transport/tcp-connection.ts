@@ -30,7 +30,7 @@ export interface TcpConnectionOptions {
 
 /**
  * One SIP flow over TCP: frames what arrives, answers keep-alive pings, closes itself when silent
- * for `idleMs` or when the peer stops reading (more than 1 MiB queued).
+ * for `idleMs` or when the peer stops reading (`MAX_TCP_WRITE_BUFFER_BYTES` queued).
  */
 export class TcpConnection {
   readonly flowId: string;
@@ -101,6 +101,7 @@ export class TcpConnection {
   endWith(data: Buffer): void {
     if (!this.writable) return;
     this.closeReason = 'closed after a bad request';
+    this.socket.pause();
     this.socket.end(data, () => this.socket.destroy());
   }
 

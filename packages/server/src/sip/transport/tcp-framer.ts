@@ -140,7 +140,10 @@ export class TcpFramer {
     this.start += length;
     this.scanned = 0;
     this.frameLength = null;
-    if (this.start === this.end) this.start = this.end = 0;
+    if (this.start !== this.end) return;
+    this.start = this.end = 0;
+    // A long-lived flow keeps a small buffer between messages, not the largest it ever needed.
+    if (this.buffer.length > INITIAL_CAPACITY) this.buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
   }
 
   private fail(events: FrameEvent[], reason: string): void {
