@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeG711, encodeG711 } from './g711.js';
 import { analyseTones } from './goertzel.js';
 import { MediaPlane } from './media-plane.js';
 import { RtpPeer } from './rtp-peer.js';
+import { serializeTelephoneEvent } from './rtp-packet.js';
+import { RtpCapture } from './test-support/rtp-capture.js';
 import { spawnSourceWorker } from './test-support/spawn-source-worker.js';
 import { toneSamples } from './tones.js';
 import type { WorkerInit } from './worker-spawn.js';
@@ -151,6 +154,8 @@ describe('media plane (worker threads)', () => {
   it('refuses bad leg parameters with a message naming the mistake', async () => {
     await expect(plane.createLeg('bad', { kind: 'rtp', remote: { address: '127.0.0.1', port: 0 } })).rejects.toThrow(/port of 1–65535/);
     await expect(plane.createLeg('bad', { kind: 'rtp', remote: 'latch', telephoneEventPayloadType: 8 })).rejects.toMatchObject({ code: 'badCommand' });
+    await expect(plane.createLeg('bad', { kind: 'rtp', remote: 'latch', ptime: 25 as 20 })).rejects.toThrow(/ptime must be one of 10, 20, 30, 40/);
+    await expect(plane.createLeg('bad', { kind: 'rtp', remote: { address: '127.0.0.1', port: 4000, latch: 'yes' as unknown as boolean } })).rejects.toThrow(/latch must be true or false/);
   });
 
   it('keeps delivering events to other listeners when one throws', async () => {
@@ -162,6 +167,77 @@ describe('media plane (worker threads)', () => {
     expect((await ready).leg).toBe(leg.leg);
     off();
     await plane.destroyLeg(leg.leg);
+  });
+});
+
+describe('media plane: a SIP trunk call to a desk phone (worker threads)', () => {
+  it('latches the NAT\'d trunk, transcodes its 30 ms PCMA for the PCMU phone and back, relays its DTMF, records both sides, on even ports of the range', async () => {
+    const TRUNK_HZ = 700;
+    const PHONE_HZ = 1400;
+    const trunk = await RtpCapture.open();
+    const phone = await RtpPeer.open('127.0.0.1', { listenFor: [TRUNK_HZ], telephoneEventPayloadType: 96 });
+    peers.push(phone);
+    const phoneDigits: string[] = [];
+    try {
+      // The SDP names a port the carrier's NAT does not use: the leg must latch onto the real one.
+      const trunkLeg = await plane.createLeg('sip-call', { kind: 'rtp', remote: { address: '127.0.0.1', port: 9, latch: true }, codec: 'PCMA', ptime: 30 });
+      const phoneLeg = await plane.createLeg('sip-call', { kind: 'rtp', remote: { address: '127.0.0.1', port: phone.port }, codec: 'PCMU', telephoneEventPayloadType: 96 });
+      if (trunkLeg.kind !== 'rtp' || phoneLeg.kind !== 'rtp') throw new Error('expected RTP legs');
+      for (const port of [trunkLeg.localPort, phoneLeg.localPort]) {
+        expect(port % 2).toBe(0);
+        expect(port).toBeGreaterThanOrEqual(24000);
+        expect(port).toBeLessThanOrEqual(24999);
+      }
+      await plane.bridge(trunkLeg.leg, phoneLeg.leg);
+      const path = join(folder, 'calls', 'sip-call.wav');
+      const recording = await plane.record({ customer: trunkLeg.leg, agent: phoneLeg.leg }, path);
+      const to = { address: trunkLeg.localAddress, port: trunkLeg.localPort };
+      phone.remote = { address: phoneLeg.localAddress, port: phoneLeg.localPort };
+      phone.on('dtmf', (digit) => phoneDigits.push(digit));
+
+      // The carrier: PCMA at 30 ms, in real time, as sipp's pcap sends it.
+      const trunkAudio = encodeG711('PCMA', tone(TRUNK_HZ));
+      let offset = 0;
+      let sequence = 1;
+      const sendTrunkPacket = () => {
+        void trunk.send({ marker: sequence === 1, payloadType: 8, sequence: sequence++, timestamp: offset, ssrc: 0xdee0ee8f }, trunkAudio.subarray(offset % 7920, (offset % 7920) + 240), to);
+        offset += 240;
+      };
+      const carrier = setInterval(sendTrunkPacket, 30);
+      const phoneHears = phone.waitForTone(TRUNK_HZ);
+      phone.startSending(tone(PHONE_HZ));
+      await phoneHears;
+      await trunk.until((packets) => packets.filter((packet) => packet.payloadType === 8).length >= 20);
+      const fromPhone = trunk.packets.filter((packet) => packet.payloadType === 8);
+      expect(fromPhone.every((packet) => packet.payload.length === 240)).toBe(true);
+      expect(analyseTones(decodeG711('PCMA', fromPhone.at(-1)?.payload ?? new Uint8Array()), [TRUNK_HZ, PHONE_HZ]).frequencies).toEqual([PHONE_HZ]);
+
+      // A key press from the carrier: once to the engine, once to the phone as its own payload type.
+      const digit = plane.once('dtmf', (event) => event.leg === trunkLeg.leg);
+      const phoneGetsDigit = phone.nextDigit();
+      for (let i = 0; i < 10; i++) {
+        await trunk.send({ marker: i === 0, payloadType: 101, sequence: 9000 + i, timestamp: 0x33e0, ssrc: 0x0e05384e }, serializeTelephoneEvent({ event: 4, end: i >= 7, volume: 10, duration: Math.min(i, 7) * 160 }), to);
+      }
+      expect((await digit).digit).toBe('4');
+      expect(await phoneGetsDigit).toBe('4');
+
+      // Let both talk a little longer, then look at the recording.
+      await Promise.all([phone.waitForPackets(25), trunk.until((packets) => packets.length >= fromPhone.length + 25)]);
+      const done = plane.once('recordDone', (event) => event.recording === recording);
+      await plane.stopRecord(recording);
+      await done;
+      clearInterval(carrier);
+      phone.stopSending();
+      expect(phoneDigits).toEqual(['4']);
+      const audio = readWav(await readFile(path));
+      const left = audio.samples.filter((_, i) => i % 2 === 0);
+      const right = audio.samples.filter((_, i) => i % 2 === 1);
+      expect(analyseTones(left, [TRUNK_HZ, PHONE_HZ]).frequencies).toEqual([TRUNK_HZ]);
+      expect(analyseTones(right, [TRUNK_HZ, PHONE_HZ]).frequencies).toEqual([PHONE_HZ]);
+      for (const leg of [trunkLeg, phoneLeg]) await plane.destroyLeg(leg.leg);
+    } finally {
+      trunk.close();
+    }
   });
 });
 
