@@ -320,6 +320,26 @@ describe('port allocation', () => {
     for (const bound of [a, c, again]) bound.socket.close();
   });
 
+  it('picks a random even port of the range, starting from an odd bound', async () => {
+    const draws = [0.5, 0, 0.999];
+    const ports = new PortAllocator({ min: 22301, max: 22400 }, '127.0.0.1', () => draws.shift() ?? 0);
+    const bound = [await ports.bind(), await ports.bind(), await ports.bind()];
+    for (const { socket } of bound) socket.close();
+    // 50 even ports, 22302…22400: the draws land on the middle one, the first and the last.
+    expect(bound.map(({ port }) => port)).toEqual([22352, 22302, 22400]);
+  });
+
+  it('does not hand out ports in order', async () => {
+    const ports = new PortAllocator({ min: 22400, max: 22599 }, '127.0.0.1');
+    const bound = [];
+    for (let i = 0; i < 8; i++) bound.push(await ports.bind());
+    for (const { socket } of bound) socket.close();
+    const chosen = bound.map(({ port }) => port);
+    // Eight ascending steps of two out of a hundred ports would be a sequential allocator, not chance.
+    expect(chosen.every((port, i) => i === 0 || port === (chosen[i - 1] ?? 0) + 2)).toBe(false);
+    expect(chosen.every((port) => port % 2 === 0 && port >= 22400 && port <= 22599)).toBe(true);
+  });
+
   it('skips ports something else holds', async () => {
     const squatter = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => squatter.bind(22200, '127.0.0.1', resolve));
