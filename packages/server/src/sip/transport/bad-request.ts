@@ -1,8 +1,8 @@
-import { splitOutside } from '../message/lexer.js';
+import { splitOutside, TOKEN } from '../message/lexer.js';
 import { parseVia } from '../message/via.js';
 import { SipHeaders, canonicalHeaderName, type SipRequest } from '../types.js';
 
-const REQUEST_LINE = /^([A-Za-z0-9.!%*_+`'~-]+) (\S+) SIP\/2\.0$/;
+const REQUEST_LINE = /^(\S+) (\S+) SIP\/2\.0$/i;
 /** The headers a response copies from its request (RFC 3261 §8.2.6.2). */
 const COPIED = new Set(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
 /** Enough for any real Via chain and the four others; the rest is not read. */
@@ -21,7 +21,7 @@ export function salvageRequest(data: Buffer): SipRequest | null {
   const requestLine = REQUEST_LINE.exec(lines[0] ?? '');
   if (!requestLine) return null;
   const method = requestLine[1] ?? '';
-  if (method === 'ACK') return null;
+  if (!TOKEN.test(method) || method === 'ACK') return null;
   const headers = new SipHeaders();
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(':');
