@@ -16,7 +16,6 @@ const LIST_HEADERS = new Set(['Via', 'Route', 'Record-Route', 'Contact', 'Allow'
 /** Headers a message may carry only once. */
 const SINGLE_HEADERS = ['From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Content-Type'];
 const MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
-const NAME_ADDR_HEADERS = ['From', 'To', 'Route', 'Record-Route'];
 
 const CRLF = Buffer.from('\r\n\r\n');
 const SIP_VERSION = /^SIP\/2\.0$/i;
@@ -80,19 +79,38 @@ function parseOrThrow(data: Buffer, limits: SipLimits): SipMessage {
   return { kind: 'request', method, uri, headers, body };
 }
 
-/** Logical lines: continuation lines (starting with a space or tab) joined to their header with one space. */
+/**
+ * Logical lines: continuation lines (starting with a space or tab) joined to their header with
+ * one space. Pieces are joined once per line, so a line folded many times costs linear time.
+ */
 function unfold(head: string, limits: SipLimits): string[] {
   const lines: string[] = [];
+  let pieces: string[] = [];
+  let bytes = 0;
+  const close = (): void => {
+    if (pieces.length > 0) lines.push(pieces.join(' '));
+  };
   for (const raw of head.split('\r\n')) {
     if (hasControl(raw)) fail('a control character in the start line or headers');
     if (raw.startsWith(' ') || raw.startsWith('\t')) {
-      if (lines.length < 2) fail('a continuation line without a header before it');
-      lines[lines.length - 1] = `${lines[lines.length - 1]!.trimEnd()} ${raw.trim()}`;
-    } else lines.push(raw);
-    if (Buffer.byteLength(lines[lines.length - 1]!) > limits.maxHeaderLineBytes) {
-      fail(`a header line exceeds the limit of ${limits.maxHeaderLineBytes} bytes`);
+      if (lines.length === 0) fail('a continuation line without a header before it');
+      const last = pieces.length - 1;
+      const trimmed = pieces[last]!.trimEnd();
+      bytes -= Buffer.byteLength(pieces[last]!) - Buffer.byteLength(trimmed);
+      pieces[last] = trimmed;
+      const continuation = raw.trim();
+      if (continuation !== '') {
+        pieces.push(continuation);
+        bytes += 1 + Buffer.byteLength(continuation);
+      }
+    } else {
+      close();
+      pieces = [raw];
+      bytes = Buffer.byteLength(raw);
     }
+    if (bytes > limits.maxHeaderLineBytes) fail(`a header line exceeds the limit of ${limits.maxHeaderLineBytes} bytes`);
   }
+  close();
   return lines;
 }
 
@@ -101,14 +119,12 @@ function parseHeaders(lines: ReadonlyArray<string>, limits: SipLimits): SipHeade
   for (const line of lines) {
     const match = HEADER_LINE.exec(line);
     if (!match || !TOKEN.test(match[1]!)) fail(`malformed header line: ${excerpt(line)}`);
-    const name = match[1]!;
-    const value = match[2]!.trim();
-    const values = splitValues(name, value);
-    for (const item of values) {
-      headers.append(name, item);
-      if (Buffer.byteLength(item) + canonicalHeaderName(name).length + 2 > limits.maxHeaderLineBytes) {
-        fail(`a ${canonicalHeaderName(name)} value exceeds the line limit of ${limits.maxHeaderLineBytes} bytes`);
+    const name = canonicalHeaderName(match[1]!);
+    for (const item of splitValues(name, match[2]!.trim())) {
+      if (Buffer.byteLength(item) + name.length + 2 > limits.maxHeaderLineBytes) {
+        fail(`a ${name} value exceeds the line limit of ${limits.maxHeaderLineBytes} bytes`);
       }
+      headers.append(name, item);
       if (headers.size > limits.maxHeaders) fail(`more than ${limits.maxHeaders} headers`);
     }
   }
@@ -116,13 +132,11 @@ function parseHeaders(lines: ReadonlyArray<string>, limits: SipLimits): SipHeade
 }
 
 function splitValues(name: string, value: string): string[] {
-  const canonical = canonicalHeaderName(name);
-  if (!LIST_HEADERS.has(canonical) || (canonical === 'Contact' && value === '*')) return [value];
+  if (!LIST_HEADERS.has(name) || (name === 'Contact' && value === '*')) return [value];
   const parts = splitOutside(value, ',');
-  if (!parts) fail(`an unterminated quote or <...> in ${canonical}`);
+  if (!parts) fail(`an unterminated quote or <...> in ${name}`);
   const values = parts.filter((part) => part !== '');
-  if (values.length === 0) return [''];
-  return values;
+  return values.length === 0 ? [''] : values;
 }
 
 function readBody(rest: Buffer, headers: SipHeaders, limits: SipLimits): Buffer {
@@ -143,21 +157,40 @@ function readBody(rest: Buffer, headers: SipHeaders, limits: SipLimits): Buffer 
   return Buffer.from(body);
 }
 
+/** Mandatory and single headers present as they must be, and the values the gateway relies on well-formed. */
 function checkHeaders(headers: SipHeaders): void {
-  for (const name of MANDATORY) if (!headers.has(name)) fail(`missing ${name}`);
-  for (const name of SINGLE_HEADERS) if (headers.getAll(name).length > 1) fail(`more than one ${name}`);
-  for (const via of headers.getAll('Via')) if (!parseVia(via)) fail(`malformed Via: ${excerpt(via)}`);
-  for (const name of NAME_ADDR_HEADERS) {
-    for (const value of headers.getAll(name)) if (!parseNameAddr(value)) fail(`malformed ${name}: ${excerpt(value)}`);
+  const counts = new Map<string, number>();
+  for (const [name, value] of headers.entries()) {
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    checkValue(name, value);
   }
-  for (const contact of headers.getAll('Contact')) {
-    if (contact !== '*' && !parseNameAddr(contact)) fail(`malformed Contact: ${excerpt(contact)}`);
-  }
-  if (!/^\S+$/.test(headers.get('Call-ID') ?? '')) fail('an empty Call-ID or one with spaces');
-  if (!parseCSeq(headers.get('CSeq') ?? '')) fail(`malformed CSeq: ${excerpt(headers.get('CSeq') ?? '')}`);
-  const maxForwards = headers.get('Max-Forwards');
-  if (maxForwards !== undefined && (!/^\d{1,3}$/.test(maxForwards) || Number(maxForwards) > 255)) {
-    fail(`malformed Max-Forwards: ${excerpt(maxForwards)}`);
+  for (const name of MANDATORY) if (!counts.has(name)) fail(`missing ${name}`);
+  for (const name of SINGLE_HEADERS) if ((counts.get(name) ?? 0) > 1) fail(`more than one ${name}`);
+}
+
+function checkValue(name: string, value: string): void {
+  switch (name) {
+    case 'Via':
+      if (!parseVia(value)) fail(`malformed Via: ${excerpt(value)}`);
+      return;
+    case 'From':
+    case 'To':
+    case 'Route':
+    case 'Record-Route':
+      if (!parseNameAddr(value)) fail(`malformed ${name}: ${excerpt(value)}`);
+      return;
+    case 'Contact':
+      if (value !== '*' && !parseNameAddr(value)) fail(`malformed Contact: ${excerpt(value)}`);
+      return;
+    case 'Call-ID':
+      if (!/^\S+$/.test(value)) fail('an empty Call-ID or one with spaces');
+      return;
+    case 'CSeq':
+      if (!parseCSeq(value)) fail(`malformed CSeq: ${excerpt(value)}`);
+      return;
+    case 'Max-Forwards':
+      if (!/^\d{1,3}$/.test(value) || Number(value) > 255) fail(`malformed Max-Forwards: ${excerpt(value)}`);
+      return;
   }
 }
 
