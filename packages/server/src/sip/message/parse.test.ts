@@ -159,6 +159,21 @@ describe('parseSipMessage: valid messages', () => {
     expect(message.headers.get('From')).toBe('"J\\"ö\\\\rg, <boss>" <sip:j@carrier.example>;tag=c1');
   });
 
+  it('accepts escaped URI headers in a Contact, an escaped NUL in the Request-URI and a UTF-8 reason phrase', () => {
+    const message = parsedRequest(
+      wire('INVITE sip:null-%00-null@pbx.example SIP/2.0', VIA, ...DIALOG, 'CSeq: 1 INVITE', 'Contact: <sip:a@b.example?Route=%3Csip:c.example%3E&Subject=hi%20there>', '', ''),
+    );
+    expect(message.uri).toBe('sip:null-%00-null@pbx.example');
+    expect(message.headers.get('Contact')).toBe('<sip:a@b.example?Route=%3Csip:c.example%3E&Subject=hi%20there>');
+    expect((parsed(wire('SIP/2.0 200 Très bien', VIA, ...DIALOG, 'CSeq: 1 INVITE', '', '')) as SipResponse).reason).toBe('Très bien');
+  });
+
+  it('accepts long values within the limits', () => {
+    const tag = 'x'.repeat(2_000);
+    const message = parsed(wire('OPTIONS sip:1001@pbx.example SIP/2.0', VIA, `From: <sip:caller@carrier.example>;tag=${tag}`, DIALOG[1]!, `Call-ID: ${'c'.repeat(4_000)}`, 'CSeq: 1 OPTIONS', '', ''));
+    expect(message.headers.get('From')).toContain(tag);
+  });
+
   it('accepts an unknown method whose CSeq matches', () => {
     expect(parsedRequest(request([], '', 'NEWMETHOD')).method).toBe('NEWMETHOD');
   });
@@ -265,6 +280,11 @@ describe('parseSipMessage: refusals', () => {
     [['Subject: a\nb'], /control character/],
   ])('refuses the headers %j', (extra, error) => {
     expect(refusal(request(extra))).toMatch(error);
+  });
+
+  it('refuses a % that is no escape in the Request-URI, and an overlarge CSeq', () => {
+    expect(refusal(wire('OPTIONS sip:100%@pbx.example SIP/2.0', VIA, ...DIALOG, 'CSeq: 1 OPTIONS', '', ''))).toMatch(/Request-URI/);
+    expect(refusal(wire('OPTIONS sip:1001@pbx.example SIP/2.0', VIA, ...DIALOG, 'CSeq: 4294967296 OPTIONS', '', ''))).toMatch(/malformed CSeq/);
   });
 
   it('refuses a continuation line right after the start line', () => {
