@@ -24,6 +24,12 @@ export const CLI_OPTIONS = {
   'media-address': { type: 'string' },
   'virtual-phones': { type: 'string' },
   'rtp-agents': { type: 'string' },
+  sip: { type: 'string' },
+  'sip-address': { type: 'string' },
+  'sip-port': { type: 'string' },
+  'sip-domain': { type: 'string' },
+  'sip-max-calls': { type: 'string' },
+  'sip-cps': { type: 'string' },
   'ring-timeout': { type: 'string' },
   'max-wait': { type: 'string' },
   'after-call-work': { type: 'string' },
@@ -87,6 +93,12 @@ const SERVER_OPTIONS: readonly OptionHelp[] = [
   ['media-address', 'IP', 'address phones and browsers send audio to (OPENCCC_MEDIA_ADDRESS)'],
   ['virtual-phones', 'on|off', 'the virtual phone network and the web phone at /phone (OPENCCC_VIRTUAL_PHONES, default on)'],
   ['rtp-agents', 'on|off', 'let scripted agents answer over plain RTP (OPENCCC_RTP_AGENTS, default off)'],
+  ['sip', 'on|off', 'the SIP gateway for carrier trunks and desk phones (OPENCCC_SIP, default off)'],
+  ['sip-address', 'IP', 'address the SIP listener binds (OPENCCC_SIP_ADDRESS, default: --host)'],
+  ['sip-port', 'P', 'SIP port, UDP and TCP (OPENCCC_SIP_PORT, default 5060)'],
+  ['sip-domain', 'NAME', 'SIP domain; phones register under <SdkAppId>.NAME (OPENCCC_SIP_DOMAIN, default: the host name, else localhost)'],
+  ['sip-max-calls', 'N', 'concurrent SIP calls across the server (OPENCCC_SIP_MAX_CALLS, default 1000)'],
+  ['sip-cps', 'N', 'new SIP calls per second across the server (OPENCCC_SIP_CPS, default 100)'],
 ];
 
 const ON_OFF_KEY_OPTIONS: readonly OptionHelp[] = [
@@ -218,9 +230,9 @@ export function acceptedOptions(name: CommandName): ReadonlySet<OptionName> {
 
 /** `openccc --help`. */
 export function overview(): string {
-  const names = [...Object.keys(COMMAND_HELP), 'call'];
+  const names = [...Object.keys(COMMAND_HELP), 'call', 'sip'];
   const width = Math.max(...names.map((n) => n.length)) + 2;
-  const summaries: Record<string, string> = { ...Object.fromEntries(Object.entries(COMMAND_HELP).map(([n, h]) => [n, h.summary])), call: 'place or take a scripted call on the virtual phone network' };
+  const summaries: Record<string, string> = { ...Object.fromEntries(Object.entries(COMMAND_HELP).map(([n, h]) => [n, h.summary])), call: 'place or take a scripted call on the virtual phone network', sip: 'an instance\'s SIP carrier trunks and desk-phone extensions' };
   return [
     'Usage: openccc <command> [options]',
     '       openccc <command> --help     the command\'s own options',

@@ -7,6 +7,7 @@ import { instancesCommand, originsCommand, staffCommand } from './commands-admin
 import { groupCommand } from './commands-groups.js';
 import { numberCommand } from './commands-numbers.js';
 import { promptCommand } from './commands-prompts.js';
+import { sipCommand } from './commands-sip.js';
 import { initCommand, startCommand } from './commands-run.js';
 import { acceptedOptions, CLI_OPTIONS, commandHelp, isCommandName, overview, type CommandName, type OptionName } from './command-help.js';
 import { CliError } from './output.js';
@@ -26,6 +27,8 @@ async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'help') argv = [...argv.slice(1, 2), '--help'];
   // `call` has options of its own.
   if (argv[0] === 'call') return callCommand(argv.slice(1), process.env);
+  // So does `sip`: trunk settings are options of no other command.
+  if (argv[0] === 'sip') return sipCommand(argv.slice(1), process.env);
   const { values, positionals } = parseArgs({ args: argv, options: CLI_OPTIONS, allowPositionals: true, strict: true });
   const [command, sub, ...rest] = positionals;
   const env = process.env;
