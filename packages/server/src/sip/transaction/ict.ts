@@ -6,26 +6,22 @@ import { timerD, transactionTimeout } from './timers.js';
  * The INVITE client transaction (RFC 3261 §17.1.1, with RFC 6026's Accepted state).
  *
  * ```
- *                     start: send INVITE, Timer A (UDP), Timer B
- *                              |
- *   Timer A: resend, A*=2  +---v----+  Timer B / transport error: fail
- *            +------------ |Calling | -----------------------------+
- *            +-----------> +--------+                              |
- *                    1xx: up |   | 2xx: up, Timer M                |
- *                            v   +--------------------------+      |
- *   1xx: up  +------------+  |                              |      |
- *   CANCEL   | Proceeding | <+   Timer Cancel: fail         |      |
- *   sent:    +------------+ ------------------------------+ |      |
- *   Timer         | 300-699: up, ACK, Timer D   | 2xx: up,  | |      |
- *   Cancel        v                             | Timer M   | |      |
- *   300-699: +-----------+                  +---v------+  | |      |
- *   ACK      | Completed |                  | Accepted | <+-+      |
- *            +-----------+                  +----------+    |      |
- *   Timer D / transport error |   2xx: up   | Timer M       |      |
- *                             v             v               v      v
- *                            +----------------------------------------+
- *                            |               Terminated               |
- *                            +----------------------------------------+
+ *   start ──send INVITE, Timer A (UDP only), Timer B──▶ Calling
+ *
+ *   Calling    ── Timer A: resend, A = 2·A ─────────────────▶ Calling
+ *   Calling    ── 1xx: up ──────────────────────────────────▶ Proceeding
+ *   Calling    ── 2xx: up, Timer M ─────────────────────────▶ Accepted
+ *   Calling    ── 300-699: up, ACK, Timer D ────────────────▶ Completed
+ *   Calling    ── Timer B / transport error: fail ──────────▶ Terminated
+ *   Proceeding ── 1xx: up ──────────────────────────────────▶ Proceeding
+ *   Proceeding ── CANCEL sent: Timer Cancel ────────────────▶ Proceeding
+ *   Proceeding ── 2xx: up, Timer M ─────────────────────────▶ Accepted
+ *   Proceeding ── 300-699: up, ACK, Timer D ────────────────▶ Completed
+ *   Proceeding ── Timer Cancel: fail ───────────────────────▶ Terminated
+ *   Accepted   ── 2xx (retransmitted or forked): up ────────▶ Accepted
+ *   Accepted   ── Timer M ──────────────────────────────────▶ Terminated
+ *   Completed  ── 300-699: ACK again ───────────────────────▶ Completed
+ *   Completed  ── Timer D / transport error ────────────────▶ Terminated
  * ```
  *
  * Timer A doubles without a cap. Over TCP there is no Timer A and Timer D is 0 (Completed is

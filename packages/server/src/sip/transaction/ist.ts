@@ -6,32 +6,30 @@ import { timerIK, transactionTimeout, TRYING_DELAY_MS } from './timers.js';
  * The INVITE server transaction (RFC 3261 §17.2.1, with RFC 6026's Accepted state).
  *
  * ```
- *                  start: Timer Trying (200 ms)
- *                           |
- *  INVITE: resend last  +---v--------+  Timer Trying: send 100
- *  1xx (or send 100)    | Proceeding |  1xx from TU: send
- *                       +------------+
- *      300-699 from TU:  |         |  2xx from TU: send, Timer L
- *      send, Timer G     |         +-------------------+
- *      (UDP), Timer H    v                             v
- *  INVITE: resend  +-----------+              +----------+  INVITE: absorbed
- *  Timer G: resend | Completed |              | Accepted |  2xx from TU: send
- *  G = min(2G, T2) +-----------+              +----------+  ACK: up to the TU
- *                   |        | ACK: Timer I          | Timer L
- *                   |        v                       |
- *  Timer H /        |  +-----------+ ACK, INVITE:    |
- *  transport error  |  | Confirmed | absorbed        |
- *                   |  +-----------+                 |
- *                   |        | Timer I               |
- *                   v        v                       v
- *                  +--------------------------------------+
- *                  |              Terminated              |
- *                  +--------------------------------------+
+ *   start ──Timer Trying (200 ms)──▶ Proceeding
+ *
+ *   Proceeding ── Timer Trying (TU silent): send 100 ───────▶ Proceeding
+ *   Proceeding ── INVITE: resend the last 1xx (or 100 now) ─▶ Proceeding
+ *   Proceeding ── 1xx from TU: send ────────────────────────▶ Proceeding
+ *   Proceeding ── 2xx from TU: send, Timer L ───────────────▶ Accepted
+ *   Proceeding ── 300-699 from TU: send, Timer G (UDP), H ──▶ Completed
+ *   Proceeding ── transport error ──────────────────────────▶ Terminated
+ *   Accepted   ── INVITE: absorbed ─────────────────────────▶ Accepted
+ *   Accepted   ── 2xx from TU: send ────────────────────────▶ Accepted
+ *   Accepted   ── ACK: up to the TU ────────────────────────▶ Accepted
+ *   Accepted   ── Timer L ──────────────────────────────────▶ Terminated
+ *   Completed  ── INVITE: resend the final ─────────────────▶ Completed
+ *   Completed  ── Timer G: resend, G = min(2·G, T2) ────────▶ Completed
+ *   Completed  ── ACK: Timer I ─────────────────────────────▶ Confirmed
+ *   Completed  ── Timer H / transport error ────────────────▶ Terminated
+ *   Confirmed  ── ACK, INVITE: absorbed ────────────────────▶ Confirmed
+ *   Confirmed  ── Timer I ──────────────────────────────────▶ Terminated
  * ```
  *
  * After a 2xx the transaction stays in Accepted for 64·T1 (RFC 6026) so a retransmitted
  * INVITE is absorbed instead of looking new; the TU retransmits the 2xx until its ACK, which
- * passes up. Over TCP there is no Timer G and Timer I is 0. A transport error in Proceeding
+ * passes up. A late INVITE in Confirmed is absorbed like a late ACK. Over TCP there is no
+ * Timer G and Timer I is 0. A transport error in Proceeding
  * or Completed ends the transaction.
  */
 export type IstStateName = 'proceeding' | 'accepted' | 'completed' | 'confirmed' | 'terminated';

@@ -6,24 +6,18 @@ import { timerIK, transactionTimeout } from './timers.js';
  * The non-INVITE client transaction (RFC 3261 §17.1.2).
  *
  * ```
- *                 start: send request, Timer E (UDP), Timer F
- *                          |
- *  Timer E: resend,    +---v----+   Timer F / transport error: fail
- *  E = min(2E, T2) +-- | Trying | --------------------------------+
- *                  +-> +--------+                                 |
- *                  1xx: up |  | 200-699: up, Timer K              |
- *                          v  +--------------------+              |
- *  Timer E: resend, +------------+  200-699: up    |              |
- *  E = T2; 1xx: up  | Proceeding | -------------+  |              |
- *                   +------------+              v  v              |
- *                          | Timer F /     +-----------+          |
- *                          | transport     | Completed | responses|
- *                          | error: fail   +-----------+ absorbed |
- *                          |                     | Timer K        |
- *                          v                     v                v
- *                   +---------------------------------------------+
- *                   |                 Terminated                  |
- *                   +---------------------------------------------+
+ *   start ──send request, Timer E (UDP only), Timer F──▶ Trying
+ *
+ *   Trying     ── Timer E: resend, E = min(2·E, T2) ────────▶ Trying
+ *   Trying     ── 1xx: up ──────────────────────────────────▶ Proceeding
+ *   Trying     ── 200-699: up, Timer K ─────────────────────▶ Completed
+ *   Trying     ── Timer F / transport error: fail ──────────▶ Terminated
+ *   Proceeding ── Timer E: resend, E = T2 ──────────────────▶ Proceeding
+ *   Proceeding ── 1xx: up ──────────────────────────────────▶ Proceeding
+ *   Proceeding ── 200-699: up, Timer K ─────────────────────▶ Completed
+ *   Proceeding ── Timer F / transport error: fail ──────────▶ Terminated
+ *   Completed  ── any response: absorbed ───────────────────▶ Completed
+ *   Completed  ── Timer K ──────────────────────────────────▶ Terminated
  * ```
  *
  * Over TCP there is no Timer E and Timer K is 0 (Completed is left at once).

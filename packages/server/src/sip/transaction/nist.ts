@@ -6,26 +6,17 @@ import { timerJ } from './timers.js';
  * The non-INVITE server transaction (RFC 3261 §17.2.2).
  *
  * ```
- *                       start
- *                         |
- *  request: absorbed  +---v----+
- *                     | Trying |
- *                     +--------+
- *     1xx from TU: send |    | 200-699 from TU: send, Timer J
- *                       v    +-----------------------+
- *  1xx from TU: send +------------+                  |
- *  request: resend   | Proceeding | 200-699 from TU: |
- *  the last 1xx      +------------+ send, Timer J    |
- *                       |       +----------------+   |
- *  transport error      |                        v   v
- *                       |   request: resend  +-----------+
- *                       |   the final        | Completed |
- *                       |                    +-----------+
- *                       |  Timer J / transport error |
- *                       v                            v
- *                  +----------------------------------+
- *                  |            Terminated            |
- *                  +----------------------------------+
+ *   start ──▶ Trying
+ *
+ *   Trying     ── request: absorbed ────────────────────────▶ Trying
+ *   Trying     ── 1xx from TU: send ────────────────────────▶ Proceeding
+ *   Trying     ── 200-699 from TU: send, Timer J ───────────▶ Completed
+ *   Proceeding ── request: resend the last 1xx ─────────────▶ Proceeding
+ *   Proceeding ── 1xx from TU: send ────────────────────────▶ Proceeding
+ *   Proceeding ── 200-699 from TU: send, Timer J ───────────▶ Completed
+ *   Proceeding ── transport error ──────────────────────────▶ Terminated
+ *   Completed  ── request: resend the final ────────────────▶ Completed
+ *   Completed  ── Timer J / transport error ────────────────▶ Terminated
  * ```
  *
  * Over TCP Timer J is 0 (Completed is left at once).
