@@ -29,8 +29,7 @@ import { timerIK, transactionTimeout, TRYING_DELAY_MS } from './timers.js';
  * After a 2xx the transaction stays in Accepted for 64·T1 (RFC 6026) so a retransmitted
  * INVITE is absorbed instead of looking new; the TU retransmits the 2xx until its ACK, which
  * passes up. A late INVITE in Confirmed is absorbed like a late ACK. Over TCP there is no
- * Timer G and Timer I is 0. A transport error in Proceeding
- * or Completed ends the transaction.
+ * Timer G and Timer I is 0. A transport error in Proceeding or Completed ends the transaction.
  */
 export type IstStateName = 'proceeding' | 'accepted' | 'completed' | 'confirmed' | 'terminated';
 
