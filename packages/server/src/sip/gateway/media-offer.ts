@@ -2,27 +2,46 @@
  * SDP to media legs and back: the codec a SIP peer's offer lets us use, the RTP leg that carries it,
  * and our answer with the leg's local address.
  */
-import type { LegParams } from '../../media/protocol.js';
+import { isIP } from 'node:net';
+import { RTP_PTIMES, type LegParams, type RtpPtime } from '../../media/protocol.js';
 import { answerAudio, readAudioSdp, type AudioOffer } from '../sdp.js';
 
 export type OfferCheck = { ok: true; offer: AudioOffer; params: LegParams & { kind: 'rtp' } } | { ok: false; status: 488; reason: string };
 
-/** Reads a peer's SDP offer into the RTP leg that will carry the call (PCMU or PCMA, RFC 4733 events). */
-export function legForOffer(sdp: string, prefer: ReadonlyArray<'PCMU' | 'PCMA'> = ['PCMU', 'PCMA']): OfferCheck {
+/**
+ * Reads a peer's SDP offer into the RTP leg that will carry the call (PCMU or PCMA, RFC 4733 events,
+ * the peer's ptime). `signalledFrom` is the address the peer's SIP came from: a desk phone behind NAT
+ * writes its private address in the SDP, so when that address is private and differs, the leg sends
+ * to the signalling address instead and latches onto the port the phone's audio really comes from
+ * (symmetric RTP). Carriers on an allowlist keep the strict negotiated peer.
+ */
+export function legForOffer(sdp: string, prefer: ReadonlyArray<'PCMU' | 'PCMA'> = ['PCMU', 'PCMA'], signalledFrom?: string): OfferCheck {
   const offer = readAudioSdp(sdp);
   if ('error' in offer) return { ok: false, status: 488, reason: offer.error };
   const codec = offer.codecs.map((c) => c.name).find((name) => prefer.includes(name));
   if (!codec) return { ok: false, status: 488, reason: 'Offer has neither PCMU nor PCMA' };
+  const natted = signalledFrom !== undefined && signalledFrom !== offer.address && isPrivate(offer.address) && !isPrivate(signalledFrom);
+  const ptime = RTP_PTIMES.find((p) => p === offer.ptime);
   return {
     ok: true,
     offer,
     params: {
       kind: 'rtp',
-      remote: { address: offer.address, port: offer.port },
+      remote: natted ? { address: signalledFrom, port: offer.port, latch: true } : { address: offer.address, port: offer.port },
       codec,
       ...(offer.telephoneEvent !== null ? { telephoneEventPayloadType: offer.telephoneEvent } : {}),
+      ...(ptime ? { ptime: ptime as RtpPtime } : {}),
     },
   };
+}
+
+/** RFC 1918, RFC 6598 (carrier-grade NAT) and IPv6 unique-local addresses. */
+export function isPrivate(address: string): boolean {
+  if (isIP(address) === 4) {
+    const [a, b] = address.split('.').map(Number) as [number, number];
+    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  return isIP(address) === 6 && /^f[cd]/i.test(address);
 }
 
 /** Our answer to an offer, for the leg set up at `local`. */

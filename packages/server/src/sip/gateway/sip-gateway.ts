@@ -32,7 +32,7 @@ import { isScannerUserAgent } from '../security/scanner.js';
 import type { Received, ServerTransaction, SipRequest } from '../types.js';
 import type { GatewayExtension, GatewayTrunk, SipDirectory } from './directory.js';
 import { answerFor, legForOffer, type OfferCheck } from './media-offer.js';
-import type { SipStack } from './sip-stack.js';
+import { endpointOfUri, type SipStack } from './sip-stack.js';
 import { UacCall } from './uac-call.js';
 import type { TrunkRegistrations } from './trunk-registrations.js';
 import { UasCall } from './uas-call.js';
@@ -259,7 +259,16 @@ export class SipGateway implements Dialer {
           else events.failed('notInService');
           return;
         }
-        line = this.dialTrunk(trunk, call, events);
+        const target = trunk.outbound;
+        if (!target) return events.failed('notInService');
+        return endpointOfUri(`sip:${target.host}:${target.port}`).then((endpoint) => {
+          if (hungUp) return;
+          if (!endpoint) {
+            this.options.log.warn({ trunk: trunk.id, host: target.host }, 'a trunk outbound host could not be resolved');
+            return events.failed('notInService');
+          }
+          line = this.dialTrunk(trunk, endpoint.address, call, events);
+        });
       },
       (err: unknown) => {
         this.options.log.error({ err }, 'reading the trunks failed');
@@ -274,7 +283,7 @@ export class SipGateway implements Dialer {
     };
   }
 
-  private dialTrunk(trunk: GatewayTrunk, call: { sessionId: string; from: string; to: string }, events: CalleeEvents): CalleeLine {
+  private dialTrunk(trunk: GatewayTrunk, address: string, call: { sessionId: string; from: string; to: string }, events: CalleeEvents): CalleeLine {
     const plan = checkDialPlan(trunk.dialPlan, call.to);
     const capKey = `trunk:${trunk.id}`;
     if (!plan.ok) {
@@ -288,18 +297,20 @@ export class SipGateway implements Dialer {
     }
     const target = trunk.outbound;
     const host = target.port === 5060 ? target.host : `${target.host}:${target.port}`;
+    // A trunk limited to some numbers presents one of them (the engine chose among all the instance's).
+    const from = trunk.callerIdNumbers.length === 0 || trunk.callerIdNumbers.includes(call.from) ? call.from : trunk.callerIdNumbers[0]!;
     const callId = randomUUID();
-    const ourHost = this.options.stack.transport.local(target.transport).address;
+    const ourHost = this.options.stack.host(target.transport);
     const leg: { media?: LegMedia } = {};
     const uac = new UacCall(
       this.options.stack,
       {
         requestUri: `sip:${call.to}@${host}${target.transport === 'tcp' ? ';transport=tcp' : ''}`,
-        fromUri: `sip:${call.from}@${ourHost}`,
+        fromUri: `sip:${from}@${ourHost}`,
         toUri: `sip:${call.to}@${host}`,
-        peer: { endpoint: { transport: target.transport, address: target.host, port: target.port } },
-        contactUser: call.from,
-        headers: [['P-Asserted-Identity', `<sip:${call.from}@${ourHost}>`]],
+        peer: { endpoint: { transport: target.transport, address: address, port: target.port } },
+        contactUser: from,
+        headers: [['P-Asserted-Identity', `<sip:${from}@${ourHost}>`]],
         ...(trunk.register ? { credentials: { username: trunk.register.username, password: trunk.register.password } } : {}),
       },
       {
@@ -391,7 +402,7 @@ export class SipGateway implements Dialer {
     if (!extension.relation) return tx.respond(createResponse(request, 403, 'Forbidden', { headers: [['Warning', '399 openccc "The extension is not bound to an agent"']] }));
     const dialled = uri.user ? normaliseDialled(uri.user) : null;
     if (!dialled) return tx.respond(createResponse(request, 404, 'Not Found'));
-    const offer = legForOffer(request.body.toString('utf8'));
+    const offer = legForOffer(request.body.toString('utf8'), undefined, tx.received.source.address);
     if (!offer.ok) return tx.respond(createResponse(request, offer.status, 'Not Acceptable Here'));
     const callId = request.headers.get('Call-ID') ?? '';
     const agent = { sdkAppId: instance, mail: extension.relation };
@@ -443,7 +454,7 @@ export class SipGateway implements Dialer {
     const binding = this.options.registrar.lookup(aorKey(agent.sdkAppId, extension.extensionId))[0];
     if (!binding || this.phoneBySession.has(sessionId)) return;
     const callId = randomUUID();
-    const ourHost = this.options.stack.transport.local(binding.source.transport).address;
+    const ourHost = this.options.stack.host(binding.source.transport);
     const leg: { media?: LegMedia } = {};
     const uac = new UacCall(
       this.options.stack,
@@ -457,7 +468,7 @@ export class SipGateway implements Dialer {
       {
         ringing: () => undefined,
         answered: async (sdp) => {
-          const offer = legForOffer(sdp);
+          const offer = legForOffer(sdp, undefined, binding.source.address);
           if (!offer.ok) return null;
           const accepted = await this.options.engine.accept(agent, sessionId, offer.params);
           if (!('rtp' in accepted)) return null;

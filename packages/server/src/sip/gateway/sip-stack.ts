@@ -35,10 +35,15 @@ export class SipStack {
     });
   }
 
+  /** The host we are reached at (From, Contact, Via). */
+  host(transport: SipTransportName = 'udp'): string {
+    return this.advertised?.address ?? this.transport.local(transport).address;
+  }
+
   /** Our Contact URI (`user` names the line: a number, an extension). */
   contactUri(user: string, transport: SipTransportName = 'udp'): string {
     const local = this.transport.local(transport);
-    const host = this.advertised?.address ?? local.address;
+    const host = this.host(transport);
     const hostPart = isIP(host) === 6 ? `[${host}]` : host;
     return `sip:${encodeURIComponent(user)}@${hostPart}:${local.port}${transport === 'udp' ? '' : `;transport=${transport}`}`;
   }
