@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../test-support/seeded-random.js';
 import { formatAuthHeader, parseAuthHeader } from './auth-params.js';
 import { findMessageEnd } from './framing.js';
+import type { SipLimits } from './limits.js';
 import { formatNameAddr, parseNameAddr } from './name-addr.js';
 import { parseSipMessage } from './parse.js';
 import { serializeSipMessage } from './serialize.js';
@@ -49,28 +50,40 @@ function mutant(random: () => number): Buffer {
   return data;
 }
 
+/** Parses mutants under `limits`; every accepted one must serialise and re-parse, under the same limits, to an equal message. */
+function checkRoundTrips(seed: number, iterations: number, limits?: Partial<SipLimits>): number {
+  const random = seededRandom(seed);
+  let accepted = 0;
+  for (let iteration = 0; iteration < iterations; iteration++) {
+    const data = mutant(random);
+    const result = parseSipMessage(data, limits);
+    if (!result.ok) {
+      expect(typeof result.error).toBe('string');
+      continue;
+    }
+    accepted++;
+    const context = `seed ${seed}, iteration ${iteration}: ${JSON.stringify(data.toString('latin1'))}`;
+    const wire = serializeSipMessage(result.message);
+    const again = parseSipMessage(wire, limits);
+    if (!again.ok) expect.fail(`${context} re-parse failed: ${again.error}`);
+    expect(messageSnapshot(again.message), context).toEqual(messageSnapshot(result.message));
+    expect(serializeSipMessage(again.message).equals(wire), context).toBe(true);
+  }
+  return accepted;
+}
+
 describe('fuzzing the parser with mutated corpus messages', () => {
   it(`never throws, and every accepted message round-trips (seed ${SEED}, ${ITERATIONS} iterations)`, () => {
-    const random = seededRandom(SEED);
-    let accepted = 0;
-    for (let iteration = 0; iteration < ITERATIONS; iteration++) {
-      const data = mutant(random);
-      const context = `iteration ${iteration}: ${JSON.stringify(data.toString('latin1'))}`;
-      const result = parseSipMessage(data);
-      if (!result.ok) {
-        expect(typeof result.error, context).toBe('string');
-        continue;
-      }
-      accepted++;
-      const wire = serializeSipMessage(result.message);
-      const again = parseSipMessage(wire);
-      if (!again.ok) expect.fail(`${context} re-parse failed: ${again.error}`);
-      expect(messageSnapshot(again.message), context).toEqual(messageSnapshot(result.message));
-      expect(serializeSipMessage(again.message).equals(wire), context).toBe(true);
-    }
+    const accepted = checkRoundTrips(SEED, ITERATIONS);
     // The mutations must leave enough messages valid for the round-trip check to mean something.
     expect(accepted).toBeGreaterThan(ITERATIONS / 10);
     expect(accepted).toBeLessThan(ITERATIONS);
+  });
+
+  it('keeps the round trip within tight limits, where expanding compact names and lists could overflow them', () => {
+    const limits = { maxMessageBytes: 640, maxHeaders: 14, maxHeaderLineBytes: 96, maxBodyBytes: 260 };
+    const accepted = checkRoundTrips(SEED + 3, ITERATIONS / 2, limits);
+    expect(accepted).toBeGreaterThan(ITERATIONS / 200);
   });
 
   it('framing never throws and never claims more bytes than it has', () => {

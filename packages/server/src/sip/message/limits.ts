@@ -1,6 +1,6 @@
 /** Bounds a parser enforces before it trusts a message; anything beyond them is rejected. */
 export interface SipLimits {
-  /** A whole message: a datagram, or a frame on a stream. */
+  /** A whole message (a datagram, or a frame on a stream), as received and as it would be written out again. */
   maxMessageBytes: number;
   /** Header entries, after comma lists are split. */
   maxHeaders: number;

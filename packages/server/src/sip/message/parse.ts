@@ -63,6 +63,8 @@ function parseOrThrow(data: Buffer, limits: SipLimits): SipMessage {
   const headers = parseHeaders(lines, limits);
   const body = readBody(data.subarray(headerEnd + CRLF.length), headers, limits);
   checkHeaders(headers);
+  const written = serializedLength(startLine, headers, body);
+  if (written > limits.maxMessageBytes) fail(`message of ${written} bytes once written out exceeds the limit of ${limits.maxMessageBytes}`);
   if (/^sip\//i.test(startLine)) {
     const status = STATUS_LINE.exec(startLine);
     if (!status) fail(`malformed status line: ${excerpt(startLine)}`);
@@ -192,6 +194,16 @@ function checkValue(name: string, value: string): void {
       if (!/^\d{1,3}$/.test(value) || Number(value) > 255) fail(`malformed Max-Forwards: ${excerpt(value)}`);
       return;
   }
+}
+
+/**
+ * The size `serializeSipMessage` gives the message (compact names expanded, one line per list
+ * entry), so that what the parser accepts is also written out within the limits.
+ */
+function serializedLength(startLine: string, headers: SipHeaders, body: Buffer): number {
+  let length = Buffer.byteLength(startLine) + 4 + body.length;
+  for (const [name, value] of headers.entries()) length += name.length + 4 + Buffer.byteLength(value);
+  return length;
 }
 
 /** Control characters other than a tab (CR and LF included: a line has none left). */
