@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SipHeaders, type SipRequest } from '../types.js';
 import { createResponse, newTag, reasonPhrase } from './build.js';
+import { parseSipMessage } from './parse.js';
+import { serializeSipMessage } from './serialize.js';
+import { SIP_CORPUS } from './test-corpus.js';
 
 function invite(to = '<sip:1001@pbx.example>'): SipRequest {
   return {
@@ -60,6 +63,17 @@ describe('createResponse', () => {
     expect(response.headers.get('Contact')).toBe('<sip:gw@203.0.113.10>');
     expect(response.headers.get('Content-Type')).toBe('application/sdp');
     expect(response.body).toBe(body);
+  });
+
+  it('answers every corpus request with a response that serialises to a valid message', () => {
+    for (const entry of SIP_CORPUS) {
+      const parsed = parseSipMessage(entry.data);
+      if (!parsed.ok || parsed.message.kind !== 'request') continue;
+      const wire = serializeSipMessage(createResponse(parsed.message, 200, undefined, { toTag: newTag() }));
+      const answer = parseSipMessage(wire);
+      expect(answer.ok, entry.name).toBe(true);
+      if (answer.ok) expect(answer.message.headers.get('CSeq')).toBe(parsed.message.headers.get('CSeq'));
+    }
   });
 
   it('does not share the request header list', () => {

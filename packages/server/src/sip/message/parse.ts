@@ -29,9 +29,13 @@ class ParseError extends Error {}
 
 /**
  * Parses one complete message (a UDP datagram, or a frame `findMessageEnd` cut from a stream).
- * Strict about syntax and the limits; never throws. The message always carries one
- * Content-Length equal to its body: a body beyond the declared length is cut (RFC 3261
- * §18.3), a shorter one refused, and a missing header is added at the end.
+ * Never throws. Strict where leniency would let two parsers disagree about a message: CRLF
+ * line ends only, single spaces in the request line, UTF-8 without control characters in the
+ * head, one From/To/Call-ID/CSeq/Max-Forwards/Content-Type, well-formed Via, From, To, Contact,
+ * Route, Record-Route and CSeq, and a CSeq method equal to the request's. Header names come
+ * out canonical and comma lists of the multi-value headers one entry per value. The message
+ * always carries one Content-Length equal to its body: a body beyond the declared length is
+ * cut (RFC 3261 §18.3), a shorter one refused, and a missing header is added at the end.
  */
 export function parseSipMessage(data: Buffer, limits?: Partial<SipLimits>): ParseResult {
   try {

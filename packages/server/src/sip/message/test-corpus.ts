@@ -6,7 +6,7 @@ import type { SipMessage } from '../types.js';
  */
 export interface CorpusEntry {
   name: string;
-  /** The wire form. */
+  /** The wire form; shared by every test in the process, so copy it before changing bytes. */
   data: Buffer;
 }
 
