@@ -155,6 +155,12 @@ describe('console authorisation', () => {
     expect(write.status).toBe(403);
     expect(await errorCode(write)).toBe('forbidden');
     expect(await server.folder.store.staff.get(server.sdkAppId, server.adminUser)).toBeDefined();
+    // DescribeExtension answers a desk phone's password: not for QA.
+    await server.server.services.extensions.create(server.sdkAppId, { extensionId: '8001', name: 'desk' });
+    expect((await api('/actions/DescribeExtensions', qa, { method: 'POST', body: { PageNumber: 0 } })).status).toBe(200);
+    const secret = await api('/actions/DescribeExtension', qa, { method: 'POST', body: { ExtensionId: '8001' } });
+    expect(secret.status).toBe(403);
+    expect(await errorCode(secret)).toBe('forbidden');
   });
 
   it("keeps another instance's administrator in their own instance, whatever SdkAppId they send", async () => {

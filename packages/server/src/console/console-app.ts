@@ -72,7 +72,8 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
     const language: Language = req.headers['x-tc-language'] === 'en-US' ? 'en-US' : 'zh-CN';
     const requestId = randomUUID();
     try {
-      const access = action.startsWith('Describe') ? 'read' : 'admin';
+      // DescribeExtension answers a desk phone's password: administrators only.
+      const access = action.startsWith('Describe') && action !== 'DescribeExtension' ? 'read' : 'admin';
       // Session checks answer in the console's error format, like every console route.
       const session = await requireSession(auth, req, access);
       if (!isImplementedAction(action)) throw new ConsoleError(404, 'not-found', `OpenCCC does not implement the action ${action}.`);
