@@ -63,6 +63,8 @@ export interface SipGatewayOptions {
   log: Logger;
   /** Proxies (the SIP edge) whose `X-OpenCCC-Source-IP` header names the real source. */
   trustedProxies: (address: string) => boolean;
+  /** How long a callee dialled over a trunk rings before the call gives up (default 60 s). */
+  calleeRingMs?: number;
   /** Registration-based trunks: their registrars' calls are theirs. */
   registrations: Pick<TrunkRegistrations, 'trunkFrom'>;
 }
@@ -84,6 +86,7 @@ type Leg = (
 ) & { media?: LegMedia };
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER';
+const DEFAULT_CALLEE_RING_MS = 60_000;
 
 export class SipGateway implements Dialer {
   /** Calls by Call-ID (a call's dialog and media live on this node, found by Call-ID). */
@@ -302,6 +305,19 @@ export class SipGateway implements Dialer {
     const callId = randomUUID();
     const ourHost = this.options.stack.host(target.transport);
     const leg: { media?: LegMedia } = {};
+    // An INVITE transaction has no timeout once it rings: the callee gets this long to answer.
+    let settled = false;
+    const settle = () => {
+      settled = true;
+      this.options.scheduler.clearTimeout(noAnswer);
+    };
+    const noAnswer = this.options.scheduler.setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      this.release(callId);
+      uac.hangup();
+      events.failed('notAnswer');
+    }, this.options.calleeRingMs ?? DEFAULT_CALLEE_RING_MS);
     const uac = new UacCall(
       this.options.stack,
       {
@@ -316,6 +332,8 @@ export class SipGateway implements Dialer {
       {
         ringing: () => events.ringing(),
         answered: async (sdp) => {
+          if (settled) return null;
+          settle();
           const offer = legForOffer(sdp);
           if (!offer.ok) return null;
           const ready = await events.answered({ kind: 'leg', params: offer.params });
@@ -325,6 +343,8 @@ export class SipGateway implements Dialer {
         },
         failed: (status) => {
           this.release(callId);
+          if (settled) return;
+          settle();
           events.failed(calleeFailure(status));
         },
         hungUp: () => {
@@ -338,6 +358,7 @@ export class SipGateway implements Dialer {
     uac.start();
     return {
       hangup: () => {
+        settle();
         this.release(callId);
         uac.hangup();
       },
@@ -440,7 +461,8 @@ export class SipGateway implements Dialer {
       this.ringPhone(agent, sessionId).catch((err: unknown) => this.options.log.warn({ err, sessionId }, 'ringing a desk phone failed'));
       return;
     }
-    if (name !== 'sessionEnded') return;
+    // The call ended for the agent, or its ring timed out and went to someone else.
+    if (name !== 'sessionEnded' && name !== 'autoTransfer') return;
     const callId = this.phoneBySession.get(sessionId);
     const leg = callId ? this.legs.get(callId) : undefined;
     if (!callId || !leg || (leg.kind !== 'phoneRing' && leg.kind !== 'phoneOut') || leg.agent.mail.toLowerCase() !== agent.mail.toLowerCase()) return;
