@@ -208,12 +208,20 @@ const SPELLING = new Map(
   ['Call-ID', 'CSeq', 'WWW-Authenticate', 'Proxy-Authenticate', 'Proxy-Authorization', 'Authentication-Info', 'MIME-Version', 'P-Asserted-Identity', 'P-Preferred-Identity', 'RAck', 'RSeq', 'SIP-ETag', 'SIP-If-Match'].map((n) => [n.toLowerCase(), n]),
 );
 
+/** Names seen already, as written → canonical (bounded: a peer inventing names cannot grow it). */
+const SEEN = new Map<string, string>();
+const MAX_SEEN = 512;
+
 /** `v` → `Via`, `call-id` → `Call-ID`, `x-custom-header` → `X-Custom-Header`. */
 export function canonicalHeaderName(name: string): string {
-  if (name.length === 1) {
-    const full = COMPACT[name.toLowerCase()];
-    if (full) return full;
+  const seen = SEEN.get(name);
+  if (seen !== undefined) return seen;
+  let canonical: string | undefined;
+  if (name.length === 1) canonical = COMPACT[name.toLowerCase()];
+  if (canonical === undefined) {
+    const lower = name.toLowerCase();
+    canonical = SPELLING.get(lower) ?? lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
   }
-  const lower = name.toLowerCase();
-  return SPELLING.get(lower) ?? lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+  if (SEEN.size < MAX_SEEN) SEEN.set(name, canonical);
+  return canonical;
 }
