@@ -219,6 +219,9 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     ? new VirtualPhoneNetwork({ engine, scripted: defaultScriptedNumbers(virtualNoAnswerMs), scheduler: systemScheduler, log, noAnswerMs: virtualNoAnswerMs })
     : null;
   if (network) engine.setDialer(network);
+  // Before the registrar reads them: extensions made under another --sip-domain keep their passwords.
+  const rekeyed = await services.extensions.rekeyRealms();
+  if (rekeyed > 0) log.info({ extensions: rekeyed, domain: config.sip.domain }, 'sip extensions rekeyed for the sip domain');
   const sip = config.sip.enabled
     ? await SipService.start({
         settings: {

@@ -78,6 +78,22 @@ describe('ExtensionService.digestCredentials', () => {
     expect(await after.digestCredentials(APP, '8002')).toBeUndefined();
   });
 
+  it('rekeys every extension of every instance created under another domain, once', async () => {
+    const other = APP + 1;
+    await store.instances.create({ sdkAppId: other, name: 'Other', createdAt: 0 });
+    let n = 0;
+    const before = new ExtensionService({ store, box, sip: { domain: 'old.example.com', outboundProxy: 'x:5060' }, generatePassword: () => `Secret-Password-${String(++n).padStart(4, '0')}` });
+    await before.create(APP, { extensionId: '8001', name: 'a' });
+    await before.create(APP, { extensionId: '8002', name: 'b' });
+    await before.create(other, { extensionId: '8001', name: 'c' });
+    const after = new ExtensionService({ store, box, sip: { domain: 'new.example.com', outboundProxy: 'x:5060' } });
+    await after.create(APP, { extensionId: '8003', name: 'already new' });
+    expect(await after.rekeyRealms()).toBe(3);
+    expect(await store.sipExtensions.get(APP, '8002')).toMatchObject({ realm: `${APP}.new.example.com`, ha1: extensionHa1('8002', `${APP}.new.example.com`, 'Secret-Password-0002') });
+    expect(await store.sipExtensions.get(other, '8001')).toMatchObject({ realm: `${other}.new.example.com`, ha1: extensionHa1('8001', `${other}.new.example.com`, 'Secret-Password-0003') });
+    expect(await after.rekeyRealms()).toBe(0);
+  });
+
   it('seals the password for its extension only', async () => {
     const service = new ExtensionService({ store, box, sip: { domain: 'sip.example.com', outboundProxy: 'x:5060' }, generatePassword: () => 'Secret-Password-0002' });
     await service.create(APP, { extensionId: '8001', name: 'desk' });

@@ -224,6 +224,29 @@ export class ExtensionService {
     return { ha1: credentials.ha1, realm };
   }
 
+  /**
+   * Recomputes, from the sealed passwords, the HA1 of every extension created under another SIP
+   * domain (`--sip-domain` changed), so that phones keep their passwords; returns how many changed.
+   * Run at start-up, before the registrar reads HA1s.
+   */
+  async rekeyRealms(): Promise<number> {
+    const page = 500;
+    let changed = 0;
+    for (const { sdkAppId } of await this.deps.store.instances.list()) {
+      const realm = this.domainOf(sdkAppId);
+      for (let offset = 0; ; offset += page) {
+        const { items } = await this.deps.store.sipExtensions.list(sdkAppId, { limit: page, offset });
+        for (const extension of items) {
+          if (extension.realm === realm) continue;
+          await this.digestCredentials(sdkAppId, extension.extensionId);
+          changed += 1;
+        }
+        if (items.length < page) break;
+      }
+    }
+    return changed;
+  }
+
   private credentialsFor(sdkAppId: number, extensionId: string, password: string): { ha1: string; realm: string; passwordSealed: Buffer } {
     const realm = this.domainOf(sdkAppId);
     return { ha1: extensionHa1(extensionId, realm, password), realm, passwordSealed: this.deps.box.seal(password, extensionSecretContext(sdkAppId, extensionId)) };
