@@ -172,6 +172,7 @@ async function run(plane, gen, calls, codecs, seconds) {
   const { ports } = await ask(gen, { type: 'open', codecs: phoneCodecs }, 'opened');
   const legs = [];
   const targets = [];
+  const setupStartedAt = performance.now();
   for (let first = 0; first < calls; first += SETUP_BATCH) {
     const batch = Array.from({ length: Math.min(SETUP_BATCH, calls - first) }, async (_, j) => {
       const call = first + j;
@@ -186,6 +187,7 @@ async function run(plane, gen, calls, codecs, seconds) {
     });
     await Promise.all(batch);
   }
+  const setupMs = performance.now() - setupStartedAt;
   await ask(gen, { type: 'start', targets }, 'started');
   await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
   const before = await plane.stats();
@@ -197,7 +199,9 @@ async function run(plane, gen, calls, codecs, seconds) {
   const elapsedS = (performance.now() - startedAt) / 1000;
   const rssMb = process.memoryUsage().rss / 1048576;
   await ask(gen, { type: 'stop' }, 'stopped');
+  const teardownStartedAt = performance.now();
   for (let i = 0; i < legs.length; i += 200) await Promise.all(legs.slice(i, i + 200).map((leg) => plane.destroyLeg(leg)));
+  const teardownMs = performance.now() - teardownStartedAt;
   const cpuKnown = after.every((worker) => worker.cpuMs !== null);
   return {
     calls,
@@ -210,6 +214,8 @@ async function run(plane, gen, calls, codecs, seconds) {
     generatorCores: generated.cpuMs / generated.elapsedMs,
     rssMb,
     generatorRssMb: generated.rssMb,
+    setupMs,
+    teardownMs,
   };
 }
 
@@ -256,7 +262,8 @@ async function main() {
       [calls, ['PCMU', 'PCMA']],
     ]) {
       rows.push(await run(plane, gen, n, codecs, seconds));
-      console.log(`  ${n} calls ${codecs.join('↔')} done`);
+      const row = rows.at(-1);
+      console.log(`  ${n} calls ${codecs.join('↔')}: set up in ${row.setupMs.toFixed(0)} ms, ended in ${row.teardownMs.toFixed(0)} ms`);
     }
   } finally {
     await plane.close();
