@@ -15,8 +15,12 @@ let otherSdkAppId: number;
 
 /** Runs `openccc sip …` on the test folder; returns what it printed. */
 async function sip(...argv: string[]): Promise<string> {
+  return sipWithInput('', ...argv);
+}
+
+async function sipWithInput(input: string, ...argv: string[]): Promise<string> {
   let out = '';
-  await sipCommand([...argv, '--data', dir], {}, { write: (text) => (out += text) });
+  await sipCommand([...argv, '--data', dir], {}, { write: (text) => (out += text), readInput: () => Promise.resolve(input) });
   return out;
 }
 
@@ -112,6 +116,15 @@ describe('openccc sip trunk', () => {
     } finally {
       await folder.store.close();
     }
+    await sipWithInput('from-stdin\nignored\n', 'trunk', 'update', String(added.id), '--password', '-');
+    const reread = openDataFolder(dir, null);
+    try {
+      const trunks = new SipTrunks({ store: reread.store, box: reread.box });
+      expect(trunks.password(await trunks.require(sdkAppId, added.id))).toBe('from-stdin');
+    } finally {
+      await reread.store.close();
+    }
+    expect(await refusal('trunk', 'update', String(added.id), '--password', '-')).toMatch(/standard input, which gave none/);
     expect((await sipJson<TrunkJson>('trunk', 'update', String(added.id), '--transport', 'tcp')).outbound).toEqual({ host: 'reg.example', port: 5070, transport: 'tcp' });
     expect((await sipJson<TrunkJson>('trunk', 'disable', String(added.id))).enabled).toBe(false);
     expect(await sip('trunk', 'enable', String(added.id))).toContain(`Trunk ${added.id} "Carrier B" (instance ${sdkAppId}): register, enabled`);
@@ -155,7 +168,7 @@ describe('openccc sip --help', () => {
   it('prints the usage with every option, without opening the data folder', async () => {
     let out = '';
     const nowhere = join(dir, 'not-created');
-    await sipCommand(['trunk', '--help', '--data', nowhere], {}, { write: (text) => (out += text) });
+    await sipCommand(['trunk', '--help', '--data', nowhere], {}, { write: (text) => (out += text), readInput: () => Promise.reject(new Error('no input expected')) });
     expect(existsSync(nowhere)).toBe(false);
     expect(out).toMatch(/^Usage: openccc sip trunk add/);
     for (const flag of ['--name', '--kind', '--allow', '--outbound', '--transport', '--registrar', '--expires', '--caller-ids', '--dial-allow', '--dial-deny', '--max-calls', '--instance', '--data', '--json']) {

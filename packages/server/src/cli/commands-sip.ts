@@ -46,7 +46,8 @@ Trunk options:
                          default for a register trunk: its registrar)
   --transport udp|tcp    of calls out (default udp)
   --registrar HOST[:PORT], --username U, --password P, --realm R
-                         a register trunk's account with the carrier
+                         a register trunk's account with the carrier (--password -:
+                         read it from standard input, out of the process list and history)
   --expires S            registration lifetime, 60-86400 (default 3600)
   --caller-ids NUMBERS   instance numbers calls out may show (none: any of the instance's)
   --dial-allow PREFIXES  number prefixes calls out may reach (default 86; any: every number)
@@ -225,13 +226,31 @@ function table(rows: Array<Record<string, string>>): string {
 
 export interface SipCommandIo {
   write(text: string): void;
+  /** Standard input, read to its end (for `--password -`). */
+  readInput(): Promise<string>;
 }
 
-const STDOUT: SipCommandIo = { write: (text) => process.stdout.write(text) };
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const STDIO: SipCommandIo = { write: (text) => process.stdout.write(text), readInput: readStdin };
+
+/** `--password -` reads the password from standard input: its first line, without the line break. */
+async function withPassword(flags: SipFlags, io: SipCommandIo): Promise<SipFlags> {
+  if (flags.password !== '-') return flags;
+  const password = (await io.readInput()).split(/\r?\n/)[0] ?? '';
+  if (password === '') throw new CliError('--password - reads the password from standard input, which gave none.');
+  return { ...flags, password };
+}
 
 /** `openccc sip trunk …|extension list`: an instance's carrier trunks and its extensions. */
-export async function sipCommand(argv: string[], env: NodeJS.ProcessEnv, io: SipCommandIo = STDOUT): Promise<void> {
-  const { flags, positionals } = parseSipArgs(argv);
+export async function sipCommand(argv: string[], env: NodeJS.ProcessEnv, io: SipCommandIo = STDIO): Promise<void> {
+  const parsed = parseSipArgs(argv);
+  const positionals = parsed.positionals;
+  let flags = parsed.flags;
   const [area, sub, target, ...extra] = positionals;
   if (flags.help || area === undefined) {
     io.write(`${SIP_USAGE}\n`);
@@ -242,6 +261,7 @@ export async function sipCommand(argv: string[], env: NodeJS.ProcessEnv, io: Sip
   const isExtension = area === 'extension' && sub === 'list';
   if (!isTrunk && !isExtension) throw new CliError(SIP_USAGE);
   const print = (value: unknown) => io.write(`${JSON.stringify(value, null, 2)}\n`);
+  flags = await withPassword(flags, io);
   const folder = openFromFlags(flags, env);
   try {
     const { sdkAppId } = await pickInstance(folder, flags.instance);
