@@ -4,6 +4,7 @@ import { openDataFolder } from '../data-folder.js';
 import { createLogger } from '../log.js';
 import { startServer } from '../server.js';
 import { openFromFlags, type CommonFlags } from './context.js';
+import { SipListenError } from '../sip/gateway/sip-service.js';
 import { CliError, printJson } from './output.js';
 
 function firstRunText(run: FirstRun, url: string, dataDir: string): string {
@@ -84,9 +85,15 @@ export async function startCommand(flags: Record<string, string | undefined>, en
     server = await startServer({ config, store, box, log });
   } catch (error) {
     await store.close();
+    if (error instanceof SipListenError) throw new CliError(error.message);
     throw listenFailure(error, config) ?? error;
   }
-  process.stdout.write(`\n  OpenCCC is running at ${server.url}  (data: ${config.dataDir})\n\n`);
+  process.stdout.write(`\n  OpenCCC is running at ${server.url}  (data: ${config.dataDir})\n`);
+  if (server.sip) {
+    const udp = server.sip.transport.local('udp');
+    process.stdout.write(`  SIP (UDP and TCP) on ${udp.address}:${udp.port}, phones' domain <SdkAppId>.${config.sip.domain}\n`);
+  }
+  process.stdout.write('\n');
   let stopping = false;
   const stop = (signal: string) => {
     // A second Ctrl-C (or a wrapper passing the terminal's on) must not cut the orderly close short.

@@ -21,6 +21,14 @@ import { SipGateway, type GatewayEngine } from './sip-gateway.js';
 import { SipStack } from './sip-stack.js';
 import { TrunkRegistrations } from './trunk-registrations.js';
 
+/** The SIP listener could not open its port: the message says which setting moves it. */
+export class SipListenError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'SipListenError';
+  }
+}
+
 export interface SipSettings {
   address: string;
   port: number;
@@ -71,6 +79,13 @@ export class SipService {
       tcpPort: settings.port,
       admit: (source) => flood.admit(source.address),
       log: log.child({ sip: 'transport' }),
+    }).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      const where = `${settings.address}:${settings.port}`;
+      if (code === 'EADDRINUSE') throw new SipListenError(`The SIP port ${where} is in use (EADDRINUSE), by another SIP server perhaps. Choose another with --sip-port (or OPENCCC_SIP_PORT), or stop what holds it.`, { cause: error });
+      if (code === 'EACCES') throw new SipListenError(`Listening for SIP on ${where} is not permitted (EACCES). Use --sip-port 5060 or another port from 1024 up.`, { cause: error });
+      if (code === 'EADDRNOTAVAIL') throw new SipListenError(`${settings.address} is not an address of this machine (EADDRNOTAVAIL). Choose one with --sip-address (or OPENCCC_SIP_ADDRESS).`, { cause: error });
+      throw error;
     });
     const transactions = new TransactionLayer({ transport, scheduler, log: log.child({ sip: 'transactions' }), responseTarget });
     const stack = new SipStack(transport, transactions, settings.advertisedAddress ? { address: settings.advertisedAddress } : null);
