@@ -48,12 +48,16 @@ describe('resolveServerConfig: SIP', () => {
   it('takes the domain from the host or the public URL when they are names, and advertises a name for a wildcard bind', () => {
     expect(resolveServerConfig({ host: 'ccc.example.com' }, {}).sip).toMatchObject({ domain: 'ccc.example.com', address: 'ccc.example.com', outboundProxy: 'ccc.example.com:5060' });
     expect(resolveServerConfig({ host: '0.0.0.0', 'public-url': 'https://ccc.example.net/' }, {}).sip).toMatchObject({ domain: 'ccc.example.net', address: '0.0.0.0', outboundProxy: 'ccc.example.net:5060' });
+    // A wildcard bind is advertised by the name peers reach; the edge's addresses are believed.
+    expect(resolveServerConfig({ host: '0.0.0.0', 'public-url': 'https://ccc.example.net/', 'sip-trusted-proxies': ' 10.0.0.5, 10.1.0.0/16 ' }, {}).sip).toMatchObject({ advertisedAddress: 'ccc.example.net', trustedProxies: ['10.0.0.5', '10.1.0.0/16'] });
+    expect(resolveServerConfig({ 'sip-advertised-address': '198.51.100.7' }, {}).sip.advertisedAddress).toBe('198.51.100.7');
   });
 
   it('refuses a domain that is an address, and out-of-range numbers, saying which setting', () => {
     expect(() => resolveServerConfig({ 'sip-domain': '192.0.2.1' }, {})).toThrow(/--sip-domain \/ OPENCCC_SIP_DOMAIN must be a host name such as sip.example.com, not "192.0.2.1"/);
     expect(() => resolveServerConfig({ sip: 'maybe' }, {})).toThrow(/--sip \/ OPENCCC_SIP must be on or off/);
     expect(() => resolveServerConfig({ 'sip-port': '70000' }, {})).toThrow(/--sip-port \/ OPENCCC_SIP_PORT must be an integer from 0 to 65535/);
+    expect(() => resolveServerConfig({ 'sip-trusted-proxies': '10.0.0.5,edge.example.com' }, {})).toThrow(/--sip-trusted-proxies \/ OPENCCC_SIP_TRUSTED_PROXIES must list addresses or CIDRs such as 10.0.0.5 or 10.0.0.0\/24, not "edge.example.com"/);
     expect(() => resolveServerConfig({ 'sip-max-calls': '0' }, {})).toThrow(/--sip-max-calls/);
     expect(() => resolveServerConfig({}, { OPENCCC_SIP_CPS: 'fast' })).toThrow(ConfigError);
   });

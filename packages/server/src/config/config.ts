@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { parseCidr } from '../sip/security/ip-allowlist.js';
 
 /** Everything the server needs from flags and environment, read once by the CLI. */
 export interface ServerConfig {
@@ -186,13 +187,21 @@ function resolveSipConfig(pick: (flag: string, envName: string) => string | unde
     domain,
     outboundProxy,
     advertisedAddress: pick('sip-advertised-address', 'OPENCCC_SIP_ADVERTISED_ADDRESS') ?? (wildcard ? advertised : null),
-    trustedProxies: (pick('sip-trusted-proxies', 'OPENCCC_SIP_TRUSTED_PROXIES') ?? '')
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== ''),
+    trustedProxies: trustedProxies(pick('sip-trusted-proxies', 'OPENCCC_SIP_TRUSTED_PROXIES') ?? ''),
     maxCalls: integer('--sip-max-calls / OPENCCC_SIP_MAX_CALLS', pick('sip-max-calls', 'OPENCCC_SIP_MAX_CALLS') ?? String(DEFAULTS.sipMaxCalls), 1, 1_000_000),
     cps: integer('--sip-cps / OPENCCC_SIP_CPS', pick('sip-cps', 'OPENCCC_SIP_CPS') ?? String(DEFAULTS.sipCps), 1, 100_000),
   };
+}
+
+/** Comma-separated addresses or CIDRs of the SIP edge. */
+function trustedProxies(text: string): string[] {
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const bad = entries.find((entry) => parseCidr(entry) === null);
+  if (bad !== undefined) throw new ConfigError(`--sip-trusted-proxies / OPENCCC_SIP_TRUSTED_PROXIES must list addresses or CIDRs such as 10.0.0.5 or 10.0.0.0/24, not "${bad}".`);
+  return entries;
 }
 
 /** `MIN-MAX`: a UDP port range of at least 100 ports (each call needs a few). */
