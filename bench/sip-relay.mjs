@@ -28,6 +28,13 @@ const WARM_UP_MS = 2_000;
 /** Calls set up at once (each is three commands to a worker). */
 const SETUP_BATCH = 50;
 
+/** The built media plane (both processes use it: the generator for its G.711 frames). */
+async function importMedia() {
+  const entry = join(root, 'packages/server/dist/media/index.js');
+  if (!existsSync(entry)) throw new Error('packages/server/dist is missing: run `npm run bench:sip-relay` (it builds the server first)');
+  return import(pathToFileURL(entry).href);
+}
+
 // ─── load generator (child process) ─────────────────────────────────────────────────────────────
 // Phone 2k and phone 2k+1 are the two ends of call k. Each sends a packet every 20 ms to its own
 // leg (sequence, timestamp and SSRC as a phone sets them) and counts the packets its leg sends
@@ -60,13 +67,10 @@ async function generator() {
       process.send({ type: 'opened', ports: phones.map((phone) => phone.socket.address().port) });
     } else if (message.type === 'start') {
       message.targets.forEach((port, i) => (phones[i].target = port));
-      // A 1 kHz tone at a quarter of full scale, per law, so the transcoder has real samples to map.
-      const tone = { PCMU: Buffer.alloc(FRAME_BYTES), PCMA: Buffer.alloc(FRAME_BYTES) };
-      for (let i = 0; i < FRAME_BYTES; i++) {
-        const sample = Math.round(8191 * Math.sin((2 * Math.PI * 1000 * i) / 8000));
-        tone.PCMU[i] = muLaw(sample);
-        tone.PCMA[i] = aLaw(sample);
-      }
+      // A 1 kHz tone, per law, so the transcoder has real samples to map.
+      const { encodeG711, toneSamples } = await importMedia();
+      const samples = toneSamples({ frequencies: [1000], onMs: 20, offMs: 0, level: 0.25 }, 20);
+      const tone = { PCMU: Buffer.from(encodeG711('PCMU', samples)), PCMA: Buffer.from(encodeG711('PCMA', samples)) };
       // Four 5 ms slots, so the generator sends evenly instead of in one burst every 20 ms.
       for (let slot = 0; slot < 4; slot++) {
         const group = phones.filter((_, index) => index % 4 === slot);
@@ -120,30 +124,6 @@ async function generator() {
     }
   });
   process.send({ type: 'ready' });
-}
-
-/** G.711 µ-law of one 16-bit sample (the generator's own, so it needs nothing built). */
-function muLaw(sample) {
-  const sign = sample < 0 ? 0x80 : 0;
-  let magnitude = Math.min(Math.abs(sample), 32635) + 0x84;
-  let exponent = 7;
-  for (let mask = 0x4000; (magnitude & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-  return ~(sign | (exponent << 4) | ((magnitude >> (exponent + 3)) & 0x0f)) & 0xff;
-}
-
-/** G.711 A-law of one 16-bit sample. */
-function aLaw(sample) {
-  const sign = sample >= 0 ? 0x80 : 0;
-  let magnitude = sample >= 0 ? sample >> 3 : -(sample >> 3) - 1;
-  magnitude = Math.min(magnitude, 0xfff);
-  let code;
-  if (magnitude < 32) code = magnitude >> 1;
-  else {
-    let segment = 1;
-    for (let limit = 64; magnitude >= limit && segment < 7; limit <<= 1) segment++;
-    code = (segment << 4) | ((magnitude >> segment) & 0x0f);
-  }
-  return (code | sign) ^ 0x55;
 }
 
 // ─── the measured side ──────────────────────────────────────────────────────────────────────────
@@ -242,9 +222,7 @@ async function main() {
   const calls = Number(process.argv[2] ?? 1000);
   if (!Number.isInteger(calls) || calls < 2) throw new Error(`the number of calls must be an integer of at least 2, got ${process.argv[2]}`);
   const seconds = Number(process.env.BENCH_SIP_SECONDS ?? 20);
-  const entry = join(root, 'packages/server/dist/media/index.js');
-  if (!existsSync(entry)) throw new Error('packages/server/dist is missing: run `npm run bench:sip-relay` (it builds the server first)');
-  const { MediaPlane } = await import(pathToFileURL(entry).href);
+  const { MediaPlane } = await importMedia();
   const workers = process.env.BENCH_SIP_WORKERS === undefined ? undefined : Number(process.env.BENCH_SIP_WORKERS);
   const plane = new MediaPlane({ ...(workers === undefined ? {} : { workers }), portRange: { min: 30000, max: 39999 }, bindAddress: '127.0.0.1' });
   const gen = fork(fileURLToPath(import.meta.url), ['--generator'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
