@@ -30,6 +30,8 @@ export const CLI_OPTIONS = {
   'sip-domain': { type: 'string' },
   'sip-max-calls': { type: 'string' },
   'sip-cps': { type: 'string' },
+  'sip-advertised-address': { type: 'string' },
+  'sip-trusted-proxies': { type: 'string' },
   'ring-timeout': { type: 'string' },
   'max-wait': { type: 'string' },
   'after-call-work': { type: 'string' },
@@ -99,6 +101,8 @@ const SERVER_OPTIONS: readonly OptionHelp[] = [
   ['sip-domain', 'NAME', 'SIP domain; phones register under <SdkAppId>.NAME (OPENCCC_SIP_DOMAIN, default: the host name, else localhost)'],
   ['sip-max-calls', 'N', 'concurrent SIP calls across the server (OPENCCC_SIP_MAX_CALLS, default 1000)'],
   ['sip-cps', 'N', 'new SIP calls per second across the server (OPENCCC_SIP_CPS, default 100)'],
+  ['sip-advertised-address', 'HOST', 'address written in Via and Contact when peers reach the server at another one (OPENCCC_SIP_ADVERTISED_ADDRESS)'],
+  ['sip-trusted-proxies', 'CIDRS', 'the SIP edge (Kamailio) whose X-OpenCCC-Source-IP is believed (OPENCCC_SIP_TRUSTED_PROXIES)'],
 ];
 
 const ON_OFF_KEY_OPTIONS: readonly OptionHelp[] = [
