@@ -205,7 +205,8 @@ export class MediaEngine {
     if (!entry) return;
     entry.timedOut = false;
     if (start) this.emit({ type: 'dtmf', leg: id, digit: DTMF_DIGITS[event.event] as string });
-    const other = this.listeningPartner(entry);
+    // A browser's keys are for the IVR or the workbench (which sends them on with sendDtmf), not relayed.
+    const other = entry.leg instanceof RtpLeg ? this.listeningPartner(entry) : undefined;
     if (other && other.leg instanceof RtpLeg) other.leg.relayTelephoneEvent(event, start, this.now());
   }
 
