@@ -1,0 +1,282 @@
+/**
+ * The Kamailio SIP edge (deploy/kamailio) in front of a stand-in OpenCCC node: a sipp UAS
+ * that mirrors Record-Route, answers OPTIONS probes and echoes RTP. Swapping in a real node
+ * only changes the node address given to run-local.sh.
+ *
+ * Sources on loopback: 127.0.0.2 is a trusted carrier, 127.0.0.3 floods, 127.0.0.4 is an
+ * untrusted but well-behaved peer, 127.0.0.5 scans. Edge and node listen on 127.0.0.1.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from './support/ports.js';
+import {
+  makeSippWorkdir,
+  pingSip,
+  runSipp,
+  SIPP_EXIT,
+  startSipp,
+  type BackgroundSipp,
+  type SippResult,
+  type SippWorkdir,
+} from './support/sipp.js';
+
+const execFileAsync = promisify(execFile);
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const edgeDir = path.join(repoRoot, 'deploy/kamailio');
+const uasScenario = path.join(edgeDir, 'test/uas-rr.xml');
+const uacScenario = path.join(edgeDir, 'test/uac-rr.xml');
+
+const HOST = '127.0.0.1';
+const CARRIER = '127.0.0.2';
+const FLOODER = '127.0.0.3';
+const PEER = '127.0.0.4';
+const SCANNER = '127.0.0.5';
+/** The forged source header uac-rr.xml sends; the edge must never pass it on. */
+const FORGED_SOURCE = '198.51.100.66';
+
+/** The edge started by run-local.sh, in its own process group. */
+interface Edge {
+  readonly port: number;
+  readonly ctlSocket: string;
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+let work: SippWorkdir;
+let node: BackgroundSipp | undefined;
+let edge: Edge | undefined;
+let nodePort: number;
+let nodeMessages: string;
+
+beforeAll(async () => {
+  work = await makeSippWorkdir('openccc-edge-test-');
+  nodeMessages = path.join(work.path, 'node-messages.log');
+  nodePort = await findFreePort({ host: HOST });
+  const mediaPort = await findFreePort({ host: HOST, protocols: ['udp'], span: 4 });
+  node = await startSipp(
+    ['-sf', uasScenario, '-aa', '-rtp_echo', '-i', HOST, '-p', String(nodePort), '-mi', HOST, '-mp', String(mediaPort)]
+      .concat(['-trace_msg', '-message_file', nodeMessages]),
+    { cwd: work.path, readyWhenAnswering: { host: HOST, port: nodePort } },
+  );
+  edge = await startEdge({
+    port: await findFreePort({ host: HOST }),
+    nodes: [`${HOST}:${nodePort}`],
+    trusted: [CARRIER],
+    workdir: path.join(work.path, 'edge'),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.allSettled([edge?.stop(), node?.stop()]);
+  await work?.remove();
+}, 30_000);
+
+describe('Kamailio edge in front of an OpenCCC node', () => {
+  it('probes the node with OPTIONS and marks it active', async () => {
+    const list = await kamcmd(edge!, 'dispatcher.list');
+    expect(list).toMatch(new RegExp(`URI: sip:${escape(HOST)}:${nodePort}\\s+FLAGS: AP`));
+  });
+
+  it('answers OPTIONS keepalives itself', async () => {
+    const status = await pingSip(HOST, edge!.port, { timeoutMs: 5_000, localAddress: PEER });
+    expect(status).toBe(200);
+  });
+
+  it('carries 20 calls from a carrier to the node and back, in-dialog requests included', async () => {
+    const result = await placeCalls(CARRIER, { calls: 20, rate: 10 });
+
+    expect(result.code, describeRun(result)).toBe(SIPP_EXIT.allCallsSucceeded);
+    expect(result.stats).toMatchObject({ created: 20, successful: 20, failed: 0, unexpectedMessages: 0 });
+    expect(result.stats?.outOfCallMessages).toBe(0);
+
+    const received = await nodeRequests();
+    const invites = received.filter((request) => request.method === 'INVITE' && request.from === CARRIER);
+    const byes = received.filter((request) => request.method === 'BYE' && request.from === CARRIER);
+    expect(new Set(invites.map((request) => request.callId)).size).toBe(20);
+    expect(new Set(byes.map((request) => request.callId)).size).toBe(20);
+    // The edge replaced the forged header with the real source, exactly once per request.
+    for (const request of invites.concat(byes)) expect(request.sourceHeaders).toEqual([CARRIER]);
+    // And stayed in the dialog: every INVITE reached the node record-routed.
+    for (const invite of invites) expect(invite.text).toMatch(new RegExp(`^Record-Route: <sip:${escape(HOST)}:${edge!.port};lr>`, 'm'));
+  }, 60_000);
+
+  it('bans a flooding address while carriers and well-behaved peers still get through', async () => {
+    const flood = await placeCalls(FLOODER, { calls: 120, rate: 60, recvTimeoutMs: 2_000 });
+    expect(flood.code, describeRun(flood)).toBe(SIPP_EXIT.someCallsFailed);
+    expect(flood.stats?.created).toBe(120);
+    expect(flood.stats?.failed).toBeGreaterThanOrEqual(96);
+    expect(await kamcmd(edge!, 'htable.dump', 'ipban')).toContain(`name: ${FLOODER}`);
+
+    const later = await placeCalls(FLOODER, { calls: 3, rate: 1, recvTimeoutMs: 1_000 });
+    expect(later.stats).toMatchObject({ created: 3, successful: 0, failed: 3 });
+
+    const carrier = await placeCalls(CARRIER, { calls: 5, rate: 5 });
+    expect(carrier.code, describeRun(carrier)).toBe(SIPP_EXIT.allCallsSucceeded);
+    expect(carrier.stats).toMatchObject({ successful: 5, failed: 0 });
+
+    const peer = await placeCalls(PEER, { calls: 2, rate: 1 });
+    expect(peer.code, describeRun(peer)).toBe(SIPP_EXIT.allCallsSucceeded);
+    expect(peer.stats).toMatchObject({ successful: 2, failed: 0 });
+
+    const banned = await kamcmd(edge!, 'htable.dump', 'ipban');
+    expect(banned).not.toContain(`name: ${CARRIER}`);
+    expect(banned).not.toContain(`name: ${PEER}`);
+  }, 90_000);
+
+  it('is invisible to svmap, which does find the node behind it', async () => {
+    const throughEdge = await svmap(HOST, edge!.port);
+    expect(throughEdge.stdout).not.toContain(`${HOST}:${edge!.port}`);
+    expect(throughEdge.stderr).toContain('found nothing');
+
+    // The same scan straight at the node finds it, so the silence above is the edge's doing.
+    const direct = await svmap(HOST, nodePort);
+    expect(direct.stdout).toContain(`${HOST}:${nodePort}`);
+  }, 60_000);
+});
+
+interface CallOptions {
+  calls: number;
+  rate: number;
+  recvTimeoutMs?: number;
+}
+
+/** Runs uac-rr.xml from `source` through the edge. */
+async function placeCalls(source: string, options: CallOptions): Promise<SippResult> {
+  const localPort = await findFreePort({ host: source, protocols: ['udp'] });
+  const mediaPort = await findFreePort({ host: source, protocols: ['udp'], span: 4 });
+  const args = ['-sf', uacScenario, `${HOST}:${edge!.port}`, '-i', source, '-p', String(localPort)]
+    .concat(['-mi', source, '-mp', String(mediaPort), '-m', String(options.calls), '-r', String(options.rate)])
+    .concat(options.recvTimeoutMs === undefined ? [] : ['-recv_timeout', String(options.recvTimeoutMs)]);
+  return runSipp(args, { cwd: work.path, timeoutMs: 45_000 });
+}
+
+interface ReceivedRequest {
+  method: string;
+  callId: string;
+  /** The source the Via chain names first: the UAC behind the edge. */
+  from: string;
+  /** Every X-OpenCCC-Source-IP value, in order, whatever the header's case. */
+  sourceHeaders: string[];
+  text: string;
+}
+
+/** The requests the stand-in node received, from its sipp message trace. */
+async function nodeRequests(): Promise<ReceivedRequest[]> {
+  const log = await readFile(nodeMessages, 'latin1');
+  const messages = log.split(/^.*message received \[\d+\] bytes :\s*$/m).slice(1);
+  const requests: ReceivedRequest[] = [];
+  for (const raw of messages) {
+    const text = raw.split(/^-{10,}/m)[0]!.replace(/^\s+/, '');
+    const method = /^([A-Z]+) sip:/.exec(text)?.[1];
+    if (method === undefined) continue;
+    const vias = [...text.matchAll(/^Via: SIP\/2\.0\/\w+ ([^:;\s]+)/gim)].map((match) => match[1]!);
+    requests.push({
+      method,
+      callId: /^Call-ID:\s*(\S+)/im.exec(text)?.[1] ?? '',
+      from: vias[vias.length - 1] ?? '',
+      sourceHeaders: [...text.matchAll(/^X-OpenCCC-Source-IP:\s*(\S+)/gim)].map((match) => match[1]!),
+      text,
+    });
+  }
+  expect(log).not.toContain(FORGED_SOURCE);
+  return requests;
+}
+
+interface EdgeOptions {
+  port: number;
+  nodes: string[];
+  trusted: string[];
+  workdir: string;
+}
+
+/** Starts run-local.sh and resolves once the edge reports every node up after a probe. */
+async function startEdge(options: EdgeOptions): Promise<Edge> {
+  await mkdir(options.workdir, { recursive: true });
+  const args = ['-l', HOST, '-p', String(options.port), '-i', '1', '-w', options.workdir];
+  for (const nodeAddress of options.nodes) args.push('-n', nodeAddress);
+  for (const source of options.trusted) args.push('-t', source);
+  const child = spawn(path.join(edgeDir, 'run-local.sh'), args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const exited = new Promise<number>((resolve) => {
+    child.once('error', () => resolve(-1));
+    child.once('close', (code) => resolve(code ?? -1));
+  });
+  const edge: Edge = {
+    port: options.port,
+    ctlSocket: `unix:${path.join(options.workdir, 'kamailio_ctl')}`,
+    stderr: () => stderr,
+    stop: () => stopGroup(child, exited),
+  };
+
+  const pending = new Set(options.nodes.map((address) => `OpenCCC node up: sip:${address}`));
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: string): void => {
+      stderr = (stderr + chunk).slice(-512 * 1024);
+      for (const line of pending) if (stderr.includes(line)) pending.delete(line);
+      if (pending.size === 0) resolve();
+    };
+    child.stdout?.setEncoding('latin1').on('data', onData);
+    child.stderr?.setEncoding('latin1').on('data', onData);
+    void exited.then((code) => reject(new Error(`the edge exited with ${code} before its nodes were up\n${stderr.slice(-4_000)}`)));
+  });
+  const timeout = new Promise<never>((_, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the edge did not report its nodes up in 20 s\n${stderr.slice(-4_000)}`)), 20_000);
+    void exited.finally(() => clearTimeout(timer));
+    void ready.finally(() => clearTimeout(timer)).catch(() => undefined);
+  });
+  try {
+    await Promise.race([ready, timeout]);
+  } catch (error) {
+    await edge.stop();
+    throw error;
+  }
+  return edge;
+}
+
+/** SIGTERM to the process group (run-local.sh stops Kamailio and cleans up), SIGKILL if it lingers. */
+async function stopGroup(child: ChildProcess, exited: Promise<number>): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  signalGroup(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+  // Kamailio's children leave with their parent; make sure nothing of the group survives.
+  signalGroup(child.pid, 'SIGKILL');
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone.
+  }
+}
+
+async function kamcmd(target: Edge, ...command: string[]): Promise<string> {
+  const { stdout } = await execFileAsync('kamcmd', ['-s', target.ctlSocket, ...command], { timeout: 10_000 });
+  return stdout;
+}
+
+async function svmap(host: string, port: number): Promise<{ stdout: string; stderr: string }> {
+  // svmap keeps sessions under $HOME/.sipvicious; keep them in the test's directory.
+  const env = { ...process.env, HOME: work.path };
+  const { stdout, stderr } = await execFileAsync('svmap', [host, '-p', String(port), '-b', SCANNER], {
+    env,
+    timeout: 30_000,
+  });
+  return { stdout, stderr };
+}
+
+function describeRun(result: SippResult): string {
+  const counters = result.stats ? JSON.stringify({ ...result.stats, columns: undefined }) : 'no statistics';
+  return `sipp exited ${result.code}: ${counters}\n${result.stderr.slice(-1_500)}\n${edge?.stderr().slice(-3_000) ?? ''}`;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
