@@ -62,6 +62,8 @@ import { registerOriginRoutes } from './console/origins-routes.js';
 import { KeyUsage } from './auth/key-usage.js';
 import { registerNumberRoutes } from './console/numbers-routes.js';
 import { registerPromptRoutes } from './console/prompts-routes.js';
+import { listeningProxy, registerSipRoutes } from './console/sip-routes.js';
+import { SipTrunks } from './sip/trunks.js';
 import type { Store } from './store/ports.js';
 
 export interface RunningServer {
@@ -266,6 +268,7 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
   registerOriginRoutes(app, { auth: consoleAuth, store, clock, serverOrigin: () => new URL(services.publicUrl).origin });
   registerNumberRoutes(app, consoleAuth, services);
   registerPromptRoutes(app, consoleAuth, services);
+  registerSipRoutes(app, { auth: consoleAuth, trunks: new SipTrunks({ store, box, clock }), gateway: sip, domainOf: (id) => services.extensions.domainOf(id), outboundProxy: () => listeningProxy(config.sip.outboundProxy, sip?.transport.local('udp').port ?? null), log });
   const dashboard = new DashboardEndpoint({
     auth: consoleAuth,
     feeds: new DashboardFeeds({ presence, engine, store, clock, scheduler: systemScheduler, log }),
