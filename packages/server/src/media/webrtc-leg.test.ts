@@ -4,6 +4,7 @@ import { decodeG711, encodeG711 } from './g711.js';
 import { ToneDetector } from './goertzel.js';
 import { MediaPlane } from './media-plane.js';
 import { RtpPeer } from './rtp-peer.js';
+import { RtpCapture } from './test-support/rtp-capture.js';
 import { spawnSourceWorker } from './test-support/spawn-source-worker.js';
 import { FRAME_SAMPLES, toneSamples } from './tones.js';
 
@@ -100,6 +101,39 @@ describe('WebRTC leg (werift in a media worker)', () => {
     await plane.destroyLeg(webrtc.leg);
     expect((await closed).reason).toBe('destroyed');
     // ICE, DTLS and the first tone bursts take well under a second alone; a loaded machine needs more.
+  }, 60_000);
+
+  it('joins a browser to a SIP trunk that sends PCMA at 30 ms: each side hears the other in its own codec and ptime', async () => {
+    const browser = await browserPeer();
+    const webrtc = await plane.createLeg('call-webrtc-trunk', { kind: 'webrtc', offerSdp: browser.offerSdp });
+    if (webrtc.kind !== 'webrtc') throw new Error('expected a WebRTC leg');
+    const trunk = await RtpCapture.open();
+    cleanup.push(() => trunk.close());
+    const rtp = await plane.createLeg('call-webrtc-trunk', { kind: 'rtp', remote: { address: '127.0.0.1', port: trunk.port }, codec: 'PCMA', ptime: 30 });
+    if (rtp.kind !== 'rtp') throw new Error('expected an RTP leg');
+    await plane.bridge(webrtc.leg, rtp.leg);
+    const legConnected = plane.once('legConnected', (event) => event.leg === webrtc.leg);
+    await browser.pc.setRemoteDescription({ type: 'answer', sdp: webrtc.answerSdp });
+    await Promise.all([browser.connected, legConnected]);
+
+    const trunkAudio = encodeG711('PCMA', toneSamples({ frequencies: [PHONE_HZ], onMs: 990, offMs: 0, level: 0.4 }));
+    let offset = 0;
+    const carrier = setInterval(() => {
+      void trunk.send({ marker: offset === 0, payloadType: 8, sequence: offset / 240 + 1, timestamp: offset, ssrc: 0xdee0ee8f }, trunkAudio.subarray(offset % 7920, (offset % 7920) + 240), { address: rtp.localAddress, port: rtp.localPort });
+      offset += 240;
+    }, 30);
+    cleanup.push(() => clearInterval(carrier));
+    browser.sendTone();
+    const trunkHears = new Promise<void>((resolve) => {
+      const detector = new ToneDetector({ frequencies: [BROWSER_HZ], onTone: () => resolve() });
+      trunk.on('packet', (packet) => packet.payloadType === 8 && detector.push(decodeG711('PCMA', packet.payload)));
+    });
+    await Promise.all([trunkHears, browser.heard]);
+    clearInterval(carrier);
+    const audio = trunk.packets.filter((packet) => packet.payloadType === 8);
+    expect(audio.every((packet) => packet.payload.length === 240)).toBe(true);
+    await plane.destroyLeg(webrtc.leg);
+    await plane.destroyLeg(rtp.leg);
   }, 60_000);
 
   it('refuses an offer it cannot answer', async () => {

@@ -3,6 +3,7 @@
  * sizes) rather than at what they sound like, and that send packets exactly as given.
  */
 import dgram from 'node:dgram';
+import { EventEmitter } from 'node:events';
 import { parseRtp, serializeRtp, type RtpHeader, type RtpPacketView } from '../rtp-packet.js';
 
 export interface CapturedPacket extends RtpPacketView {
@@ -10,15 +11,18 @@ export interface CapturedPacket extends RtpPacketView {
   from: { address: string; port: number };
 }
 
-export class RtpCapture {
+export class RtpCapture extends EventEmitter<{ packet: [packet: CapturedPacket] }> {
   readonly packets: CapturedPacket[] = [];
   private waiters: (() => void)[] = [];
 
   private constructor(readonly socket: dgram.Socket) {
+    super();
     socket.on('message', (message, from) => {
-      const packet = parseRtp(message);
-      if (!packet) return;
-      this.packets.push({ ...packet, payload: packet.payload.slice(), from: { address: from.address, port: from.port } });
+      const parsed = parseRtp(message);
+      if (!parsed) return;
+      const packet = { ...parsed, payload: parsed.payload.slice(), from: { address: from.address, port: from.port } };
+      this.packets.push(packet);
+      this.emit('packet', packet);
       for (const wake of this.waiters) wake();
     });
   }
