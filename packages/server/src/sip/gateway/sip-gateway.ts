@@ -225,6 +225,10 @@ export class SipGateway implements Dialer {
           leg.call.hangup(480, 'Temporarily Unavailable');
         },
       },
+    }).catch((err: unknown): InboundResult => {
+      // The call's leg and caps are released below, as for any call the engine refused.
+      this.options.log.error({ err, callId }, 'the engine could not take a SIP call');
+      return { ok: false, reason: 'error', message: 'the engine failed' };
     });
     if (!result.ok) {
       this.release(callId);

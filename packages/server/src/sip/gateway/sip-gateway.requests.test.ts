@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { GatewayHarness, trunkFixture } from './test-support/gateway-harness.js';
+
+describe('SipGateway: requests outside calls', () => {
+  let h: GatewayHarness;
+  afterEach(() => h.close());
+
+  it('answers OPTIONS 200 with the methods it allows', async () => {
+    h = new GatewayHarness();
+    const options = await h.request(h.newRequest('OPTIONS'));
+    expect(options.finals.map((r) => r.status)).toEqual([200]);
+    const allow = options.finals[0]?.headers.getAll('Allow').flatMap((v) => v.split(/\s*,\s*/));
+    expect(allow).toEqual(expect.arrayContaining(['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER']));
+  });
+
+  it('answers 483 to a request with Max-Forwards 0, without asking the engine', async () => {
+    h = new GatewayHarness({ trunks: [trunkFixture()] });
+    const invite = h.trunkInvite();
+    invite.headers.set('Max-Forwards', '0');
+    const call = await h.request(invite);
+    expect(call.finals.map((r) => r.status)).toEqual([483]);
+    expect(h.engine.inboundCalls).toHaveLength(0);
+  });
+
+  it('answers 420 naming the extension in Unsupported to Require: 100rel', async () => {
+    h = new GatewayHarness({ trunks: [trunkFixture()] });
+    const call = await h.request(h.trunkInvite({ headers: [['Require', '100rel']] }));
+    expect(call.finals.map((r) => r.status)).toEqual([420]);
+    expect(call.finals[0]?.headers.get('Unsupported')).toBe('100rel');
+    expect(h.engine.inboundCalls).toHaveLength(0);
+  });
+
+  it('answers 405 with Allow to a method it does not take', async () => {
+    h = new GatewayHarness();
+    const call = await h.request(h.newRequest('SUBSCRIBE', { headers: [['Event', 'presence']] }));
+    expect(call.finals.map((r) => r.status)).toEqual([405]);
+    expect(call.finals[0]?.headers.getAll('Allow')).toContain('INVITE');
+  });
+
+  it('sends nothing at all to a scanner, whatever it asks', async () => {
+    h = new GatewayHarness({ trunks: [trunkFixture()] });
+    const options = h.send(h.newRequest('OPTIONS', { headers: [['User-Agent', 'friendly-scanner']] }));
+    const register = h.send(h.newRequest('REGISTER', { headers: [['User-Agent', 'sipvicious']] }));
+    await h.advance(40_000);
+    expect(h.gatewayTransport.sent).toEqual([]);
+    expect(options.finals).toEqual([]);
+    expect(register.finals).toEqual([]);
+    expect(options.failures).toEqual(['timeout']);
+  });
+
+  it('answers 481 to a BYE, INFO or UPDATE for a call it does not have', async () => {
+    h = new GatewayHarness();
+    for (const method of ['BYE', 'INFO', 'UPDATE']) {
+      const request = h.newRequest(method);
+      request.headers.set('To', '<sip:4001@127.0.0.2>;tag=gone');
+      const call = await h.request(request);
+      expect(call.finals.map((r) => r.status)).toEqual([481]);
+    }
+  });
+});
