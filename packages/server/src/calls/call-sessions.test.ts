@@ -91,6 +91,13 @@ describe('inbound call', () => {
     expect(call.state).toBe('queued');
   });
 
+  it('records an agent who answers with an RTP leg (a desk phone) as an extension seat', () => {
+    const call = scenarios.inboundRinging();
+    call.send({ type: 'agentAccepted', agentId: alice.agentId, leg: { legId: 'leg-alice', kind: 'rtp' } }, 10);
+    call.send({ type: 'hangup', side: 'user' }, 20);
+    expect(call.ended().participants.map((p) => p.agent.seatType)).toEqual(['staffExtensionSeat']);
+  });
+
   it('rings several agents at once; the others are withdrawn when one answers', () => {
     const call = scenarios.inboundUntilQueued();
     call.send({ type: 'offered', agents: [alice, bob], timeoutMs: 20_000 }, 6);

@@ -345,6 +345,8 @@ export class CallSessions {
     participant.outcome = 'serving';
     participant.acceptedAt = this.now;
     participant.legId = leg.legId;
+    // An agent whose audio is an RTP leg took the call on a desk phone (a SIP extension), not in the browser.
+    if (leg.kind === 'rtp') participant.agent = { ...participant.agent, seatType: 'staffExtensionSeat' };
     s.legs.push({ legId: leg.legId, kind: leg.kind, role: 'agent', agentId, muted: false, open: true });
     if (s.pendingTransferFrom !== null) {
       const from = s.participants[s.pendingTransferFrom];
