@@ -1,10 +1,12 @@
 /**
- * The Kamailio SIP edge (deploy/kamailio) in front of a stand-in OpenCCC node: a sipp UAS
- * that mirrors Record-Route, answers OPTIONS probes and echoes RTP. Swapping in a real node
- * only changes the node address given to run-local.sh.
+ * The Kamailio SIP edge (deploy/kamailio) in front of stand-in OpenCCC nodes. Swapping in a
+ * real node only changes the node address given to run-local.sh.
  *
- * Sources on loopback: 127.0.0.2 is a trusted carrier, 127.0.0.3 floods, 127.0.0.4 is an
- * untrusted but well-behaved peer, 127.0.0.5 scans. Edge and node listen on 127.0.0.1.
+ * On 127.0.0.1: the edge; node A, a sipp UAS that mirrors Record-Route, answers OPTIONS
+ * probes and echoes RTP; node C, which answers probes but refuses calls with 503; and node B,
+ * which never answers probes and places an outbound call in one test.
+ * Other sources: 127.0.0.2 is a trusted carrier (it also answers calls from the nodes),
+ * 127.0.0.3 floods, 127.0.0.4 is an untrusted but well-behaved peer, 127.0.0.5 scans.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -30,6 +32,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const edgeDir = path.join(repoRoot, 'deploy/kamailio');
 const uasScenario = path.join(edgeDir, 'test/uas-rr.xml');
 const uacScenario = path.join(edgeDir, 'test/uac-rr.xml');
+const refusingScenario = path.join(edgeDir, 'test/uas-503.xml');
 
 const HOST = '127.0.0.1';
 const CARRIER = '127.0.0.2';
@@ -47,39 +50,63 @@ interface Edge {
   stop(): Promise<void>;
 }
 
+/** A sipp UAS with its message trace. */
+interface Peer {
+  readonly host: string;
+  readonly port: number;
+  readonly messages: string;
+  readonly sipp: BackgroundSipp;
+}
+
 let work: SippWorkdir;
-let node: BackgroundSipp | undefined;
+const running: BackgroundSipp[] = [];
 let edge: Edge | undefined;
-let nodePort: number;
-let nodeMessages: string;
+let nodeA: Peer;
+let nodeC: Peer;
+let carrier: Peer;
+let nodeBPort: number;
 
 beforeAll(async () => {
   work = await makeSippWorkdir('openccc-edge-test-');
-  nodeMessages = path.join(work.path, 'node-messages.log');
-  nodePort = await findFreePort({ host: HOST });
-  const mediaPort = await findFreePort({ host: HOST, protocols: ['udp'], span: 4 });
-  node = await startSipp(
-    ['-sf', uasScenario, '-aa', '-rtp_echo', '-i', HOST, '-p', String(nodePort), '-mi', HOST, '-mp', String(mediaPort)]
-      .concat(['-trace_msg', '-message_file', nodeMessages]),
-    { cwd: work.path, readyWhenAnswering: { host: HOST, port: nodePort } },
-  );
+  [nodeA, nodeC, carrier] = await Promise.all([
+    startUas('node-a', HOST, uasScenario),
+    startUas('node-c', HOST, refusingScenario),
+    startUas('carrier', CARRIER, uasScenario),
+  ]);
+  nodeBPort = await findFreePort({ host: HOST });
   edge = await startEdge({
     port: await findFreePort({ host: HOST }),
-    nodes: [`${HOST}:${nodePort}`],
+    nodes: [`${HOST}:${nodeA.port}`, `${HOST}:${nodeBPort}`, `${HOST}:${nodeC.port}`],
+    awaitUp: [`${HOST}:${nodeA.port}`, `${HOST}:${nodeC.port}`],
     trusted: [CARRIER],
     workdir: path.join(work.path, 'edge'),
   });
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.allSettled([edge?.stop(), node?.stop()]);
+  await Promise.allSettled([edge?.stop(), ...running.map((sipp) => sipp.stop())]);
   await work?.remove();
 }, 30_000);
 
+async function startUas(name: string, host: string, scenario: string): Promise<Peer> {
+  const port = await findFreePort({ host });
+  const mediaPort = await findFreePort({ host, protocols: ['udp'], span: 4 });
+  const messages = path.join(work.path, `${name}-messages.log`);
+  const sipp = await startSipp(
+    ['-sf', scenario, '-aa', '-rtp_echo', '-i', host, '-p', String(port), '-mi', host, '-mp', String(mediaPort)]
+      .concat(['-trace_msg', '-message_file', messages]),
+    { cwd: work.path, readyWhenAnswering: { host, port } },
+  );
+  running.push(sipp);
+  return { host, port, messages, sipp };
+}
+
 describe('Kamailio edge in front of an OpenCCC node', () => {
-  it('probes the node with OPTIONS and marks it active', async () => {
+  it('probes the nodes with OPTIONS: those answering are active, the silent one is not', async () => {
     const list = await kamcmd(edge!, 'dispatcher.list');
-    expect(list).toMatch(new RegExp(`URI: sip:${escape(HOST)}:${nodePort}\\s+FLAGS: AP`));
+    expect(list).toMatch(new RegExp(`URI: sip:${escape(HOST)}:${nodeA.port}\\s+FLAGS: AP`));
+    expect(list).toMatch(new RegExp(`URI: sip:${escape(HOST)}:${nodeC.port}\\s+FLAGS: AP`));
+    expect(list).toMatch(new RegExp(`URI: sip:${escape(HOST)}:${nodeBPort}\\s+FLAGS: I`));
   });
 
   it('answers OPTIONS keepalives itself', async () => {
@@ -87,14 +114,18 @@ describe('Kamailio edge in front of an OpenCCC node', () => {
     expect(status).toBe(200);
   });
 
-  it('carries 20 calls from a carrier to the node and back, in-dialog requests included', async () => {
+  it('carries 20 calls from a carrier to a node and back, failing over from the node that refuses', async () => {
     const result = await placeCalls(CARRIER, { calls: 20, rate: 10 });
 
     expect(result.code, describeRun(result)).toBe(SIPP_EXIT.allCallsSucceeded);
     expect(result.stats).toMatchObject({ created: 20, successful: 20, failed: 0, unexpectedMessages: 0 });
     expect(result.stats?.outOfCallMessages).toBe(0);
 
-    const received = await nodeRequests();
+    // Call-ID hashing sent some calls to node C first; its 503 moved them on to node A.
+    const refused = (await receivedRequests(nodeC)).filter((request) => request.method === 'INVITE' && request.from === CARRIER);
+    expect(refused.length).toBeGreaterThan(0);
+
+    const received = await receivedRequests(nodeA);
     const invites = received.filter((request) => request.method === 'INVITE' && request.from === CARRIER);
     const byes = received.filter((request) => request.method === 'BYE' && request.from === CARRIER);
     expect(new Set(invites.map((request) => request.callId)).size).toBe(20);
@@ -128,14 +159,36 @@ describe('Kamailio edge in front of an OpenCCC node', () => {
     expect(banned).not.toContain(`name: ${PEER}`);
   }, 90_000);
 
+  it("relays a node's call out to its Request-URI, but sends the same call from outside to a node", async () => {
+    const outbound = await placeCalls(HOST, { calls: 3, rate: 3, localPort: nodeBPort, target: carrier });
+    expect(outbound.code, describeRun(outbound)).toBe(SIPP_EXIT.allCallsSucceeded);
+    expect(outbound.stats).toMatchObject({ successful: 3, failed: 0 });
+
+    const atCarrier = (await receivedRequests(carrier)).filter((request) => request.from === HOST);
+    const invites = atCarrier.filter((request) => request.method === 'INVITE');
+    expect(new Set(invites.map((request) => request.callId)).size).toBe(3);
+    expect(atCarrier.filter((request) => request.method === 'BYE')).not.toHaveLength(0);
+    for (const invite of invites) {
+      expect(invite.text).toMatch(new RegExp(`^Record-Route: <sip:${escape(HOST)}:${edge!.port};lr>`, 'm'));
+      expect(invite.sourceHeaders).toEqual([]);
+    }
+
+    // Not an open relay: from outside, a Request-URI naming the carrier still ends at a node.
+    const relayAttempt = await placeCalls(PEER, { calls: 2, rate: 1, target: carrier });
+    expect(relayAttempt.code, describeRun(relayAttempt)).toBe(SIPP_EXIT.allCallsSucceeded);
+    expect((await receivedRequests(carrier)).filter((request) => request.from === PEER)).toEqual([]);
+    const atNode = (await receivedRequests(nodeA)).filter((request) => request.method === 'INVITE' && request.from === PEER);
+    expect(atNode.filter((request) => request.text.startsWith(`INVITE sip:service@${CARRIER}:${carrier.port} `))).toHaveLength(2);
+  }, 60_000);
+
   it('is invisible to svmap, which does find the node behind it', async () => {
     const throughEdge = await svmap(HOST, edge!.port);
     expect(throughEdge.stdout).not.toContain(`${HOST}:${edge!.port}`);
     expect(throughEdge.stderr).toContain('found nothing');
 
     // The same scan straight at the node finds it, so the silence above is the edge's doing.
-    const direct = await svmap(HOST, nodePort);
-    expect(direct.stdout).toContain(`${HOST}:${nodePort}`);
+    const direct = await svmap(HOST, nodeA.port);
+    expect(direct.stdout).toContain(`${HOST}:${nodeA.port}`);
   }, 60_000);
 });
 
@@ -143,13 +196,19 @@ interface CallOptions {
   calls: number;
   rate: number;
   recvTimeoutMs?: number;
+  /** Source port (default: a free one). */
+  localPort?: number;
+  /** Whom the Request-URI names (default: the edge); the calls are sent to the edge either way. */
+  target?: Peer;
 }
 
 /** Runs uac-rr.xml from `source` through the edge. */
 async function placeCalls(source: string, options: CallOptions): Promise<SippResult> {
-  const localPort = await findFreePort({ host: source, protocols: ['udp'] });
+  const localPort = options.localPort ?? (await findFreePort({ host: source, protocols: ['udp'] }));
   const mediaPort = await findFreePort({ host: source, protocols: ['udp'], span: 4 });
-  const args = ['-sf', uacScenario, `${HOST}:${edge!.port}`, '-i', source, '-p', String(localPort)]
+  const edgeAddress = `${HOST}:${edge!.port}`;
+  const target = options.target ? ['-rsa', edgeAddress, `${options.target.host}:${options.target.port}`] : [edgeAddress];
+  const args = ['-sf', uacScenario, ...target, '-i', source, '-p', String(localPort)]
     .concat(['-mi', source, '-mp', String(mediaPort), '-m', String(options.calls), '-r', String(options.rate)])
     .concat(options.recvTimeoutMs === undefined ? [] : ['-recv_timeout', String(options.recvTimeoutMs)]);
   return runSipp(args, { cwd: work.path, timeoutMs: 45_000 });
@@ -165,9 +224,9 @@ interface ReceivedRequest {
   text: string;
 }
 
-/** The requests the stand-in node received, from its sipp message trace. */
-async function nodeRequests(): Promise<ReceivedRequest[]> {
-  const log = await readFile(nodeMessages, 'latin1');
+/** The requests a sipp UAS received, from its message trace. */
+async function receivedRequests(peer: Peer): Promise<ReceivedRequest[]> {
+  const log = await readFile(peer.messages, 'latin1').catch(() => '');
   const messages = log.split(/^.*message received \[\d+\] bytes :\s*$/m).slice(1);
   const requests: ReceivedRequest[] = [];
   for (const raw of messages) {
@@ -190,11 +249,13 @@ async function nodeRequests(): Promise<ReceivedRequest[]> {
 interface EdgeOptions {
   port: number;
   nodes: string[];
+  /** Nodes that must have answered a probe before the edge counts as started. */
+  awaitUp: string[];
   trusted: string[];
   workdir: string;
 }
 
-/** Starts run-local.sh and resolves once the edge reports every node up after a probe. */
+/** Starts run-local.sh and resolves once the edge reports the awaited nodes up after a probe. */
 async function startEdge(options: EdgeOptions): Promise<Edge> {
   await mkdir(options.workdir, { recursive: true });
   const args = ['-l', HOST, '-p', String(options.port), '-i', '1', '-w', options.workdir];
@@ -213,7 +274,7 @@ async function startEdge(options: EdgeOptions): Promise<Edge> {
     stop: () => stopGroup(child, exited),
   };
 
-  const pending = new Set(options.nodes.map((address) => `OpenCCC node up: sip:${address}`));
+  const pending = new Set(options.awaitUp.map((address) => `OpenCCC node up: sip:${address}`));
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: string): void => {
       stderr = (stderr + chunk).slice(-512 * 1024);
