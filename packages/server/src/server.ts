@@ -125,7 +125,18 @@ export async function startServer({ config, store, box, log, clock = Date.now, a
     status,
     numbers: new NumberService(store, promptCheck(prompts), clock),
     prompts,
-    extensions: new ExtensionService({ store, box, clock, sip: { domain: config.sip.domain, outboundProxy: config.sip.outboundProxy } }),
+    extensions: new ExtensionService({
+      store,
+      box,
+      clock,
+      // Read when asked: with --sip-port 0 the port is known only once SIP listens.
+      sip: {
+        domain: config.sip.domain,
+        get outboundProxy() {
+          return listeningProxy(config.sip.outboundProxy, sip?.transport.local('udp').port ?? null);
+        },
+      },
+    }),
     tokens: new LoginTokens(store.credentials, clock),
     calls: callsUnavailable(),
     clock,

@@ -76,9 +76,16 @@ describe('console SIP trunk routes (SIP on)', () => {
     await server?.close();
   });
 
-  it('says SIP is on, with the instance domain and the outbound proxy phones use', async () => {
+  it('says SIP is on, with the instance domain and the outbound proxy phones use, the port it listens on included', async () => {
     const port = server.server.sip?.transport.local('udp').port;
-    expect((await qa.send('GET', '/sip')).body).toEqual({ enabled: true, domain: `${server.sdkAppId}.sip.test`, outboundProxy: `127.0.0.1:${port}`, transport: 'udp' });
+    expect((await qa.send('GET', '/sip')).body).toEqual({ enabled: true, domain: `${server.sdkAppId}.sip.test`, outboundProxy: `127.0.0.1:${port}`,
+      transport: 'udp',
+      trunkDefaults: { port: 5060, transport: 'udp', expires: 3600, maxConcurrentCalls: 30, dialPlan: { allow: ['86'], deny: ['979', '870', '881', '882', '883'] } },
+    });
+    // DescribeExtension tells phones the same listening port.
+    const client = officialClient(server);
+    await client.CreateExtension({ SdkAppId: server.sdkAppId, ExtensionId: '8001', ExtensionName: 'Desk' });
+    expect(await client.DescribeExtension({ SdkAppId: server.sdkAppId, ExtensionId: '8001' })).toMatchObject({ ExtensionDomain: `${server.sdkAppId}.sip.test`, OutboundProxy: `127.0.0.1:${port}` });
   });
 
   it('adds an ip trunk that QA staff can list but not change, and another instance cannot see', async () => {

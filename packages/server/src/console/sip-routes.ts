@@ -2,7 +2,8 @@ import { isRecord, type Language } from '@openccc/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { TrunkRegistrationStatus } from '../sip/gateway/trunk-registrations.js';
-import { TrunkError, trunkView, type SipTrunks, type TrunkChange, type TrunkInput, type TrunkView } from '../sip/trunks.js';
+import { DEFAULT_DIAL_PLAN } from '../sip/security/dial-plan.js';
+import { TRUNK_DEFAULTS, TrunkError, trunkView, type SipTrunks, type TrunkChange, type TrunkInput, type TrunkView } from '../sip/trunks.js';
 import type { SipTrunk } from '../store/ports.js';
 import type { ConsoleAuth } from './console-auth.js';
 import { ConsoleError } from './console-error.js';
@@ -35,6 +36,8 @@ export interface ConsoleSipStatus {
   domain: string;
   outboundProxy: string;
   transport: 'udp';
+  /** What a trunk gets for the settings left out, for the form to start from. */
+  trunkDefaults: { port: number; transport: 'udp' | 'tcp'; expires: number; maxConcurrentCalls: number; dialPlan: { allow: string[]; deny: string[] } };
 }
 
 /** A trunk's registration as the console shows it; null for an ip trunk, or while SIP is off. */
@@ -60,6 +63,13 @@ export function registerSipRoutes(app: FastifyInstance, deps: SipRoutesDeps): vo
     domain: deps.domainOf(user.sdkAppId),
     outboundProxy: deps.outboundProxy(),
     transport: 'udp',
+    trunkDefaults: {
+      port: TRUNK_DEFAULTS.sipPort,
+      transport: TRUNK_DEFAULTS.transport,
+      expires: TRUNK_DEFAULTS.expires,
+      maxConcurrentCalls: TRUNK_DEFAULTS.maxConcurrentCalls,
+      dialPlan: { allow: [...DEFAULT_DIAL_PLAN.allow], deny: [...DEFAULT_DIAL_PLAN.deny] },
+    },
   }));
 
   consoleRoute(app, auth, 'GET', '/sip/trunks', 'read', async ({ user }) => {
