@@ -222,6 +222,30 @@ describe('SipGateway: desk phones', () => {
       expect(h.gateway.callCount).toBe(0);
     });
 
+    it('hangs up a phone that answers with audio it cannot take, and declines for the agent', async () => {
+      start();
+      const invite = await ring();
+      const g722 = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 33000 RTP/AVP 9', 'a=rtpmap:9 G722/8000', ''].join('\r\n');
+      h.answer(invite, 200, { sdp: g722 });
+      await h.flush();
+      expect(h.peerAcks).toHaveLength(1);
+      expect(h.peerReceived('BYE')).toHaveLength(1);
+      expect(h.engine.accepts).toEqual([]);
+      expect(h.engine.agentHangUps).toEqual([{ agent: AGENT, sessionId: SESSION }]);
+      expect(h.gateway.callCount).toBe(0);
+    });
+
+    it('hangs up a phone that answers a call the engine no longer offers, and forgets the call', async () => {
+      start();
+      h.engine.acceptAnswer = () => Promise.reject(new Error('the call is gone'));
+      const invite = await ring();
+      h.answer(invite, 200, { sdp: sdpOffer({ address: '127.0.0.1', port: 33_000 }) });
+      await h.flush();
+      expect(h.peerReceived('BYE')).toHaveLength(1);
+      expect(h.gateway.callCount).toBe(0);
+      expect(h.errors()).toEqual([]);
+    });
+
     it('hangs up for the agent when the phone sends BYE after answering', async () => {
       start();
       const invite = await ring();

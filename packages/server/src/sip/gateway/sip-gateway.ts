@@ -339,9 +339,19 @@ export class SipGateway implements Dialer {
           if (settled) return null;
           settle();
           const offer = legForOffer(sdp);
-          if (!offer.ok) return null;
+          if (!offer.ok) {
+            // Answered with audio we cannot take: the callee gets a BYE and the call fails.
+            this.release(callId);
+            events.failed('notInService');
+            return null;
+          }
           const ready = await events.answered({ kind: 'leg', params: offer.params });
-          if (!ready || ready.kind !== 'rtp') return null;
+          if (!ready || ready.kind !== 'rtp') {
+            // The engine took the answer but has no leg for it: the callee gets a BYE, the engine a hang-up.
+            this.release(callId);
+            events.hungUp();
+            return null;
+          }
           leg.media = mediaOf(offer, { address: ready.localAddress, port: ready.localPort }, call.sessionId);
           return answerFor(offer.offer, leg.media.codec, leg.media.local, call.sessionId);
         },
@@ -495,11 +505,20 @@ export class SipGateway implements Dialer {
         ringing: () => undefined,
         answered: async (sdp) => {
           const offer = legForOffer(sdp, undefined, binding.source.address);
-          if (!offer.ok) return null;
-          const accepted = await this.options.engine.accept(agent, sessionId, offer.params);
-          if (!('rtp' in accepted)) return null;
-          leg.media = mediaOf(offer, accepted.rtp, sessionId);
-          return answerFor(offer.offer, leg.media.codec, leg.media.local, sessionId);
+          if (offer.ok) {
+            const accepted = await this.options.engine.accept(agent, sessionId, offer.params).catch((err: unknown) => {
+              this.options.log.debug({ err, sessionId }, 'the engine refused a desk phone answer');
+              return null;
+            });
+            if (accepted && 'rtp' in accepted) {
+              leg.media = mediaOf(offer, accepted.rtp, sessionId);
+              return answerFor(offer.offer, leg.media.codec, leg.media.local, sessionId);
+            }
+          }
+          // The phone answered but the call cannot go on here (no G.711, the call is gone): the phone gets a BYE and the agent's part ends.
+          this.release(callId);
+          this.safely(() => this.options.engine.hangUpByAgent(agent, sessionId));
+          return null;
         },
         failed: (status) => {
           this.release(callId);
