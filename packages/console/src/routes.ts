@@ -13,6 +13,8 @@ import { StatusHistoryPage } from './pages/status-history/status-history-page.js
 import { ExplorerPage } from './pages/explorer/explorer-page.js';
 import { DashboardPage } from './pages/dashboard/dashboard-page.js';
 import { PushPage } from './pages/push/push-page.js';
+import { SipTrunksPage } from './pages/sip-trunks/sip-trunks-page.js';
+import { ExtensionsPage } from './pages/extensions/extensions-page.js';
 
 /** What every page is given. `readOnly` is true for QA staff: the page shows no control that changes something. */
 export interface PageProps {
@@ -42,6 +44,8 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '#/skill-groups', label: { 'zh-CN': '技能组', 'en-US': 'Skill groups' }, access: 'read', component: SkillGroupsPage },
   { path: '#/numbers', label: { 'zh-CN': '号码与 IVR', 'en-US': 'Numbers and IVR' }, access: 'read', component: NumbersPage },
   { path: '#/prompts', label: { 'zh-CN': '提示音库', 'en-US': 'Prompts' }, access: 'read', component: PromptsPage },
+  { path: '#/sip-trunks', label: { 'zh-CN': 'SIP 中继', 'en-US': 'SIP trunks' }, access: 'read', component: SipTrunksPage },
+  { path: '#/extensions', label: { 'zh-CN': '分机', 'en-US': 'Extensions' }, access: 'read', component: ExtensionsPage },
   { path: '#/records', label: { 'zh-CN': '通话记录', 'en-US': 'Call records' }, access: 'read', component: RecordsPage },
   { path: '#/status-history', label: { 'zh-CN': '坐席状态历史', 'en-US': 'Status history' }, access: 'read', component: StatusHistoryPage },
   { path: '#/explorer', label: { 'zh-CN': 'API Explorer', 'en-US': 'API Explorer' }, access: 'read', component: ExplorerPage },
