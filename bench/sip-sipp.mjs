@@ -121,13 +121,13 @@ function descendants(pid) {
 
 /** The Kamailio edge in front of one OpenCCC node, trusting `carrier` as a carrier. */
 export class Edge {
-  /** @param {{ node: string, carrier: string, port: number }} options */
+  /** @param {{ node: string, carrier: string, port: number, shmMb?: number }} options  shmMb: Kamailio's shared memory, when not run-local.sh's */
   static async start(options) {
     const edge = new Edge();
     edge.port = options.port;
     edge.workdir = mkdtempSync(join(tmpdir(), 'occ-edge-'));
     const script = join(root, 'deploy/kamailio/run-local.sh');
-    edge.child = spawn(script, ['-n', options.node, '-t', options.carrier, '-p', String(options.port), '-l', '127.0.0.1', '-i', '1', '-w', edge.workdir], {
+    edge.child = spawn(script, ['-n', options.node, '-t', options.carrier, '-p', String(options.port), '-l', '127.0.0.1', '-i', '1', '-w', edge.workdir, ...(options.shmMb ? ['--', '-m', String(options.shmMb)] : [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     edge.exited = new Promise((resolve) => edge.child.once('exit', (code) => resolve(code)));
@@ -146,10 +146,20 @@ export class Edge {
       edge.child.kill('SIGTERM');
       throw new Error(`${error.message}\n${log.split('\n').slice(-15).join('\n')}`);
     }
-    // Keep draining its log so Kamailio never blocks on a full pipe.
-    edge.child.stdout.resume();
-    edge.child.stderr.resume();
+    // Keep draining its log so Kamailio never blocks on a full pipe, keeping its errors.
+    edge.errors = [];
+    edge.child.stdout.on('data', (data) => edge.keepErrors(data));
+    edge.child.stderr.on('data', (data) => edge.keepErrors(data));
     return edge;
+  }
+
+  keepErrors(data) {
+    for (const line of String(data).split('\n')) if (/ERROR|CRITICAL|ALERT/.test(line) && this.errors.length < 1000) this.errors.push(line.trim());
+  }
+
+  /** Error lines Kamailio logged since the last call. */
+  takeErrors() {
+    return this.errors.splice(0);
   }
 
   get address() {

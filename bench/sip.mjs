@@ -26,7 +26,8 @@
 // Knobs (environment): BENCH_SIP_CPS_STEPS (100,200,400), BENCH_SIP_CPS_SECONDS (10: calls per step =
 // rate × seconds), BENCH_SIP_HOLD_MS (1000), BENCH_SIP_CALLS (1000: N of the media part, also N/2),
 // BENCH_SIP_MEDIA_SECONDS (10), BENCH_SIP_SETUP_CPS (100: the media calls' set-up rate),
-// BENCH_SIP_EDGE_STEPS (the cps steps), BENCH_SIP_MEDIA_WORKERS (server default: one per core),
+// BENCH_SIP_EDGE_STEPS (the cps steps), BENCH_SIP_EDGE_SHM_MB (Kamailio's shared memory; default
+// run-local.sh's 64 MB), BENCH_SIP_MEDIA_WORKERS (server default: one per core),
 // BENCH_DATA_PARENT (the data folder's parent). Figures are printed, never asserted.
 import { fork, spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -54,6 +55,7 @@ const settings = {
   mediaSeconds: Number(env('BENCH_SIP_MEDIA_SECONDS', 10)),
   setupCps: Number(env('BENCH_SIP_SETUP_CPS', 100)),
   edgeSteps: list(env('BENCH_SIP_EDGE_STEPS', env('BENCH_SIP_CPS_STEPS', '100,200,400'))),
+  edgeShmMb: Number(env('BENCH_SIP_EDGE_SHM_MB', 0)),
   mediaWorkers: process.env.BENCH_SIP_MEDIA_WORKERS,
   dataParent: process.env.BENCH_DATA_PARENT,
 };
@@ -104,11 +106,14 @@ async function cpsSteps(server, { target, steps, scenario, edge }) {
     });
     const cores = serverCpu.end();
     const row = { ...step, ...cores, ...(edgeCpu ? edgeCpu.end() : {}), rssPeakMb: rssPeak, loop: await server.loop(true) };
+    const edgeErrors = edge?.takeErrors() ?? [];
+    if (edgeErrors.length > 0) row.edgeErrors = { count: edgeErrors.length, first: edgeErrors[0].slice(0, 300) };
     rows.push(row);
     console.log(
       `  ${String(rate).padStart(4)} CPS offered: ${row.successful}/${row.calls} successful, ${row.failed} failed, ${row.retransmissions} retransmissions, ` +
         `achieved ${fmt(row.achievedCps)} CPS, server ${fmt(row.serverCores, 2)} cores (main ${fmt(row.mainCores, 2)}), RSS peak ${fmt(rssPeak, 0)} MB, loop p99 ${row.loop.p99Ms} ms` +
-        `${row.edgeCores === undefined ? '' : `, edge ${fmt(row.edgeCores, 2)} cores`}, sipp ${fmt(row.sippCores, 2)} cores${row.firstError ? `\n    first error: ${row.firstError}` : ''}`,
+        `${row.edgeCores === undefined ? '' : `, edge ${fmt(row.edgeCores, 2)} cores`}, sipp ${fmt(row.sippCores, 2)} cores${row.firstError ? `\n    first error: ${row.firstError}` : ''}` +
+        `${row.edgeErrors ? `\n    Kamailio logged ${row.edgeErrors.count} errors, the first: ${row.edgeErrors.first}` : ''}`,
     );
     // Let the last calls' transactions and legs wind down before the next step.
     await sleep(2000);
@@ -217,6 +222,9 @@ async function mediaRun(server, floor, count) {
       toAgentLossPct: c.sent === 0 ? NaN : (100 * Math.max(0, c.sent - a.received)) / c.sent,
       toCarrierLossPct: a.sent === 0 ? NaN : (100 * Math.max(0, a.sent - c.received)) / a.sent,
       packetsInPerS: (1000 * (c.sent + a.sent)) / c.elapsedMs,
+      // Two legs per call, 50 packets/s each way: what the generators should offer, and the 20 ms rounds they gave up.
+      nominalPerS: count * 100,
+      skippedRounds: c.skippedTicks + a.skippedTicks,
       packetsOutPerS: (1000 * (c.received + a.received)) / c.elapsedMs,
       ...cores,
       serverRssMb: rss,
@@ -238,7 +246,7 @@ async function mediaRun(server, floor, count) {
 function formatMediaRow(r) {
   return (
     `  ${String(r.calls).padStart(5)} calls: ${r.established} set up at ${fmt(r.setupCps, 0)} CPS (${r.setupFailed} failed), ${r.answered} answered by agents; ` +
-    `loss carrier→agent ${fmt(r.toAgentLossPct, 2)} %, agent→carrier ${fmt(r.toCarrierLossPct, 2)} %; ` +
+    `offered ${fmt(r.packetsInPerS, 0)} of ${r.nominalPerS} packets/s (${r.skippedRounds} late rounds skipped); loss carrier→agent ${fmt(r.toAgentLossPct, 2)} %, agent→carrier ${fmt(r.toCarrierLossPct, 2)} %; ` +
     `server ${fmt(r.serverCores, 2)} cores (main ${fmt(r.mainCores, 2)}, media workers and other threads ${fmt(r.otherCores, 2)}), RSS ${fmt(r.serverRssMb, 0)} MB, loop p99 ${r.loop.p99Ms} ms; ` +
     `generators: carrier ${fmt(r.carrierCores, 2)}, agents ${fmt(r.agentsCores, 2)} cores; BYE ${r.byeEnded} ended, ${r.byeFailed} unanswered; ${r.sessionsEnded} agent sessions ended`
   );
@@ -246,11 +254,12 @@ function formatMediaRow(r) {
 
 function mediaTable(rows) {
   printTable(
-    ['calls', 'set up', 'answered', 'pkts/s in', 'pkts/s out', 'loss →agent %', 'loss →carrier %', 'server cores', 'main thread', 'workers+other', 'RSS MB', 'loop p99 ms', 'carrier gen', 'agents gen'],
+    ['calls', 'set up', 'answered', 'pkts/s nominal', 'pkts/s in', 'pkts/s out', 'loss →agent %', 'loss →carrier %', 'server cores', 'main thread', 'workers+other', 'RSS MB', 'loop p99 ms', 'carrier gen', 'agents gen'],
     rows.map((r) => [
       r.calls,
       r.established,
       r.answered,
+      r.nominalPerS,
       fmt(r.packetsInPerS, 0),
       fmt(r.packetsOutPerS, 0),
       fmt(r.toAgentLossPct, 2),
@@ -308,10 +317,10 @@ async function main() {
       results.cps = await cpsSteps(server, { target: `127.0.0.1:${server.sipPort}`, steps: settings.cpsSteps });
     }
     if (parts.includes('kamailio')) {
-      console.log('\nThrough the Kamailio edge: sipp uac-rr.xml → Kamailio (record-route, dispatcher) → OpenCCC, same steps');
+      console.log(`\nThrough the Kamailio edge: sipp uac-rr.xml → Kamailio (record-route, dispatcher) → OpenCCC, same steps; Kamailio shared memory ${settings.edgeShmMb ? `${settings.edgeShmMb} MB` : "run-local.sh's (64 MB)"}`);
       let edge;
       try {
-        edge = await Edge.start({ node: `127.0.0.1:${server.sipPort}`, carrier: CARRIER, port: await freePort() });
+        edge = await Edge.start({ node: `127.0.0.1:${server.sipPort}`, carrier: CARRIER, port: await freePort(), ...(settings.edgeShmMb ? { shmMb: settings.edgeShmMb } : {}) });
         results.kamailio = await cpsSteps(server, { target: edge.address, steps: settings.edgeSteps, scenario: join(root, 'deploy/kamailio/test/uac-rr.xml'), edge });
       } catch (error) {
         console.error(`  the edge part did not run: ${error.message}`);
