@@ -203,6 +203,21 @@ describe('SipGateway: desk phones', () => {
       expect(h.gateway.callCount).toBe(0);
     });
 
+    it('hangs up a phone whose answer crosses the CANCEL, without accepting for the agent', async () => {
+      start();
+      const invite = await ring();
+      h.answer(invite, 180);
+      await h.flush();
+      h.engine.notify(AGENT, SESSION, 'autoTransfer');
+      h.answer(invite, 200, { sdp: sdpOffer({ address: '127.0.0.1', port: 33_000 }) });
+      await h.flush();
+      expect(h.gatewayRequests('CANCEL')).toHaveLength(1);
+      expect(h.peerAcks).toHaveLength(1);
+      expect(h.peerReceived('BYE')).toHaveLength(1);
+      expect(h.engine.accepts).toEqual([]);
+      expect(h.engine.agentHangUps).toEqual([]);
+    });
+
     it('ignores a notification for another agent', async () => {
       start();
       const invite = await ring();

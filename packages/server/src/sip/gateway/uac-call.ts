@@ -152,8 +152,9 @@ export class UacCall {
     if (this.dialog) return;
     const dialog = dialogFromUacResponse(invite, response);
     this.dialog = dialog;
-    if (this.state !== 'calling') {
-      // Answered after we gave up: acknowledge and end it.
+    if (this.state !== 'calling' || this.cancelled) {
+      // Answered after we gave up (the 2xx crossed our CANCEL, or came after a timeout): acknowledge and end it.
+      this.state = 'ended';
       this.acknowledge(dialog, invite, null);
       this.stack.sendInDialog(dialog, this.peer, 'BYE', { final: () => undefined, failed: () => undefined });
       return;
