@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_HZ, newLine, recordByPhone, recordOf, signedInAgent, ToneAgent, type TestAgent } from '../calls/support.js';
-import { cancellingCarrierScenario, optionsPingScenario, refusedInviteScenario, waitingCarrierScenario } from './support/carrier-scenarios.js';
+import { cancellingCarrierScenario, optionsPingScenario, refusedInviteScenario, shortCarrierScenario, waitingCarrierScenario } from './support/carrier-scenarios.js';
 import { sipCenter, type SipCenter } from './support/sip-center.js';
 import { freeUdpPort, SIPP_EXIT, startSipp, stopAllSipp, tracedMessages, type SippRun } from './support/sipp-run.js';
 
@@ -137,7 +137,7 @@ describe('carrier calls in', () => {
     expect(await recordOf(center, sessionId)).toMatchObject({ CallType: 2, EndStatusString: 'ok', HungUpSide: 'seat', Callee: line.hotline });
   }, 60_000);
 
-  it('from an address no trunk trusts: an INVITE is challenged (407) and never reaches the engine; OPTIONS is answered 200 from anywhere', async () => {
+  it('from an address no trunk trusts: an INVITE is challenged (407), or refused (404) when it names no instance, and never reaches the engine; OPTIONS is answered 200 from anywhere', async () => {
     const line = await newLine(center);
     const agent = await agentOf([line.groupId]);
     const domain = `${center.sdkAppId}.sip.test`;
@@ -150,6 +150,15 @@ describe('carrier calls in', () => {
     const challenged = await stranger.exited;
     expect(challenged.code, describeRun(stranger, challenged)).toBe(SIPP_EXIT.allSucceeded);
     expect(tracedMessages(stranger.messages(), 'in').find((m) => m.startsWith('SIP/2.0 407'))).toMatch(new RegExp(`^Proxy-Authenticate: Digest realm="${domain.replace(/\./g, '\\.')}"`, 'm'));
+    // Nor does one to a domain that is no instance's.
+    const lost = startSipp({
+      scenario: { xml: refusedInviteScenario({ caller: newCaller(), requestUri: `sip:${line.hotline}@${center.sipTarget}`, status: 404 }) },
+      address: '127.0.0.2',
+      target: center.sipTarget,
+      calls: 1,
+    });
+    const notFound = await lost.exited;
+    expect(notFound.code, describeRun(lost, notFound)).toBe(SIPP_EXIT.allSucceeded);
     expect(center.sip.gateway.callCount).toBe(0);
 
     for (const address of ['127.0.0.2', '127.0.0.1']) {
@@ -167,6 +176,20 @@ describe('carrier calls in', () => {
     expect((await agent.socket.request('Call.hungUp', { sessionId: callIn.payload.sessionId })).ok).toBe(true);
     const ended = await carrier.exited;
     expect(ended.code, describeRun(carrier, ended)).toBe(SIPP_EXIT.allSucceeded);
+  }, 60_000);
+
+  it('hung up by the carrier while the agent is rung: the call ends as the caller giving up while ringing', async () => {
+    const line = await newLine(center);
+    const agent = await agentOf([line.groupId]);
+    const caller = newCaller();
+    // The agent is rung before the carrier's INVITE is answered; the carrier hangs up a second after its ACK, within the 5 s ring.
+    const carrier = startSipp({ scenario: { xml: shortCarrierScenario({ caller, holdMs: 1_000 }) }, target: center.sipTarget, calls: 1, args: ['-s', line.hotline] });
+    const callIn = await agent.socket.nextEvent('callIn');
+    expect(callIn.payload).toMatchObject({ callerPhoneNumber: caller, calleePhoneNumber: line.hotline });
+    expect((await agent.socket.nextEvent('sessionEnded')).payload).toMatchObject({ sessionId: callIn.payload.sessionId, closeBy: 'client', mainReason: 'ringingGiveUp' });
+    const result = await carrier.exited;
+    expect(result.code, describeRun(carrier, result)).toBe(SIPP_EXIT.allSucceeded);
+    expect(await recordOf(center, callIn.payload.sessionId)).toMatchObject({ CallType: 2, EndStatus: 104, EndStatusString: 'ringingGiveUp', HungUpSide: 'user', Caller: caller, AcceptTimestamp: 0 });
   }, 60_000);
 
   it('cancelled by the carrier while the engine takes the call: 200 to the CANCEL, 487 to the INVITE, and the call ends as the caller giving up', async () => {
