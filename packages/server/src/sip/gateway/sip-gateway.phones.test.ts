@@ -149,6 +149,62 @@ describe('SipGateway: desk phones', () => {
     });
   });
 
+  describe('calling out from a desk phone: setup and teardown', () => {
+    const NUMBER = '008613800000000';
+
+    async function authenticated(): Promise<SipRequest> {
+      const uri = `sip:${NUMBER}@${REALM}`;
+      const build = (cseq: number) => h.newRequest('INVITE', { uri, from: `<sip:1001@${REALM}>`, to: `<${uri}>`, callId: 'out-x@127.0.0.1', cseq, sdp: sdpOffer({ address: '127.0.0.1', port: 30_000 }) });
+      const first = await h.request(build(1));
+      const invite = build(2);
+      invite.headers.set('Proxy-Authorization', answerChallenge(first.finals[0]?.headers.get('Proxy-Authenticate') ?? '', { username: '1001', password: PASSWORD }, { method: 'INVITE', uri }));
+      return invite;
+    }
+
+    it('answers 403 with the reason when the engine refuses the call', async () => {
+      start();
+      h.engine.outboundAnswer = () => Promise.reject(new Error('The agent is "busy" on another call.'));
+      const call = await h.request(await authenticated());
+      expect(call.finals.map((r) => r.status)).toEqual([403]);
+      expect(call.finals[0]?.headers.get('Warning')).toBe(`399 openccc "The agent is 'busy' on another call."`);
+      expect(h.gateway.callCount).toBe(0);
+    });
+
+    it('answers a CANCEL while the engine sets up with 487, and hangs up for the agent once the session exists', async () => {
+      start();
+      let started!: (value: { sessionId: string; rtp: { address: string; port: number } }) => void;
+      h.engine.outboundAnswer = () => new Promise((resolve) => (started = resolve));
+      const call = await h.request(await authenticated());
+      await h.advance(200);
+      call.transaction.cancel();
+      await h.flush();
+      expect(call.finals.map((r) => r.status)).toEqual([487]);
+      expect(h.engine.agentHangUps).toEqual([]);
+      started({ sessionId: 'out-late', rtp: { address: '127.0.0.2', port: 42_000 } });
+      await h.flush();
+      expect(h.engine.agentHangUps).toEqual([{ agent: AGENT, sessionId: 'out-late' }]);
+      expect(h.gateway.callCount).toBe(0);
+      // Nothing of the call is kept: the phone can be rung for that session like for any other.
+      expect((await h.registerExtension('1001')).status).toBe(200);
+      h.engine.notify(AGENT, 'out-late', 'callIn');
+      await h.flush();
+      expect(h.gatewayRequests('INVITE')).toHaveLength(1);
+    });
+
+    it('sends BYE to the phone when the engine ends its call, without hanging up for the agent again', async () => {
+      start();
+      const invite = await authenticated();
+      const call = await h.request(invite);
+      h.sendRaw(h.ackFor(invite, call.finals[0]!));
+      await h.flush();
+      h.engine.notify(AGENT, 'out-1', 'sessionEnded');
+      await h.flush();
+      expect(h.peerReceived('BYE')).toHaveLength(1);
+      expect(h.engine.agentHangUps).toEqual([]);
+      expect(h.gateway.callCount).toBe(0);
+    });
+  });
+
   describe('ringing a desk phone', () => {
     const SESSION = 'session-ring';
 

@@ -57,4 +57,44 @@ describe('SipGateway: requests outside calls', () => {
       expect(call.finals.map((r) => r.status)).toEqual([481]);
     }
   });
+
+  it('believes the source address a trusted edge names, and only a trusted one', async () => {
+    const trunks = [trunkFixture({ allow: ['198.51.100.7/32'] })];
+    const forwarded: Array<[string, string]> = [['X-OpenCCC-Source-IP', '198.51.100.7']];
+    h = new GatewayHarness({ trunks, trustedProxies: ['127.0.0.1'] });
+    const viaEdge = await h.request(h.trunkInvite({ headers: forwarded }));
+    expect(viaEdge.finals.map((r) => r.status)).toEqual([200]);
+    expect(h.engine.inboundCalls).toHaveLength(1);
+    h.close();
+    h = new GatewayHarness({ trunks });
+    const spoofed = await h.request(h.trunkInvite({ headers: forwarded }));
+    expect(spoofed.finals.map((r) => r.status)).toEqual([404]);
+    expect(h.engine.inboundCalls).toHaveLength(0);
+  });
+
+  it('answers 482 to a second INVITE with the Call-ID of a call in progress', async () => {
+    h = new GatewayHarness({ trunks: [trunkFixture()] });
+    const first = await h.request(h.trunkInvite({ callId: 'same@127.0.0.1' }));
+    expect(first.finals.map((r) => r.status)).toEqual([200]);
+    const second = await h.request(h.trunkInvite({ callId: 'same@127.0.0.1' }));
+    expect(second.finals.map((r) => r.status)).toEqual([482]);
+    expect(h.engine.inboundCalls).toHaveLength(1);
+  });
+
+  it('answers 200 to INFO in a call, and 503 to everything once closed, after ending its calls with BYE', async () => {
+    h = new GatewayHarness({ trunks: [trunkFixture()] });
+    const call = await h.request(h.trunkInvite({ callId: 'info@127.0.0.1' }));
+    const ok = call.finals[0]!;
+    h.sendRaw(h.ackFor(call.request, ok));
+    const info = h.newRequest('INFO', { callId: 'info@127.0.0.1', cseq: 2 });
+    info.headers.set('To', ok.headers.get('To') ?? '');
+    expect((await h.request(info)).finals.map((r) => r.status)).toEqual([200]);
+    h.gateway.close();
+    await h.flush();
+    expect(h.peerReceived('BYE')).toHaveLength(1);
+    expect(h.gateway.callCount).toBe(0);
+    const late = await h.request(h.trunkInvite());
+    expect(late.finals.map((r) => r.status)).toEqual([503]);
+    expect(h.engine.inboundCalls).toHaveLength(1);
+  });
 });

@@ -451,8 +451,8 @@ export class SipGateway implements Dialer {
     try {
       const started = await this.options.engine.startOutbound(agent, { phoneNumber: dialled }, offer.params);
       leg.sessionId = started.sessionId;
-      this.phoneBySession.set(started.sessionId, callId);
       if (leg.call.ended) return this.options.engine.hangUpByAgent(agent, started.sessionId);
+      this.phoneBySession.set(started.sessionId, callId);
       if (!started.rtp) throw new Error('the desk phone leg was not set up as RTP');
       leg.media = mediaOf(offer, started.rtp, started.sessionId);
       leg.call.accept(answerFor(offer.offer, leg.media.codec, leg.media.local, started.sessionId));

@@ -180,6 +180,8 @@ export interface GatewayHarnessOptions {
   callsPerSecond?: number;
   calleeRingMs?: number;
   authGuard?: Partial<AuthGuardOptions>;
+  /** Addresses whose `X-OpenCCC-Source-IP` is believed (the SIP edge). */
+  trustedProxies?: string[];
 }
 
 /** The gateway and its peer over one memory wire. */
@@ -244,7 +246,7 @@ export class GatewayHarness {
       scheduler: this.scheduler,
       now: this.now,
       log: this.log,
-      trustedProxies: () => false,
+      trustedProxies: (address) => (options.trustedProxies ?? []).includes(address),
       ...(options.calleeRingMs !== undefined ? { calleeRingMs: options.calleeRingMs } : {}),
       registrations: { trunkFrom: (address) => (registered && address === '127.0.0.1' ? registered : null) },
     });
