@@ -59,7 +59,19 @@ export function SipTrunksPage({ api, lang, readOnly }: PageProps) {
       ),
     },
     { key: 'source', header: t.source, render: (trunk) => <SourceCell trunk={trunk} /> },
-    { key: 'outbound', header: t.outbound, render: (trunk) => (trunk.outbound ? <span class="mono">{`${trunk.outbound.host}:${trunk.outbound.port}/${trunk.outbound.transport}`}</span> : <span class="muted">{t.outboundNone}</span>) },
+    {
+      key: 'outbound',
+      header: t.outbound,
+      render: (trunk) =>
+        trunk.outbound ? (
+          <span class="trunk-outbound-cell">
+            <span class="mono">{trunk.outbound.host}</span>
+            <span class="mono muted">{`${trunk.outbound.port} · ${trunk.outbound.transport.toUpperCase()}`}</span>
+          </span>
+        ) : (
+          <span class="muted">{t.outboundNone}</span>
+        ),
+    },
     {
       key: 'callerIds',
       header: t.callerIds,
@@ -74,7 +86,7 @@ export function SipTrunksPage({ api, lang, readOnly }: PageProps) {
           ))
         ),
     },
-    { key: 'dialPlan', header: t.dialPlan, render: (trunk) => <DialPlanCell trunk={trunk} lang={lang} /> },
+    { key: 'dialPlan', header: t.dialPlan, class: 'trunk-col-dial', render: (trunk) => <DialPlanCell trunk={trunk} lang={lang} /> },
     { key: 'maxCalls', header: t.maxCalls, class: 'num', render: (trunk) => trunk.maxConcurrentCalls },
     { key: 'state', header: t.state, render: (trunk) => <StateCell trunk={trunk} lang={lang} /> },
   ];
