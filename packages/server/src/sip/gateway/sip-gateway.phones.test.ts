@@ -274,6 +274,41 @@ describe('SipGateway: desk phones', () => {
       expect(h.engine.agentHangUps).toEqual([]);
     });
 
+    it('does not decline for the agent when the phone declines a call it was already told to stop ringing', async () => {
+      start();
+      const invite = await ring();
+      h.answer(invite, 180);
+      await h.flush();
+      h.engine.notify(AGENT, SESSION, 'autoTransfer');
+      h.answer(invite, 603);
+      await h.flush();
+      expect(h.engine.agentHangUps).toEqual([]);
+    });
+
+    it('does not decline for the agent when an unreachable phone times out after its ringing was stopped', async () => {
+      start();
+      expect((await h.registerExtension('1001')).status).toBe(200);
+      h.wire.drop = (_message, from) => from === 'a';
+      h.engine.notify(AGENT, SESSION, 'callIn');
+      await h.flush();
+      h.engine.notify(AGENT, SESSION, 'autoTransfer');
+      await h.advance(64 * 500);
+      expect(h.gatewayRequests('INVITE').length).toBeGreaterThan(1);
+      expect(h.engine.agentHangUps).toEqual([]);
+      expect(h.gateway.callCount).toBe(0);
+    });
+
+    it('declines for the agent when an unreachable phone times out while it rings', async () => {
+      start();
+      expect((await h.registerExtension('1001')).status).toBe(200);
+      h.wire.drop = (_message, from) => from === 'a';
+      h.engine.notify(AGENT, SESSION, 'callIn');
+      await h.flush();
+      await h.advance(64 * 500);
+      expect(h.engine.agentHangUps).toEqual([{ agent: AGENT, sessionId: SESSION }]);
+      expect(h.gateway.callCount).toBe(0);
+    });
+
     it('ignores a notification for another agent', async () => {
       start();
       const invite = await ring();

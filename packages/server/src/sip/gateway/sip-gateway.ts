@@ -521,9 +521,10 @@ export class SipGateway implements Dialer {
           return null;
         },
         failed: (status) => {
+          // Still ringing for the engine (not stopped by it): the phone declined or did not answer, so the offer is declined and the queue goes on.
+          const ringing = this.legs.has(callId);
           this.release(callId);
-          // The phone declined or did not answer: the offer is declined, and the queue goes on.
-          if (status !== 487) this.safely(() => this.options.engine.hangUpByAgent(agent, sessionId));
+          if (ringing && status !== 487) this.safely(() => this.options.engine.hangUpByAgent(agent, sessionId));
         },
         hungUp: () => {
           this.release(callId);
