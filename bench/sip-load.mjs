@@ -22,6 +22,7 @@
 //   {type:'measure', window}             → {type:'measuring'}
 //   {type:'report'}                      → {type:'report', sent, received, datagrams, skippedTicks, cpuMs, elapsedMs, rssMb}
 //                                          (elapsedMs and cpuMs: the window up to the report, before the 300 ms for packets in flight)
+//   {type:'late'}                        → {type:'late', late}               packets of the last window received after its report
 //   {type:'hangup'}                      → {type:'hungUp', ended, unanswered}   carrier: BYE every call
 //   {type:'stop'}                        → {type:'stopped'}              close every socket
 //   {type:'exit'}
@@ -57,6 +58,8 @@ class RtpEndpoints {
     this.frame = Buffer.alloc(FRAME_BYTES, 0xff); // µ-law silence
     this.ssrcBase = randomBytes(4).readUInt32BE(0);
     this.skippedTicks = 0; // 20 ms sending rounds of a slot given up while measuring
+    this.lastWindow = 0; // a window reported: its packets arriving later are counted as late
+    this.late = 0;
   }
 
   async add(address) {
@@ -64,7 +67,9 @@ class RtpEndpoints {
     const endpoint = { socket, index: this.endpoints.length, sequence: 0, target: null, sent: 0, received: 0, datagrams: 0 };
     socket.on('message', (packet) => {
       endpoint.datagrams++;
-      if (this.counting !== 0 && packet.length === PACKET_BYTES && packet[12] === this.counting) endpoint.received++;
+      if (packet.length !== PACKET_BYTES) return;
+      if (this.counting !== 0 && packet[12] === this.counting) endpoint.received++;
+      else if (this.lastWindow !== 0 && packet[12] === this.lastWindow) this.late++;
     });
     socket.on('error', () => undefined);
     this.endpoints.push(endpoint);
@@ -116,6 +121,8 @@ class RtpEndpoints {
 
   measure(window) {
     this.skippedTicks = 0;
+    this.lastWindow = 0;
+    this.late = 0;
     for (const endpoint of this.endpoints) endpoint.sent = endpoint.received = endpoint.datagrams = 0;
     this.window = window;
     this.counting = window;
@@ -125,6 +132,7 @@ class RtpEndpoints {
   async report() {
     this.window = 0;
     await new Promise((resolve) => setTimeout(resolve, 300));
+    this.lastWindow = this.counting;
     this.counting = 0;
     let sent = 0;
     let received = 0;
@@ -432,6 +440,8 @@ process.on('message', async (message) => {
       const counts = await rtp().report();
       return process.send({ type: 'report', ...counts, cpuMs: (cpu.user + cpu.system) / 1000, elapsedMs, rssMb: process.memoryUsage().rss / 1048576 });
     }
+    case 'late':
+      return process.send({ type: 'late', late: rtp().late });
     case 'hangup':
       return process.send({ type: 'hungUp', ...(await carrier.hangup()) });
     case 'stop':

@@ -80,6 +80,31 @@ export function rssMb(pid) {
   }
 }
 
+/** CPU time the whole machine spent busy (every core, every process), in ms, from /proc/stat. */
+export function machineBusyMs() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+    const busy = fields.slice(0, 8).reduce((sum, value, i) => (i === 3 || i === 4 ? sum : sum + value), 0);
+    return (busy * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The machine's UDP counters (/proc/net/snmp): datagrams to no socket, and dropped on a full receive buffer. */
+export function udpCounters() {
+  try {
+    const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((line) => line.startsWith('Udp:'));
+    const names = lines[0].split(/\s+/);
+    const values = lines[1].split(/\s+/).map(Number);
+    const get = (name) => values[names.indexOf(name)] ?? NaN;
+    return { noPorts: get('NoPorts'), rcvbufErrors: get('RcvbufErrors') };
+  } catch {
+    return { noPorts: NaN, rcvbufErrors: NaN };
+  }
+}
+
 /** CPU of some processes (or threads) over a window, in cores (1.00 = one core busy). */
 export class CpuWindow {
   constructor(processes) {
@@ -199,16 +224,18 @@ export class SipServer {
     return withTimeout(answer, 30_000, 'event-loop delay');
   }
 
-  /** Server CPU over a window: the whole process, its main thread, and the rest (media workers, GC). */
+  /** Server CPU over a window: the whole process, its main thread, and the rest (media workers, GC); and the whole machine's. */
   cpuWindow() {
     const window = new CpuWindow([
       { name: 'server', pid: this.pid },
       { name: 'main', pid: this.pid, tid: this.pid },
     ]);
+    const machineBefore = machineBusyMs();
     return {
       end: () => {
         const cores = window.end();
-        return { serverCores: cores.server, mainCores: cores.main, otherCores: cores.server - cores.main };
+        const machineCores = (machineBusyMs() - machineBefore) / (now() - window.start);
+        return { serverCores: cores.server, mainCores: cores.main, otherCores: cores.server - cores.main, machineCores };
       },
     };
   }

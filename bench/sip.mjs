@@ -33,7 +33,7 @@ import { fork, spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Floor, SipServer, ask, freePort, nextMessage, now, rssMb, sleep, withTimeout } from './sip-server.mjs';
+import { Floor, SipServer, ask, freePort, nextMessage, now, rssMb, sleep, udpCounters, withTimeout } from './sip-server.mjs';
 import { Edge, sippStep, sippVersion } from './sip-sipp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -112,7 +112,7 @@ async function cpsSteps(server, { target, steps, scenario, edge }) {
     console.log(
       `  ${String(rate).padStart(4)} CPS offered: ${row.successful}/${row.calls} successful, ${row.failed} failed, ${row.retransmissions} retransmissions, ` +
         `achieved ${fmt(row.achievedCps)} CPS, server ${fmt(row.serverCores, 2)} cores (main ${fmt(row.mainCores, 2)}), RSS peak ${fmt(rssPeak, 0)} MB, loop p99 ${row.loop.p99Ms} ms` +
-        `${row.edgeCores === undefined ? '' : `, edge ${fmt(row.edgeCores, 2)} cores`}, sipp ${fmt(row.sippCores, 2)} cores${row.firstError ? `\n    first error: ${row.firstError}` : ''}` +
+        `${row.edgeCores === undefined ? '' : `, edge ${fmt(row.edgeCores, 2)} cores`}, sipp ${fmt(row.sippCores, 2)} cores, machine ${fmt(row.machineCores, 2)} of ${cpus().length} cores busy${row.firstError ? `\n    first error: ${row.firstError}` : ''}` +
         `${row.edgeErrors ? `\n    Kamailio logged ${row.edgeErrors.count} errors, the first: ${row.edgeErrors.first}` : ''}`,
     );
     // Let the last calls' transactions and legs wind down before the next step.
@@ -124,8 +124,22 @@ async function cpsSteps(server, { target, steps, scenario, edge }) {
 
 function cpsTable(rows) {
   printTable(
-    ['offered CPS', 'achieved CPS', 'calls', 'successful', 'failed', 'retrans', 'server cores', 'main thread', 'RSS peak MB', 'loop p99 ms', 'sipp cores'],
-    rows.map((r) => [r.offeredCps, fmt(r.achievedCps), r.calls, r.successful, r.failed, r.retransmissions, fmt(r.serverCores, 2), fmt(r.mainCores, 2), fmt(r.rssPeakMb, 0), fmt(r.loop.p99Ms, 1), fmt(r.sippCores, 2)]),
+    ['offered CPS', 'achieved CPS', 'calls', 'successful', 'failed', 'retrans', 'server cores', 'main thread', 'RSS peak MB', 'loop p99 ms', 'sipp cores', 'edge cores', 'machine busy'],
+    rows.map((r) => [
+      r.offeredCps,
+      fmt(r.achievedCps),
+      r.calls,
+      r.successful,
+      r.failed,
+      r.retransmissions,
+      fmt(r.serverCores, 2),
+      fmt(r.mainCores, 2),
+      fmt(r.rssPeakMb, 0),
+      fmt(r.loop.p99Ms, 1),
+      fmt(r.sippCores, 2),
+      r.edgeCores === undefined ? '—' : fmt(r.edgeCores, 2),
+      fmt(r.machineCores, 2),
+    ]),
   );
 }
 
@@ -200,14 +214,19 @@ async function mediaRun(server, floor, count) {
     await sleep(2000); // warm-up: the last calls' first packets
     await server.loop(true);
     const cpu = server.cpuWindow();
+    const udpBefore = udpCounters();
     const window = (windowId % 255) + 1;
     windowId++;
     await Promise.all([ask(carrier, { type: 'measure', window }, 'measuring'), ask(agents, { type: 'measure', window }, 'measuring')]);
     await sleep(settings.mediaSeconds * 1000);
     const [c, a] = await Promise.all([ask(carrier, { type: 'report' }, 'report'), ask(agents, { type: 'report' }, 'report')]);
     const cores = cpu.end();
+    const udpAfter = udpCounters();
     const loop = await server.loop(true);
     const rss = rssMb(server.pid);
+    // Packets of the window still arriving a second later: delayed in a backlog, not lost.
+    await sleep(1000);
+    const [cLate, aLate] = await Promise.all([ask(carrier, { type: 'late' }, 'late'), ask(agents, { type: 'late' }, 'late')]);
     const hungUp = await ask(carrier, { type: 'hangup' }, 'hungUp', 60_000);
     // Every answered call's session ends at the agent once the carrier hangs up.
     const deadline = now() + 20_000;
@@ -221,10 +240,15 @@ async function mediaRun(server, floor, count) {
       setupCps: dialled.established / setupS,
       toAgentLossPct: c.sent === 0 ? NaN : (100 * Math.max(0, c.sent - a.received)) / c.sent,
       toCarrierLossPct: a.sent === 0 ? NaN : (100 * Math.max(0, a.sent - c.received)) / a.sent,
+      // Of the packets counted lost, the share that came more than 300 ms late (within a second more).
+      latePct: c.sent + a.sent === 0 ? NaN : (100 * (aLate.late + cLate.late)) / (c.sent + a.sent),
       packetsInPerS: (1000 * (c.sent + a.sent)) / c.elapsedMs,
       // Two legs per call, 50 packets/s each way: what the generators should offer, and the 20 ms rounds they gave up.
       nominalPerS: count * 100,
       skippedRounds: c.skippedTicks + a.skippedTicks,
+      // Kernel drops on this machine over the window (every process's, the server's and the generators' sockets alike).
+      udpRcvbufDrops: udpAfter.rcvbufErrors - udpBefore.rcvbufErrors,
+      udpNoPort: udpAfter.noPorts - udpBefore.noPorts,
       packetsOutPerS: (1000 * (c.received + a.received)) / c.elapsedMs,
       ...cores,
       serverRssMb: rss,
@@ -246,15 +270,15 @@ async function mediaRun(server, floor, count) {
 function formatMediaRow(r) {
   return (
     `  ${String(r.calls).padStart(5)} calls: ${r.established} set up at ${fmt(r.setupCps, 0)} CPS (${r.setupFailed} failed), ${r.answered} answered by agents; ` +
-    `offered ${fmt(r.packetsInPerS, 0)} of ${r.nominalPerS} packets/s (${r.skippedRounds} late rounds skipped); loss carrier→agent ${fmt(r.toAgentLossPct, 2)} %, agent→carrier ${fmt(r.toCarrierLossPct, 2)} %; ` +
+    `offered ${fmt(r.packetsInPerS, 0)} of ${r.nominalPerS} packets/s (${r.skippedRounds} late rounds skipped), UDP drops on full receive buffers ${r.udpRcvbufDrops}, to closed ports ${r.udpNoPort}; loss carrier→agent ${fmt(r.toAgentLossPct, 2)} %, agent→carrier ${fmt(r.toCarrierLossPct, 2)} % (of all sent, ${fmt(r.latePct, 2)} % came 0.3–1.3 s late); ` +
     `server ${fmt(r.serverCores, 2)} cores (main ${fmt(r.mainCores, 2)}, media workers and other threads ${fmt(r.otherCores, 2)}), RSS ${fmt(r.serverRssMb, 0)} MB, loop p99 ${r.loop.p99Ms} ms; ` +
-    `generators: carrier ${fmt(r.carrierCores, 2)}, agents ${fmt(r.agentsCores, 2)} cores; BYE ${r.byeEnded} ended, ${r.byeFailed} unanswered; ${r.sessionsEnded} agent sessions ended`
+    `generators: carrier ${fmt(r.carrierCores, 2)}, agents ${fmt(r.agentsCores, 2)} cores; machine ${fmt(r.machineCores, 2)} of ${cpus().length} cores busy; BYE ${r.byeEnded} ended, ${r.byeFailed} unanswered; ${r.sessionsEnded} agent sessions ended`
   );
 }
 
 function mediaTable(rows) {
   printTable(
-    ['calls', 'set up', 'answered', 'pkts/s nominal', 'pkts/s in', 'pkts/s out', 'loss →agent %', 'loss →carrier %', 'server cores', 'main thread', 'workers+other', 'RSS MB', 'loop p99 ms', 'carrier gen', 'agents gen'],
+    ['calls', 'set up', 'answered', 'pkts/s nominal', 'pkts/s in', 'pkts/s out', 'loss →agent %', 'loss →carrier %', 'of it late %', 'server cores', 'main thread', 'workers+other', 'RSS MB', 'loop p99 ms', 'carrier gen', 'agents gen', 'machine busy'],
     rows.map((r) => [
       r.calls,
       r.established,
@@ -264,6 +288,7 @@ function mediaTable(rows) {
       fmt(r.packetsOutPerS, 0),
       fmt(r.toAgentLossPct, 2),
       fmt(r.toCarrierLossPct, 2),
+      fmt(r.latePct, 2),
       fmt(r.serverCores, 2),
       fmt(r.mainCores, 2),
       fmt(r.otherCores, 2),
@@ -271,6 +296,7 @@ function mediaTable(rows) {
       fmt(r.loop.p99Ms, 1),
       fmt(r.carrierCores, 2),
       fmt(r.agentsCores, 2),
+      fmt(r.machineCores, 2),
     ]),
   );
   const [full, half] = rows;
@@ -374,7 +400,9 @@ async function main() {
   }
   console.log(
     '\nCPU in cores (1.00 = one core busy) from /proc over the step or the measured window; "workers+other" = the server process less its main thread ' +
-      '(media worker threads, plus GC and libuv helpers). Loss: packets one side sent in the window that the other side did not receive.',
+      '(media worker threads, plus GC and libuv helpers); "machine busy" = every process of the machine, ours and others\' (at ' +
+      `${cpus().length}.00 the machine was full and every figure is starved). Loss: packets one side sent in the window that the other side had not ` +
+      'received 300 ms after it; "of it late": those that came within a second more (a backlog, not a drop).',
   );
   console.log(JSON.stringify({ bench: 'sip', machine, sipp, settings, results }));
 }
