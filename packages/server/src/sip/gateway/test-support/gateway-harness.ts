@@ -60,13 +60,11 @@ export interface ExtensionFixture {
   relation: string | null;
 }
 
-/** One `engine.inbound` call, with the line the gateway gave. */
-export type InboundRecord = InboundCall;
-
 /** A call engine that records what the gateway asks and answers as the test says. */
 export class FakeEngine implements GatewayEngine {
   readonly events: CallEngineEvents;
-  readonly inboundCalls: InboundRecord[] = [];
+  /** Each `inbound` call, with the line the gateway gave. */
+  readonly inboundCalls: InboundCall[] = [];
   readonly callerHungUps: string[] = [];
   readonly accepts: Array<{ agent: AgentRef; sessionId: string; media: LegParams }> = [];
   readonly agentHangUps: Array<{ agent: AgentRef; sessionId: string }> = [];
