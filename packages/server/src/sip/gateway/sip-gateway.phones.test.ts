@@ -19,11 +19,12 @@ describe('SipGateway: desk phones', () => {
   /** The phone is at 127.0.0.1, which no trunk trusts. */
   const start = () => (h = new GatewayHarness({ extensions: EXTENSIONS, trunks: [trunkFixture({ allow: ['192.0.2.0/24'] })] }));
 
+  let registrations = 0;
   const bindings = (extensionId: string) => h.registrar.lookup(aorKey(SDK_APP_ID, extensionId));
 
   /** A REGISTER answered 401, then again with `password` for `username`. */
   async function registerWith(extensionId: string, options: { username?: string; password: string; aorUser?: string }): Promise<SipResponse | undefined> {
-    const callId = `reg-${Math.random().toString(36).slice(2)}@127.0.0.1`;
+    const callId = `reg-${++registrations}@127.0.0.1`;
     const challenged = await h.request(h.register(options.aorUser ?? extensionId, { callId, cseq: 1 }));
     const challenge = challenged.finals[0];
     expect(challenge?.status).toBe(401);
