@@ -349,8 +349,39 @@ describe('SipGateway: desk phones', () => {
       h.answer(invite, 200, { sdp: sdpOffer({ address: '127.0.0.1', port: 33_000 }) });
       await h.flush();
       expect(h.peerReceived('BYE')).toHaveLength(1);
+      expect(h.engine.agentHangUps).toEqual([]);
       expect(h.gateway.callCount).toBe(0);
       expect(h.errors()).toEqual([]);
+    });
+
+    it('stops ringing when the agent answers elsewhere (the workbench), without hanging up for them', async () => {
+      start();
+      const invite = await ring();
+      h.answer(invite, 180);
+      await h.flush();
+      h.engine.notify(AGENT, SESSION, 'userAccessed');
+      await h.flush();
+      expect(invite.cancelled).toBe(true);
+      h.answer(invite, 487);
+      await h.flush();
+      expect(h.engine.agentHangUps).toEqual([]);
+      expect(h.gateway.callCount).toBe(0);
+    });
+
+    it('goes on with the call when the engine tells the agent of the answer the phone gave', async () => {
+      start();
+      h.engine.acceptAnswer = () => {
+        h.engine.notify(AGENT, SESSION, 'userAccessed');
+        return Promise.resolve({ rtp: { address: '127.0.0.2', port: 44_000 } });
+      };
+      const invite = await ring();
+      h.answer(invite, 180);
+      h.answer(invite, 200, { sdp: sdpOffer({ address: '127.0.0.1', port: 33_000 }) });
+      await h.flush();
+      expect(invite.cancelled).toBe(false);
+      expect(h.peerAcks[0]?.body.length).toBeGreaterThan(0);
+      expect(h.peerReceived('BYE')).toEqual([]);
+      expect(h.gateway.callCount).toBe(1);
     });
 
     it('hangs up for the agent when the phone sends BYE after answering', async () => {

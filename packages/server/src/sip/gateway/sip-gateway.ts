@@ -475,11 +475,13 @@ export class SipGateway implements Dialer {
       this.ringPhone(agent, sessionId).catch((err: unknown) => this.options.log.warn({ err, sessionId }, 'ringing a desk phone failed'));
       return;
     }
-    // The call ended for the agent, or its ring timed out and went to someone else.
-    if (name !== 'sessionEnded' && name !== 'autoTransfer') return;
+    // The call ended for the agent, its ring timed out and went to someone else, or the agent answered it (on the phone, or elsewhere).
+    if (name !== 'sessionEnded' && name !== 'autoTransfer' && name !== 'userAccessed') return;
     const callId = this.phoneBySession.get(sessionId);
     const leg = callId ? this.legs.get(callId) : undefined;
     if (!callId || !leg || (leg.kind !== 'phoneRing' && leg.kind !== 'phoneOut') || leg.agent.mail.toLowerCase() !== agent.mail.toLowerCase()) return;
+    // Answered on the workbench: a phone still ringing stops; the phone's own answer goes on.
+    if (name === 'userAccessed' && (leg.kind !== 'phoneRing' || leg.call.answered || leg.call.ended)) return;
     this.release(callId);
     leg.call.hangup();
   }
@@ -505,19 +507,20 @@ export class SipGateway implements Dialer {
         ringing: () => undefined,
         answered: async (sdp) => {
           const offer = legForOffer(sdp, undefined, binding.source.address);
-          if (offer.ok) {
-            const accepted = await this.options.engine.accept(agent, sessionId, offer.params).catch((err: unknown) => {
-              this.options.log.debug({ err, sessionId }, 'the engine refused a desk phone answer');
-              return null;
-            });
-            if (accepted && 'rtp' in accepted) {
-              leg.media = mediaOf(offer, accepted.rtp, sessionId);
-              return answerFor(offer.offer, leg.media.codec, leg.media.local, sessionId);
-            }
+          const accepted = offer.ok
+            ? await this.options.engine.accept(agent, sessionId, offer.params).catch((err: unknown) => {
+                this.options.log.debug({ err, sessionId }, 'the engine refused a desk phone answer');
+                return 'refused' as const;
+              })
+            : null;
+          if (offer.ok && accepted && accepted !== 'refused' && 'rtp' in accepted) {
+            leg.media = mediaOf(offer, accepted.rtp, sessionId);
+            return answerFor(offer.offer, leg.media.codec, leg.media.local, sessionId);
           }
-          // The phone answered but the call cannot go on here (no G.711, the call is gone): the phone gets a BYE and the agent's part ends.
+          // The phone answered but the call cannot go on here: the phone gets a BYE. Unless the engine
+          // refused the answer (the call is gone, or answered elsewhere), the agent's part ends too.
           this.release(callId);
-          this.safely(() => this.options.engine.hangUpByAgent(agent, sessionId));
+          if (accepted !== 'refused') this.safely(() => this.options.engine.hangUpByAgent(agent, sessionId));
           return null;
         },
         failed: (status) => {

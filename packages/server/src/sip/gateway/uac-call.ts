@@ -68,6 +68,11 @@ export class UacCall {
     return this.state === 'ended';
   }
 
+  /** The callee answered (its 2xx came) and the call has not ended. */
+  get answered(): boolean {
+    return this.state === 'answered';
+  }
+
   start(): void {
     this.send(null);
   }

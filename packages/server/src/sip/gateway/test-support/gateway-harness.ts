@@ -102,8 +102,8 @@ export class FakeEngine implements GatewayEngine {
     return this.outboundAnswer(this.outbounds.length);
   }
 
-  /** Tells the gateway an agent was told of a call (`callIn`, `autoTransfer`, `sessionEnded`). */
-  notify(agent: AgentRef, sessionId: string, name: 'callIn' | 'autoTransfer' | 'sessionEnded'): void {
+  /** Tells the gateway an agent was told of a call (`callIn`, `userAccessed`, `autoTransfer`, `sessionEnded`). */
+  notify(agent: AgentRef, sessionId: string, name: AgentEventName): void {
     this.events.emit('agentNotified', { agent, sessionId, event: agentEvent(name, sessionId) });
   }
 }
@@ -113,10 +113,14 @@ export function rtpReady(n: number): LegReady & { kind: 'rtp' } {
   return { kind: 'rtp', localAddress: '127.0.0.2', localPort: 40_000 + 2 * n };
 }
 
-function agentEvent(name: 'callIn' | 'autoTransfer' | 'sessionEnded', sessionId: string): ServerEvent {
+/** The agent notifications the gateway acts on. */
+export type AgentEventName = 'callIn' | 'userAccessed' | 'autoTransfer' | 'sessionEnded';
+
+function agentEvent(name: AgentEventName, sessionId: string): ServerEvent {
   switch (name) {
     case 'callIn':
       return { type: 'event', name, payload: { sessionId, type: 'internal', timeout: 30, peerUserId: 'peer' } };
+    case 'userAccessed':
     case 'autoTransfer':
       return { type: 'event', name, payload: { sessionId } };
     case 'sessionEnded':
