@@ -6,7 +6,11 @@
 //              RFC 3261 retransmissions of INVITE and BYE) plus one RTP socket per call, sending
 //              20 ms G.711 µ-law at real time (50 packets/s) to the address the 200 OK's SDP names;
 //   --agents   the scripted agents' RTP sockets: each answers a call (the benchmark tells it the
-//              server's leg port after Call.accept) and sends 50 packets/s back.
+//              server's leg port after Call.accept) and sends 50 packets/s back;
+//   --phones   desk phones: REGISTER with digest (one SIP socket for all, the way the gateway
+//              reaches a phone through the flow its REGISTER came in on), answer every INVITE at
+//              once (200 OK with a PCMU offer to the late-offer INVITE, the answer in the ACK) and
+//              echo every RTP packet back to where it came from, as `sipp -rtp_echo` does.
 //
 // Both count packets over a measurement window: a packet sent in window w carries w in its first
 // payload byte (the gateway relays PCMU to a PCMU agent leg byte for byte), and a receiver counts
@@ -22,11 +26,14 @@
 //   {type:'measure', window}             → {type:'measuring'}
 //   {type:'report'}                      → {type:'report', sent, received, datagrams, skippedTicks, cpuMs, elapsedMs, rssMb}
 //                                          (elapsedMs and cpuMs: the window up to the report, before the 300 ms for packets in flight)
+//   {type:'register', target, extensions:[{id, domain, password}], cps, bindAddress}
+//                                        → {type:'registered', registered, failed, failures}   phones
+//   {type:'phones'}                      → {type:'phones', answered, ended}                     phones
 //   {type:'late'}                        → {type:'late', late}               packets of the last window received after its report
 //   {type:'hangup'}                      → {type:'hungUp', ended, unanswered}   carrier: BYE every call
 //   {type:'stop'}                        → {type:'stopped'}              close every socket
 //   {type:'exit'}
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 
 const FRAME_BYTES = 160;
@@ -409,13 +416,220 @@ class Carrier {
   }
 }
 
+// ─── desk phones (REGISTER with digest, answer, echo) ───────────────────────────────────────────
+
+const md5 = (text) => createHash('md5').update(text).digest('hex');
+
+/** Digest parameters of a WWW-Authenticate / Proxy-Authenticate value. */
+function challengeOf(value) {
+  const params = {};
+  for (const match of value.replace(/^Digest\s+/i, '').matchAll(/([a-z-]+)=("([^"]*)"|[^,\s]+)/gi)) params[match[1].toLowerCase()] = match[3] ?? match[2];
+  return params;
+}
+
+class Phones {
+  constructor() {
+    this.rtp = new RtpEndpoints();
+    this.phones = new Map(); // extension id → {endpoint, …}
+    this.registrations = new Map(); // Call-ID → pending REGISTER
+    this.calls = new Map(); // Call-ID → answered call
+    this.answered = 0;
+    this.ended = 0;
+  }
+
+  async register({ target, extensions, cps, bindAddress }) {
+    this.target = target;
+    this.socket = await bindUdp(bindAddress);
+    this.socket.on('message', (message, remote) => this.onMessage(message, remote));
+    this.socket.on('error', () => undefined);
+    this.local = this.socket.address();
+    const startedAt = performance.now();
+    const outcomes = [];
+    for (let i = 0; i < extensions.length; i++) {
+      const due = startedAt + (i * 1000) / cps;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const extension = extensions[i];
+      const endpoint = await this.rtp.add(bindAddress);
+      // An echo: every RTP packet goes back where it came from.
+      endpoint.socket.on('message', (packet, remote) => endpoint.socket.send(packet, remote.port, remote.address));
+      this.phones.set(extension.id, { ...extension, endpoint });
+      outcomes.push(this.registerOne(extension));
+    }
+    const results = await Promise.all(outcomes);
+    const failures = results.filter((r) => r !== 'ok');
+    return { registered: results.length - failures.length, failed: failures.length, failures: [...new Set(failures)].slice(0, 5) };
+  }
+
+  registerOne(extension) {
+    const callId = `${token()}@${this.local.address}`;
+    const reg = { extension, callId, tag: token(), cseq: 1, retransmit: null };
+    this.registrations.set(callId, reg);
+    return new Promise((resolve) => {
+      reg.settle = (outcome) => {
+        clearTimeout(reg.retransmit);
+        this.registrations.delete(callId);
+        resolve(outcome);
+      };
+      this.sendRegister(reg, null);
+    });
+  }
+
+  sendRegister(reg, authorization) {
+    const { address, port } = this.local;
+    const { id, domain } = reg.extension;
+    const message = Buffer.from(
+      [
+        `REGISTER sip:${domain} SIP/2.0`,
+        `Via: SIP/2.0/UDP ${address}:${port};branch=z9hG4bK${token()};rport`,
+        'Max-Forwards: 70',
+        `From: <sip:${id}@${domain}>;tag=${reg.tag}`,
+        `To: <sip:${id}@${domain}>`,
+        `Call-ID: ${reg.callId}`,
+        `CSeq: ${reg.cseq} REGISTER`,
+        `Contact: <sip:${id}@${address}:${port}>`,
+        'Expires: 3600',
+        ...(authorization ? [`Authorization: ${authorization}`] : []),
+        'User-Agent: openccc-bench-phone',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+      'latin1',
+    );
+    let interval = T1_MS;
+    let elapsed = 0;
+    const send = () => {
+      this.socket.send(message, this.target.port, this.target.address);
+      if (elapsed >= TRANSACTION_TIMEOUT_MS) return reg.settle('no answer to REGISTER');
+      reg.retransmit = setTimeout(send, interval);
+      elapsed += interval;
+      interval = Math.min(interval * 2, 4000);
+    };
+    clearTimeout(reg.retransmit);
+    send();
+  }
+
+  onMessage(message, remote) {
+    const { startLine, head } = parseSip(message);
+    const callId = header(head, 'Call-ID', 'i') ?? '';
+    if (startLine.startsWith('SIP/2.0 ')) {
+      const reg = this.registrations.get(callId);
+      if (!reg) return;
+      const status = Number(startLine.slice(8, 11));
+      if (status < 200) return;
+      if (status === 401 && reg.cseq === 1) {
+        const challenge = challengeOf(header(head, 'WWW-Authenticate') ?? '');
+        const { id, domain, password } = reg.extension;
+        const uri = `sip:${domain}`;
+        const cnonce = token();
+        const nc = '00000001';
+        const ha1 = md5(`${id}:${challenge.realm}:${password}`);
+        const ha2 = md5(`REGISTER:${uri}`);
+        const qop = challenge.qop ? 'auth' : null;
+        const response = qop ? md5(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${qop}:${ha2}`) : md5(`${ha1}:${challenge.nonce}:${ha2}`);
+        const fields = [`username="${id}"`, `realm="${challenge.realm}"`, `nonce="${challenge.nonce}"`, `uri="${uri}"`, `response="${response}"`, 'algorithm=MD5'];
+        if (qop) fields.push(`qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`);
+        if (challenge.opaque !== undefined) fields.push(`opaque="${challenge.opaque}"`);
+        reg.cseq = 2;
+        this.sendRegister(reg, `Digest ${fields.join(', ')}`);
+      } else {
+        reg.settle(status === 200 ? 'ok' : `${status} ${head.slice(12, head.indexOf('\r\n'))}`);
+      }
+      return;
+    }
+    const method = startLine.split(' ')[0];
+    const call = this.calls.get(callId);
+    if (method === 'ACK') {
+      if (call && !call.acked) {
+        call.acked = true;
+        clearTimeout(call.retransmit);
+        this.answered++;
+      }
+      return;
+    }
+    if (method === 'INVITE' && call) {
+      // A retransmitted INVITE: the same answer again.
+      this.socket.send(call.answer, remote.port, remote.address);
+      return;
+    }
+    if (method === 'INVITE') return this.answer(startLine, head, callId, remote);
+    const reply = (status) =>
+      this.socket.send(
+        Buffer.from([`SIP/2.0 ${status}`, ...head.split('\r\n').filter((line) => /^(Via|v|From|f|To|t|Call-ID|i|CSeq)\s*:/i.test(line)), 'Content-Length: 0', '', ''].join('\r\n'), 'latin1'),
+        remote.port,
+        remote.address,
+      );
+    if (method === 'BYE') {
+      reply(call ? '200 OK' : '481 Call/Transaction Does Not Exist');
+      if (call && !call.ended) {
+        call.ended = true;
+        clearTimeout(call.retransmit);
+        this.ended++;
+      }
+      return;
+    }
+    reply(method === 'OPTIONS' || method === 'CANCEL' ? '200 OK' : '405 Method Not Allowed');
+  }
+
+  /** Answers at once: 200 OK with our offer (the INVITE has none), sent again until the ACK. */
+  answer(startLine, head, callId, remote) {
+    const user = /^INVITE sip:([^@;>]+)@/.exec(startLine)?.[1];
+    const phone = user ? this.phones.get(user) : undefined;
+    const { address, port } = this.local;
+    const lines = head.split('\r\n').filter((line) => /^(Via|v|From|f|Call-ID|i|CSeq)\s*:/i.test(line));
+    const to = (header(head, 'To', 't') ?? '') + `;tag=${token()}`;
+    if (!phone) {
+      const response = [`SIP/2.0 404 Not Found`, ...lines, `To: ${to}`, 'Content-Length: 0', '', ''].join('\r\n');
+      return this.socket.send(Buffer.from(response, 'latin1'), remote.port, remote.address);
+    }
+    const sdp = [
+      'v=0',
+      `o=phone ${Date.now()} 1 IN IP4 ${address}`,
+      's=-',
+      `c=IN IP4 ${address}`,
+      't=0 0',
+      `m=audio ${phone.endpoint.socket.address().port} RTP/AVP 0`,
+      'a=rtpmap:0 PCMU/8000',
+      'a=ptime:20',
+      'a=sendrecv',
+      '',
+    ].join('\r\n');
+    const answer = Buffer.from(
+      ['SIP/2.0 200 OK', ...lines, `To: ${to}`, `Contact: <sip:${user}@${address}:${port}>`, 'Content-Type: application/sdp', `Content-Length: ${Buffer.byteLength(sdp)}`, '', sdp].join('\r\n'),
+      'latin1',
+    );
+    const call = { answer, acked: false, ended: false, retransmit: null };
+    this.calls.set(callId, call);
+    let interval = T1_MS;
+    let elapsed = 0;
+    const send = () => {
+      this.socket.send(answer, remote.port, remote.address);
+      if (elapsed >= TRANSACTION_TIMEOUT_MS) return;
+      call.retransmit = setTimeout(send, interval);
+      elapsed += interval;
+      interval = Math.min(interval * 2, 4000);
+    };
+    send();
+  }
+
+  close() {
+    for (const reg of this.registrations.values()) clearTimeout(reg.retransmit);
+    for (const call of this.calls.values()) clearTimeout(call.retransmit);
+    this.calls.clear();
+    this.rtp.close();
+    this.socket?.close();
+  }
+}
+
 // ─── IPC ────────────────────────────────────────────────────────────────────────────────────────
 
-const role = process.argv.includes('--carrier') ? 'carrier' : 'agents';
+const role = process.argv.includes('--carrier') ? 'carrier' : process.argv.includes('--phones') ? 'phones' : 'agents';
 let carrier = role === 'carrier' ? new Carrier() : null;
 let agents = role === 'agents' ? new RtpEndpoints() : null;
+let phones = role === 'phones' ? new Phones() : null;
 let window = { cpu: process.cpuUsage(), at: performance.now() };
-const rtp = () => (carrier ? carrier.rtp : agents);
+const rtp = () => (carrier ? carrier.rtp : phones ? phones.rtp : agents);
 
 process.on('message', async (message) => {
   switch (message.type) {
@@ -428,6 +642,10 @@ process.on('message', async (message) => {
     case 'targets':
       for (const [i, port] of Object.entries(message.targets)) agents.endpoints[Number(i)].target = { address: message.address ?? '127.0.0.1', port };
       return process.send({ type: 'targeted' });
+    case 'register':
+      return process.send({ type: 'registered', ...(await phones.register(message)) });
+    case 'phones':
+      return process.send({ type: 'phones', answered: phones.answered, ended: phones.ended });
     case 'dial':
       return process.send({ type: 'dialled', ...(await carrier.dial(message)) });
     case 'measure':
@@ -448,6 +666,9 @@ process.on('message', async (message) => {
       if (carrier) {
         carrier.close();
         carrier = new Carrier();
+      } else if (phones) {
+        phones.close();
+        phones = new Phones();
       } else {
         agents.close();
         agents = new RtpEndpoints();

@@ -287,17 +287,19 @@ class Agent {
 
 /** Agents of one skill group, signed in through the SDK's path and online. */
 export class Floor {
-  static async open(server, groupName, count) {
+  /** `count` agents named `<prefix>-00000@bench.example.com`… in skill group `groupName`, staff numbers `<numberPrefix>00000`… */
+  static async open(server, groupName, count, prefix = 'agent', numberPrefix = '1') {
     const floor = new Floor();
     floor.agents = [];
+    floor.mails = [];
     floor.listeners = new Set();
     const { client } = server;
     const SdkAppId = server.creds.sdkAppId;
-    const mails = Array.from({ length: count }, (_, i) => `agent-${String(i).padStart(5, '0')}@bench.example.com`);
+    const mails = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}@bench.example.com`);
     const batches = [];
     for (let i = 0; i < count; i += 10) batches.push(mails.slice(i, i + 10));
     await pool(batches, 4, async (batch) => {
-      const res = await client.CreateStaff({ SdkAppId, Staffs: batch.map((Mail) => ({ Mail, Name: `Agent ${Mail.slice(6, 11)}`, StaffNumber: Mail.slice(6, 11), SkillGroupNameList: [groupName] })) });
+      const res = await client.CreateStaff({ SdkAppId, Staffs: batch.map((Mail) => ({ Mail, Name: Mail.split('@')[0], StaffNumber: `${numberPrefix}${Mail.split('@')[0].slice(-5)}`, SkillGroupNameList: [groupName] })) });
       if (res.ErrorStaffList?.length) throw new Error(`CreateStaff: ${JSON.stringify(res.ErrorStaffList)}`);
     });
     // 50 agents per client address: the server allows 60 token exchanges from one address at once.
@@ -306,7 +308,7 @@ export class Floor {
       16,
       async ({ mail, i }) => {
         const { Token } = await client.CreateSDKLoginToken({ SdkAppId, SeatUserId: mail });
-        const address = `127.0.${Math.floor(i / 12_500)}.${10 + (Math.floor(i / 50) % 240)}`;
+        const address = `127.0.${Math.floor(i / 12_000)}.${10 + (Math.floor(i / 50) % 240)}`;
         const login = await postJson(`${server.url}/sdk/v1/login`, { sdkAppId: SdkAppId, userId: mail, token: Token, parentOrigin: server.url }, address);
         if (login.status !== 200) throw new Error(`login of ${mail}: ${login.status} ${JSON.stringify(login.body)}`);
         const agent = new Agent(floor, mail);
@@ -314,11 +316,20 @@ export class Floor {
         const online = await agent.request('Agent.online');
         if (!online.ok) throw new Error(`Agent.online of ${mail}: ${JSON.stringify(online)}`);
         floor.agents[i] = agent;
+        floor.mails[i] = mail;
       },
     );
     // The engine loads each agent into the ACD once its socket is up.
     await sleep(2000);
     return floor;
+  }
+
+  /** The agents' statuses as the Cloud API reports them: {free: n, busy: n, …}. */
+  static async statusCounts(server) {
+    const { Metrics } = await server.client.DescribeStaffStatusMetrics({ SdkAppId: server.creds.sdkAppId });
+    const counts = {};
+    for (const m of Metrics ?? []) counts[m.Status] = (counts[m.Status] ?? 0) + 1;
+    return counts;
   }
 
   onEvent(agent, name, payload) {

@@ -12,20 +12,26 @@
 //             small Node load generator (raw SIP over UDP plus RTP, bench/sip-load.mjs) rather
 //             than sipp, which overloads near 500 calls with RTP (SIPp#615); the agents' RTP
 //             sockets live in a second generator process. Packets are counted at both ends.
+//   phones    SIP ↔ SIP: carrier calls to agents whose desk phones are registered extensions
+//             (bound to them by CreateExtension's Relation), rung by the gateway and answered at
+//             once; the phones (bench/sip-load.mjs --phones: REGISTER with digest, 200 OK to the
+//             late-offer INVITE, RTP echoed as sipp -rtp_echo does) are one Node process rather
+//             than sipp, because the gateway sends a phone's calls to the flow its REGISTER came
+//             from, which a sipp UAS registered by a second sipp process is not. Round-trip loss
+//             (carrier → gateway → phone → gateway → carrier), server CPU.
 //   kamailio  the cps steps again through the Kamailio edge (deploy/kamailio/run-local.sh), with
 //             the Record-Route-aware scenario deploy/kamailio/test/uac-rr.xml, next to the direct
 //             figures.
 //   relay     the media plane alone (bench/sip-relay.mjs: N bridged RTP legs without SIP or
 //             engine), for the cost of the rest next to it. Not in the default run.
 //
-// Desk phones (SIP ↔ SIP, extensions registered by sipp) are not measured here yet.
-//
-//   npm run bench:sip                          cps, media, kamailio: about five minutes
-//   npm run bench:sip -- --only cps,kamailio   some parts (cps, media, kamailio, relay)
+//   npm run bench:sip                          cps, media, phones, kamailio: about five minutes
+//   npm run bench:sip -- --only cps,kamailio   some parts (cps, media, phones, kamailio, relay)
 //
 // Knobs (environment): BENCH_SIP_CPS_STEPS (100,200,400), BENCH_SIP_CPS_SECONDS (10: calls per step =
 // rate × seconds), BENCH_SIP_HOLD_MS (1000), BENCH_SIP_CALLS (1000: N of the media part, also N/2),
 // BENCH_SIP_MEDIA_SECONDS (10), BENCH_SIP_SETUP_CPS (100: the media calls' set-up rate),
+// BENCH_SIP_PHONES (N/2: desk phones, one call each),
 // BENCH_SIP_EDGE_STEPS (the cps steps), BENCH_SIP_EDGE_SHM_MB (Kamailio's shared memory; default
 // run-local.sh's 64 MB), BENCH_SIP_MEDIA_WORKERS (server default: one per core),
 // BENCH_DATA_PARENT (the data folder's parent). Figures are printed, never asserted.
@@ -33,17 +39,18 @@ import { fork, spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Floor, SipServer, ask, freePort, nextMessage, now, rssMb, sleep, udpCounters, withTimeout } from './sip-server.mjs';
+import { Floor, SipServer, ask, freePort, nextMessage, now, pool, rssMb, sleep, udpCounters, withTimeout } from './sip-server.mjs';
 import { Edge, sippStep, sippVersion } from './sip-sipp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const PARTS = ['cps', 'media', 'kamailio', 'relay'];
-const DEFAULT_PARTS = ['cps', 'media', 'kamailio'];
+const PARTS = ['cps', 'media', 'phones', 'kamailio', 'relay'];
+const DEFAULT_PARTS = ['cps', 'media', 'phones', 'kamailio'];
 /** The carrier's address: the trunk trusts it, and nothing else comes from it. */
 const CARRIER = '127.0.0.2';
 const IVR_HOTLINE = '00864008000801';
 const AGENT_HOTLINE = '00864008000802';
+const DESK_HOTLINE = '00864008000803';
 
 const env = (name, fallback) => process.env[name] ?? fallback;
 const list = (text) => String(text).split(',').map(Number).filter((n) => n > 0);
@@ -54,6 +61,7 @@ const settings = {
   calls: Number(env('BENCH_SIP_CALLS', 1000)),
   mediaSeconds: Number(env('BENCH_SIP_MEDIA_SECONDS', 10)),
   setupCps: Number(env('BENCH_SIP_SETUP_CPS', 100)),
+  phones: Number(env('BENCH_SIP_PHONES', Math.floor(Number(env('BENCH_SIP_CALLS', 1000)) / 2))),
   edgeSteps: list(env('BENCH_SIP_EDGE_STEPS', env('BENCH_SIP_CPS_STEPS', '100,200,400'))),
   edgeShmMb: Number(env('BENCH_SIP_EDGE_SHM_MB', 0)),
   mediaWorkers: process.env.BENCH_SIP_MEDIA_WORKERS,
@@ -303,6 +311,124 @@ function mediaTable(rows) {
   if (full && half) console.log(`N/2 → N: server CPU ${ratio(full.serverCores, half.serverCores)}, RSS ${ratio(full.serverRssMb, half.serverRssMb)} for ${ratio(full.calls, half.calls)} the calls`);
 }
 
+// ─── desk phones: carrier ↔ SIP extension ───────────────────────────────────────────────────────
+
+/** `count` agents with registered desk phones; one carrier call each, rung on the phone, which answers and echoes. */
+async function phonesPart(server, count) {
+  const group = await server.hotline(DESK_HOTLINE, 'Bench desks');
+  const t = now();
+  const floor = await Floor.open(server, group.groupName, count, 'desk', '2');
+  const [carrier, phones] = await Promise.all([startLoad('carrier'), startLoad('phones')]);
+  try {
+    const extensions = [];
+    await pool(
+      floor.mails.map((mail, i) => ({ mail, i })),
+      8,
+      async ({ mail, i }) => {
+        const ExtensionId = String(700000 + i);
+        await server.client.CreateExtension({ SdkAppId: server.creds.sdkAppId, ExtensionId, ExtensionName: `Desk ${i}`, Relation: mail });
+        const account = await server.client.DescribeExtension({ SdkAppId: server.creds.sdkAppId, ExtensionId });
+        extensions[i] = { id: ExtensionId, domain: account.ExtensionDomain, password: account.Password };
+      },
+    );
+    // The phones register from 127.0.0.1, the address the server trusts as its SIP edge, so its per-address flood guard does not count them.
+    const registered = await ask(phones, { type: 'register', target: { address: '127.0.0.1', port: server.sipPort }, extensions, cps: 200, bindAddress: '127.0.0.1' }, 'registered', 120_000);
+    console.log(`  ${count} desk agents signed in and ${registered.registered} phones registered (${registered.failed} failed${registered.failed ? `: ${registered.failures.join('; ')}` : ''}) in ${fmt((now() - t) / 1000)} s`);
+    const setupStart = now();
+    const dialled = await ask(carrier, { type: 'dial', calls: count, target: { address: '127.0.0.1', port: server.sipPort }, to: DESK_HOTLINE, cps: settings.setupCps, bindAddress: CARRIER }, 'dialled', 120_000);
+    if (dialled.failed > 0) console.error(`  ${dialled.failed} calls failed to set up: ${dialled.failures.join('; ')}`);
+    // Every call rings its agent's phone, which answers at once.
+    const deadline = now() + 30_000;
+    let answered = 0;
+    while (now() < deadline) {
+      answered = (await ask(phones, { type: 'phones' }, 'phones')).answered;
+      if (answered >= dialled.established) break;
+      await sleep(250);
+    }
+    const setupS = (now() - setupStart) / 1000;
+    await sleep(2000);
+    await server.loop(true);
+    const cpu = server.cpuWindow();
+    const udpBefore = udpCounters();
+    const window = (windowId % 255) + 1;
+    windowId++;
+    await Promise.all([ask(carrier, { type: 'measure', window }, 'measuring'), ask(phones, { type: 'measure', window }, 'measuring')]);
+    await sleep(settings.mediaSeconds * 1000);
+    const [c, p] = await Promise.all([ask(carrier, { type: 'report' }, 'report'), ask(phones, { type: 'report' }, 'report')]);
+    const cores = cpu.end();
+    const udpAfter = udpCounters();
+    const loop = await server.loop(true);
+    const rss = rssMb(server.pid);
+    await sleep(1000);
+    const cLate = await ask(carrier, { type: 'late' }, 'late');
+    const hungUp = await ask(carrier, { type: 'hangup' }, 'hungUp', 60_000);
+    const endDeadline = now() + 20_000;
+    let ended = 0;
+    while (now() < endDeadline) {
+      ended = (await ask(phones, { type: 'phones' }, 'phones')).ended;
+      if (ended >= answered) break;
+      await sleep(250);
+    }
+    return {
+      calls: count,
+      registered: registered.registered,
+      established: dialled.established,
+      answered,
+      setupS,
+      packetsInPerS: (1000 * c.sent) / c.elapsedMs,
+      toPhoneLossPct: c.sent === 0 ? NaN : (100 * Math.max(0, c.sent - p.received)) / c.sent,
+      roundTripLossPct: c.sent === 0 ? NaN : (100 * Math.max(0, c.sent - c.received)) / c.sent,
+      latePct: c.sent === 0 ? NaN : (100 * cLate.late) / c.sent,
+      skippedRounds: c.skippedTicks,
+      udpRcvbufDrops: udpAfter.rcvbufErrors - udpBefore.rcvbufErrors,
+      ...cores,
+      serverRssMb: rss,
+      loop,
+      carrierCores: c.cpuMs / c.elapsedMs,
+      phonesCores: p.cpuMs / p.elapsedMs,
+      byeEnded: hungUp.ended,
+      phonesEnded: ended,
+    };
+  } finally {
+    floor.close();
+    await Promise.all([ask(carrier, { type: 'stop' }, 'stopped'), ask(phones, { type: 'stop' }, 'stopped')]).catch(() => undefined);
+    carrier.send({ type: 'exit' });
+    phones.send({ type: 'exit' });
+  }
+}
+
+function formatPhonesRow(r) {
+  return (
+    `  ${r.calls} calls: ${r.established} set up, ${r.answered} answered on desk phones in ${fmt(r.setupS)} s; carrier sent ${fmt(r.packetsInPerS, 0)} packets/s (${r.skippedRounds} late rounds skipped), ` +
+    `loss carrier→phone ${fmt(r.toPhoneLossPct, 2)} %, round trip ${fmt(r.roundTripLossPct, 2)} % (${fmt(r.latePct, 2)} % came 0.3–1.3 s late), UDP drops on full buffers ${r.udpRcvbufDrops}; ` +
+    `server ${fmt(r.serverCores, 2)} cores (main ${fmt(r.mainCores, 2)}, workers+other ${fmt(r.otherCores, 2)}), RSS ${fmt(r.serverRssMb, 0)} MB, loop p99 ${r.loop.p99Ms} ms; ` +
+    `generators: carrier ${fmt(r.carrierCores, 2)}, phones ${fmt(r.phonesCores, 2)} cores; machine ${fmt(r.machineCores, 2)} of ${cpus().length} cores busy; BYE ${r.byeEnded} ended, ${r.phonesEnded} phone calls ended`
+  );
+}
+
+function phonesTable(r, media) {
+  const same = media?.find((m) => m.calls === r.calls);
+  printTable(
+    ['calls', 'registered', 'answered', 'pkts/s nominal', 'loss →phone %', 'round trip %', 'of it late %', 'server cores', 'main thread', 'workers+other', 'RSS MB', 'loop p99 ms', 'machine busy', 'server cores vs RTP agents'],
+    [[
+      r.calls,
+      r.registered,
+      r.answered,
+      r.calls * 100,
+      fmt(r.toPhoneLossPct, 2),
+      fmt(r.roundTripLossPct, 2),
+      fmt(r.latePct, 2),
+      fmt(r.serverCores, 2),
+      fmt(r.mainCores, 2),
+      fmt(r.otherCores, 2),
+      fmt(r.serverRssMb, 0),
+      fmt(r.loop.p99Ms, 1),
+      fmt(r.machineCores, 2),
+      same ? ratio(r.serverCores, same.serverCores) : '—',
+    ]],
+  );
+}
+
 // ─── the media plane alone ──────────────────────────────────────────────────────────────────────
 
 function relayPart() {
@@ -367,6 +493,13 @@ async function main() {
         await sleep(2000);
       }
     }
+    if (parts.includes('phones')) {
+      floor?.close();
+      floor = undefined;
+      console.log(`\nDesk phones: carrier (Node load generator) → trunk → hotline → ${settings.phones} agents, each rung on a registered extension (Node phones: answer at once, echo RTP); ${settings.mediaSeconds} s measured`);
+      results.phones = await phonesPart(server, settings.phones);
+      console.log(formatPhonesRow(results.phones));
+    }
   } finally {
     floor?.close();
     if (server) {
@@ -389,7 +522,10 @@ async function main() {
     console.log('\n2. Relayed G.711 calls, carrier ↔ scripted agent (two RTP legs per call, 50 packets/s each way per leg)');
     mediaTable(results.media);
   }
-  console.log('\n3. Desk phones (SIP ↔ SIP): not measured by this run.');
+  if (results.phones) {
+    console.log('\n3. Desk phones, carrier ↔ SIP extension (echoing), next to RTP agents at the same number of calls');
+    phonesTable(results.phones, results.media);
+  }
   if (results.kamailio) {
     console.log('\n4. Signalling through the Kamailio edge, next to direct');
     cpsTable(results.kamailio);
