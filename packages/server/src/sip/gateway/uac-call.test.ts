@@ -91,6 +91,8 @@ describe('UacCall', () => {
     await s.flush();
     const tx = s.invites()[0]!;
     s.respond(tx, 180);
+    await s.flush();
+    expect(s.call.answered).toBe(false);
     s.respond(tx, 183);
     s.respond(tx, 200, { sdp: OFFER });
     await s.flush();
@@ -217,6 +219,7 @@ describe('UacCall', () => {
     const tx = s.invites()[0]!;
     s.respond(tx, 200, { sdp: OFFER });
     await s.flush();
+    expect(s.call.answered).toBe(true);
     const dialog = dialogFromUasInvite(tx.request, s.toTag);
     const bye = createInDialogRequest(dialog, 'BYE', { via: `SIP/2.0/UDP 127.0.0.1:5060;branch=${s.callee.newBranch()}` }).request;
     const finals: number[] = [];
@@ -224,6 +227,7 @@ describe('UacCall', () => {
     await s.flush();
     expect(finals).toEqual([200]);
     expect(s.events).toEqual(['answered', 'hungUp']);
+    expect([s.call.answered, s.call.ended]).toEqual([false, true]);
     s.call.hangup();
     await s.flush();
     expect(s.h.b.sentRequests('BYE')).toHaveLength(0);
