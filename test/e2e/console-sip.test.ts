@@ -244,7 +244,7 @@ describe('the SIP pages of the console', { timeout: 90_000 }, () => {
 
       // A phone registers with it: the list says so.
       await registerPhone(sipPort, domain, '8001', renewed);
-      await page.reload();
+      await page.getByRole('button', { name: '刷新' }).click();
       await poll(() => row.locator('[data-registered]').getAttribute('data-registered')).toBe('true');
       expect(await row.textContent()).toContain('已注册');
       await screenshot(page, 'console-extensions.png');

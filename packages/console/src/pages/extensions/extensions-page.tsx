@@ -131,13 +131,16 @@ export function ExtensionsPage({ api, lang, readOnly }: PageProps) {
           <h1 id="extensions-title">{t.title}</h1>
           <p class="page-lead">{t.lead}</p>
         </div>
-        {readOnly ? null : (
-          <div class="page-actions">
+        <div class="page-actions">
+          <Button busy={list.loading} onClick={list.reload}>
+            {t.refresh}
+          </Button>
+          {readOnly ? null : (
             <Button variant="primary" onClick={() => setModal({ kind: 'create' })}>
               {t.create}
             </Button>
-          </div>
-        )}
+          )}
+        </div>
       </header>
       <SipStatusNotice status={status.data} lang={lang} />
       {readOnly ? <Notice>{common[lang].readOnly}</Notice> : null}

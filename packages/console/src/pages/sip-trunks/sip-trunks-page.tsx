@@ -118,13 +118,16 @@ export function SipTrunksPage({ api, lang, readOnly }: PageProps) {
           <h1 id="sip-trunks-title">{t.title}</h1>
           <p class="page-lead">{t.lead}</p>
         </div>
-        {readOnly ? null : (
-          <div class="page-actions">
+        <div class="page-actions">
+          <Button busy={trunks.loading} onClick={trunks.reload}>
+            {t.refresh}
+          </Button>
+          {readOnly ? null : (
             <Button variant="primary" disabled={!status.data} onClick={() => setModal({ kind: 'create' })}>
               {t.create}
             </Button>
-          </div>
-        )}
+          )}
+        </div>
       </header>
       <SipStatusNotice status={status.data} lang={lang} />
       {status.error ? <Notice kind="error">{errorText(status.error, lang)}</Notice> : null}
