@@ -181,6 +181,8 @@ export interface ServerTransaction {
   respond(response: SipResponse): void;
   /** For an INVITE: a CANCEL for it arrived (the layer already answered the CANCEL 200; the TU must now answer 487). */
   onCancel(handler: () => void): void;
+  /** The TU will never answer (a scanner): nothing is sent, not even 100 Trying, and the transaction is forgotten after 64·T1. */
+  drop(): void;
 }
 
 /**

@@ -48,6 +48,19 @@ describe('SipGateway: requests outside calls', () => {
     expect(options.failures).toEqual(['timeout']);
   });
 
+  it('sends a scanner\'s INVITE not even 100 Trying, absorbs its retransmissions, and forgets it', async () => {
+    h = new GatewayHarness({ trunks: [trunkFixture({ allow: ['192.0.2.1/32'] })] });
+    const invite = h.send(h.trunkInvite({ headers: [['User-Agent', 'friendly-scanner']] }));
+    await h.advance(5_000);
+    // Its INVITE was sent again meanwhile (Timer A): still nothing, and the engine never heard of it.
+    expect(h.gatewayTransport.sent).toEqual([]);
+    expect(h.engine.inboundCalls).toEqual([]);
+    await h.advance(40_000);
+    expect(h.gatewayTransport.sent).toEqual([]);
+    expect(invite.failures).toEqual(['timeout']);
+    expect(h.gatewayLayer.size).toBe(0);
+  });
+
   it('answers 481 to a BYE, INFO or UPDATE for a call it does not have', async () => {
     h = new GatewayHarness();
     for (const method of ['BYE', 'INFO', 'UPDATE']) {

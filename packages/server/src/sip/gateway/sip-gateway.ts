@@ -138,7 +138,7 @@ export class SipGateway implements Dialer {
   private async onRequest(tx: ServerTransaction): Promise<void> {
     const { request } = tx;
     // Scanners get no answer at all: nothing tells them a SIP server is here.
-    if (isScannerUserAgent(request.headers.get('User-Agent'))) return;
+    if (isScannerUserAgent(request.headers.get('User-Agent'))) return tx.drop();
     const maxForwards = Number(request.headers.get('Max-Forwards') ?? '70');
     if (!Number.isInteger(maxForwards) || maxForwards <= 0) return tx.respond(createResponse(request, 483, 'Too Many Hops'));
     const required = request.headers.getAll('Require').filter((r) => r.trim() !== '');

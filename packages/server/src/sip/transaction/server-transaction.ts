@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { createResponse } from '../message/build.js';
-import type { Scheduler } from '../../realtime/scheduler.js';
+import type { ScheduledHandle, Scheduler } from '../../realtime/scheduler.js';
 import type { Endpoint, Received, ServerTransaction, SipRequest, SipResponse, SipTimerValues, SipTransport } from '../types.js';
 import { istTransition, startIst, type IstEvent, type IstState } from './ist.js';
 import type { TransactionAction } from './machine.js';
@@ -36,6 +36,8 @@ export class ServerTransactionRuntime implements ServerTransaction {
   private last: SipResponse | null = null;
   private readonly cancelHandlers: Array<() => void> = [];
   private cancelled = false;
+  /** Set when the TU chose not to answer: the timer that forgets the transaction. */
+  private dropped: ScheduledHandle | null = null;
 
   constructor(
     readonly key: string,
@@ -79,6 +81,7 @@ export class ServerTransactionRuntime implements ServerTransaction {
   }
 
   respond(response: SipResponse): void {
+    if (this.dropped) return;
     if (!Number.isInteger(response.status) || response.status < 100 || response.status > 699) {
       throw new RangeError(`a SIP response status is 100–699, not ${response.status}`);
     }
@@ -91,8 +94,19 @@ export class ServerTransactionRuntime implements ServerTransaction {
     if (this.cancelled && this.state === 'proceeding') safely(this.context.log, 'cancel', handler);
   }
 
+  /**
+   * The TU will not answer (a scanner): no 100 Trying and no response, ever. Retransmissions are
+   * absorbed for 64·T1, then the transaction is forgotten, so ignored requests cost no memory.
+   */
+  drop(): void {
+    if (this.dropped) return;
+    this.stop();
+    this.dropped = this.context.scheduler.setTimeout(() => this.context.terminated(this), 64 * this.context.timers.t1);
+  }
+
   /** The request arrived again. */
   retransmitted(): void {
+    if (this.dropped) return;
     this.fire({ type: 'request' });
   }
 
@@ -103,7 +117,7 @@ export class ServerTransactionRuntime implements ServerTransaction {
 
   /** A CANCEL matched this INVITE transaction (the layer has answered it): the TU is told once, while no final response went out. */
   cancel(): void {
-    if (this.cancelled || !this.invite) return;
+    if (this.cancelled || !this.invite || this.dropped) return;
     this.cancelled = true;
     if (this.state !== 'proceeding') return;
     for (const handler of [...this.cancelHandlers]) safely(this.context.log, 'cancel', handler);
@@ -117,6 +131,7 @@ export class ServerTransactionRuntime implements ServerTransaction {
   /** Stops the timers without a transition (the layer is closing). */
   stop(): void {
     (this.machine.ist ?? this.machine.nist).stop();
+    if (this.dropped) this.context.scheduler.clearTimeout(this.dropped);
   }
 
   private fire(event: { type: 'respond'; status: number } | { type: 'request' } | { type: 'transportError' }, message?: SipResponse | Received): void {
