@@ -11,7 +11,8 @@ import type { TestServer } from '../../packages/server/src/test-support/harness.
 import type { CccClient } from '../../packages/server/src/test-support/sdk-client.js';
 import { AGENT_HZ } from '../calls/support.js';
 import { speakingCarrierScenario } from '../sip/support/carrier-scenarios.js';
-import { freeUdpPort, SIPP_EXIT, startSipp, stopAllSipp } from '../sip/support/sipp-run.js';
+import { SIPP_EXIT } from '../sip/support/sipp.js';
+import { freeMediaPort, runSippScenario, stopAllSipp } from '../sip/support/sipp-run.js';
 import { CarrierEar } from './sip-carrier-media.js';
 import { launchChromium } from './support/browser.js';
 import { agentWithToken, openSeedPage, startE2eServer, waitForEvent } from './support/fixtures.js';
@@ -69,8 +70,8 @@ function workbenchFrame(page: Page): Frame {
 /** A media port for sipp below `above`, so that `[media_port+offset]` can name a port of the test's. */
 async function mediaPortBelow(above: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await freeUdpPort('127.0.0.1', 3);
-    if (port + 2 < above) return port;
+    const port = await freeMediaPort();
+    if (port + 3 < above) return port;
   }
   throw new Error(`no free media port below ${above}`);
 }
@@ -93,7 +94,7 @@ describe('a carrier call over an IP trunk', () => {
     // The carrier's SDP names the ear's port; sipp plays its pcaps from that port too, as a carrier's media gateway would.
     ear = await CarrierEar.open('127.0.0.1', [AGENT_HZ]);
     const mediaPort = await mediaPortBelow(ear.port);
-    const carrier = startSipp({
+    const carrier = await runSippScenario({
       scenario: { xml: speakingCarrierScenario({ caller: CALLER, plays: 2, digits: '1', mediaPortOffset: ear.port - mediaPort }) },
       target: `127.0.0.1:${sip.transport.local('udp').port}`,
       mediaPort,
@@ -116,7 +117,7 @@ describe('a carrier call over an IP trunk', () => {
 
     // The carrier plays the rest of its speech and its digits, and hangs up.
     const result = await carrier.exited;
-    expect(result.code, `sipp exited ${result.code}\n${carrier.errors()}\n${result.output.slice(-2000)}`).toBe(SIPP_EXIT.allSucceeded);
+    expect(result.code, carrier.explain(result)).toBe(SIPP_EXIT.allCallsSucceeded);
     const ended = await waitForEvent(page, 'sessionEnded');
     expect(ended.payload).toMatchObject({ sessionId, closeBy: 'client', mainReason: 'ok' });
 

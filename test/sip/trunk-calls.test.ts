@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_HZ, newLine, recordByPhone, recordOf, signedInAgent, ToneAgent, type TestAgent } from '../calls/support.js';
 import { cancellingCarrierScenario, optionsPingScenario, refusedInviteScenario, shortCarrierScenario, waitingCarrierScenario } from './support/carrier-scenarios.js';
 import { sipCenter, type SipCenter } from './support/sip-center.js';
-import { freeUdpPort, SIPP_EXIT, startSipp, stopAllSipp, tracedMessages, type SippRun } from './support/sipp-run.js';
+import { findFreePort } from './support/ports.js';
+import { SIPP_EXIT } from './support/sipp.js';
+import { freeMediaPort, runSippScenario, stopAllSipp, tracedMessages, type SippRun } from './support/sipp-run.js';
 
 /**
  * Calls over a carrier trunk with sipp as the carrier: agents' outbound calls (late offer, the
@@ -21,7 +23,7 @@ const agents: TestAgent[] = [];
 
 beforeAll(async () => {
   center = await sipCenter();
-  calleePort = await freeUdpPort();
+  calleePort = await findFreePort({ protocols: ['udp'] });
   await center.addTrunk({
     name: 'carrier',
     maxConcurrentCalls: 1,
@@ -50,7 +52,7 @@ async function agentOf(groups: number[] = []): Promise<ToneAgent> {
 
 /** The callee: sipp's answering machine that echoes the audio back, for one call. */
 async function echoingCallee(): Promise<SippRun> {
-  return startSipp({ scenario: { builtIn: 'uas' }, port: calleePort, mediaPort: await freeUdpPort('127.0.0.1', 3), calls: 1, args: ['-aa', '-rtp_echo'] });
+  return runSippScenario({ scenario: { builtIn: 'uas' }, port: calleePort, mediaPort: await freeMediaPort(), calls: 1, args: ['-aa', '-rtp_echo'] });
 }
 
 /** `Call.startOutboundCall` with the agent's offer; applies the server's answer. */
@@ -60,10 +62,6 @@ async function callOut(agent: TestAgent, phoneNumber: string): Promise<{ session
   if (!reply.ok) throw new Error(`Call.startOutboundCall failed: ${JSON.stringify(reply.error)}`);
   await agent.answer(reply.data);
   return reply.data as { sessionId: string; callerPhoneNumber: string };
-}
-
-function describeRun(run: SippRun, result: { code: number; output: string }): string {
-  return `sipp exited ${result.code}\n${run.errors()}\n${result.output.slice(-2000)}`;
 }
 
 describe('an agent calls out over the trunk', () => {
@@ -87,7 +85,7 @@ describe('an agent calls out over the trunk', () => {
     expect((await agent.socket.request('Call.hungUp', { sessionId })).ok).toBe(true);
     expect((await agent.socket.nextEvent('sessionEnded')).payload).toMatchObject({ sessionId, closeBy: 'seat', mainReason: 'ok' });
     const result = await callee.exited;
-    expect(result.code, describeRun(callee, result)).toBe(SIPP_EXIT.allSucceeded);
+    expect(result.code, callee.explain(result)).toBe(SIPP_EXIT.allCallsSucceeded);
     expect(tracedMessages(callee.messages(), 'in').some((m) => m.startsWith('BYE '))).toBe(true);
     expect(await recordOf(center, sessionId)).toMatchObject({ CallType: 1, EndStatusString: 'ok', HungUpSide: 'seat', Caller: callerPhoneNumber, Callee: number });
   }, 60_000);
@@ -106,7 +104,7 @@ describe('an agent calls out over the trunk', () => {
     expect((await agent.socket.request('Call.hungUp', { sessionId })).ok).toBe(true);
     await agent.socket.nextEvent('sessionEnded');
     const result = await callee.exited;
-    expect(result.code, describeRun(callee, result)).toBe(SIPP_EXIT.allSucceeded);
+    expect(result.code, callee.explain(result)).toBe(SIPP_EXIT.allCallsSucceeded);
     const invites = tracedMessages(callee.messages(), 'in').filter((m) => m.startsWith('INVITE '));
     expect(invites.map((m) => m.split(' ')[1])).toEqual([`sip:${allowed}@127.0.0.1:${calleePort}`]);
   }, 60_000);
@@ -116,24 +114,24 @@ describe('carrier calls in', () => {
   it('beyond the trunk cap of one call: a second INVITE while the first is up gets 503 with Retry-After', async () => {
     const line = await newLine(center);
     const agent = await agentOf([line.groupId]);
-    const first = startSipp({ scenario: { xml: waitingCarrierScenario({ caller: newCaller() }) }, target: center.sipTarget, calls: 1, args: ['-s', line.hotline] });
+    const first = await runSippScenario({ scenario: { xml: waitingCarrierScenario({ caller: newCaller() }) }, target: center.sipTarget, calls: 1, args: ['-s', line.hotline] });
     const callIn = await agent.socket.nextEvent('callIn');
     const { sessionId } = callIn.payload;
     expect((await agent.accept(sessionId)).ok).toBe(true);
     await agent.socket.nextEvent('userAccessed');
 
-    const second = startSipp({
+    const second = await runSippScenario({
       scenario: { xml: refusedInviteScenario({ caller: newCaller(), requestUri: `sip:${line.hotline}@${center.sipTarget}`, status: 503 }) },
       target: center.sipTarget,
       calls: 1,
     });
     const refused = await second.exited;
-    expect(refused.code, describeRun(second, refused)).toBe(SIPP_EXIT.allSucceeded);
+    expect(refused.code, second.explain(refused)).toBe(SIPP_EXIT.allCallsSucceeded);
     expect(tracedMessages(second.messages(), 'in').find((m) => m.startsWith('SIP/2.0 503'))).toMatch(/^Retry-After: 5$/m);
 
     expect((await agent.socket.request('Call.hungUp', { sessionId })).ok).toBe(true);
     const ended = await first.exited;
-    expect(ended.code, describeRun(first, ended)).toBe(SIPP_EXIT.allSucceeded);
+    expect(ended.code, first.explain(ended)).toBe(SIPP_EXIT.allCallsSucceeded);
     expect(await recordOf(center, sessionId)).toMatchObject({ CallType: 2, EndStatusString: 'ok', HungUpSide: 'seat', Callee: line.hotline });
   }, 60_000);
 
@@ -141,41 +139,41 @@ describe('carrier calls in', () => {
     const line = await newLine(center);
     const agent = await agentOf([line.groupId]);
     const domain = `${center.sdkAppId}.sip.test`;
-    const stranger = startSipp({
+    const stranger = await runSippScenario({
       scenario: { xml: refusedInviteScenario({ caller: newCaller(), requestUri: `sip:${line.hotline}@${domain}`, status: 407 }) },
       address: '127.0.0.2',
       target: center.sipTarget,
       calls: 1,
     });
     const challenged = await stranger.exited;
-    expect(challenged.code, describeRun(stranger, challenged)).toBe(SIPP_EXIT.allSucceeded);
+    expect(challenged.code, stranger.explain(challenged)).toBe(SIPP_EXIT.allCallsSucceeded);
     expect(tracedMessages(stranger.messages(), 'in').find((m) => m.startsWith('SIP/2.0 407'))).toMatch(new RegExp(`^Proxy-Authenticate: Digest realm="${domain.replace(/\./g, '\\.')}"`, 'm'));
     // Nor does one to a domain that is no instance's.
-    const lost = startSipp({
+    const lost = await runSippScenario({
       scenario: { xml: refusedInviteScenario({ caller: newCaller(), requestUri: `sip:${line.hotline}@${center.sipTarget}`, status: 404 }) },
       address: '127.0.0.2',
       target: center.sipTarget,
       calls: 1,
     });
     const notFound = await lost.exited;
-    expect(notFound.code, describeRun(lost, notFound)).toBe(SIPP_EXIT.allSucceeded);
+    expect(notFound.code, lost.explain(notFound)).toBe(SIPP_EXIT.allCallsSucceeded);
     expect(center.sip.gateway.callCount).toBe(0);
 
     for (const address of ['127.0.0.2', '127.0.0.1']) {
-      const ping = startSipp({ scenario: { xml: optionsPingScenario() }, address, target: center.sipTarget, calls: 1 });
+      const ping = await runSippScenario({ scenario: { xml: optionsPingScenario() }, address, target: center.sipTarget, calls: 1 });
       const pinged = await ping.exited;
-      expect(pinged.code, describeRun(ping, pinged)).toBe(SIPP_EXIT.allSucceeded);
+      expect(pinged.code, ping.explain(pinged)).toBe(SIPP_EXIT.allCallsSucceeded);
     }
 
     // The line's only agent is free: had the stranger's call reached the engine, it would have rung them first.
     const carrierNumber = newCaller();
-    const carrier = startSipp({ scenario: { xml: waitingCarrierScenario({ caller: carrierNumber }) }, target: center.sipTarget, calls: 1, args: ['-s', line.hotline] });
+    const carrier = await runSippScenario({ scenario: { xml: waitingCarrierScenario({ caller: carrierNumber }) }, target: center.sipTarget, calls: 1, args: ['-s', line.hotline] });
     const callIn = await agent.socket.nextEvent('callIn');
     expect(callIn.payload).toMatchObject({ callerPhoneNumber: carrierNumber, calleePhoneNumber: line.hotline });
     expect((await agent.accept(callIn.payload.sessionId)).ok).toBe(true);
     expect((await agent.socket.request('Call.hungUp', { sessionId: callIn.payload.sessionId })).ok).toBe(true);
     const ended = await carrier.exited;
-    expect(ended.code, describeRun(carrier, ended)).toBe(SIPP_EXIT.allSucceeded);
+    expect(ended.code, carrier.explain(ended)).toBe(SIPP_EXIT.allCallsSucceeded);
   }, 60_000);
 
   it('hung up by the carrier while the agent is rung: the call ends as the caller giving up while ringing', async () => {
@@ -183,12 +181,12 @@ describe('carrier calls in', () => {
     const agent = await agentOf([line.groupId]);
     const caller = newCaller();
     // The agent is rung before the carrier's INVITE is answered; the carrier hangs up a second after its ACK, within the 5 s ring.
-    const carrier = startSipp({ scenario: { xml: shortCarrierScenario({ caller, holdMs: 1_000 }) }, target: center.sipTarget, calls: 1, args: ['-s', line.hotline] });
+    const carrier = await runSippScenario({ scenario: { xml: shortCarrierScenario({ caller, holdMs: 1_000 }) }, target: center.sipTarget, calls: 1, args: ['-s', line.hotline] });
     const callIn = await agent.socket.nextEvent('callIn');
     expect(callIn.payload).toMatchObject({ callerPhoneNumber: caller, calleePhoneNumber: line.hotline });
     expect((await agent.socket.nextEvent('sessionEnded')).payload).toMatchObject({ sessionId: callIn.payload.sessionId, closeBy: 'client', mainReason: 'ringingGiveUp' });
     const result = await carrier.exited;
-    expect(result.code, describeRun(carrier, result)).toBe(SIPP_EXIT.allSucceeded);
+    expect(result.code, carrier.explain(result)).toBe(SIPP_EXIT.allCallsSucceeded);
     expect(await recordOf(center, callIn.payload.sessionId)).toMatchObject({ CallType: 2, EndStatus: 104, EndStatusString: 'ringingGiveUp', HungUpSide: 'user', Caller: caller, AcceptTimestamp: 0 });
   }, 60_000);
 
@@ -206,9 +204,9 @@ describe('carrier calls in', () => {
       return inbound.call(engine, call);
     };
     try {
-      const carrier = startSipp({ scenario: { xml: cancellingCarrierScenario({ caller }) }, target: center.sipTarget, calls: 1, args: ['-s', line.hotline] });
+      const carrier = await runSippScenario({ scenario: { xml: cancellingCarrierScenario({ caller }) }, target: center.sipTarget, calls: 1, args: ['-s', line.hotline] });
       const result = await carrier.exited;
-      expect(result.code, describeRun(carrier, result)).toBe(SIPP_EXIT.allSucceeded);
+      expect(result.code, carrier.explain(result)).toBe(SIPP_EXIT.allCallsSucceeded);
       expect(tracedMessages(carrier.messages(), 'in').filter((m) => m.startsWith('SIP/2.0 200'))).toEqual([expect.stringMatching(/^CSeq: 1 CANCEL$/m)]);
     } finally {
       open();
