@@ -35,6 +35,8 @@ export interface SipDirectorySource {
   extensionOfStaff(sdkAppId: number, mail: string): Promise<GatewayExtension | null>;
   /** The digest realm and the domain of an instance's extensions. */
   realmOf(sdkAppId: number): string;
+  /** The instance that owns a number as dialled (any usual spelling), if any. */
+  numberOwner(number: string): Promise<number | null>;
   /** The instance a domain (the host of a phone's AOR or Request-URI) names, if any. */
   instanceOfDomain(host: string): number | null;
 }

@@ -45,14 +45,14 @@ export function isPrivate(address: string): boolean {
 }
 
 /** Our answer to an offer, for the leg set up at `local`. */
-export function answerFor(offer: AudioOffer, codec: 'PCMU' | 'PCMA', local: { address: string; port: number }, sessionId: string): string {
-  const answer = answerAudio(offer, local, { prefer: [codec], sessionId: sdpSessionId(sessionId) });
+export function answerFor(offer: AudioOffer, codec: 'PCMU' | 'PCMA', local: { address: string; port: number }, sessionId: string, sessionVersion = 1): string {
+  const answer = answerAudio(offer, local, { prefer: [codec], sessionId: sdpSessionIdOf(sessionId), sessionVersion });
   if ('error' in answer) throw new Error('the offer was checked before the leg was set up');
   return answer.sdp;
 }
 
 /** SDP's o= session id is digits: derived from the call's id so that it is stable per call. */
-function sdpSessionId(id: string): string {
+export function sdpSessionIdOf(id: string): string {
   let hash = 0;
   for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) >>> 0;
   return String(hash || 1);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundResult } from '../../engine/lines.js';
 import { dialogFromUacResponse } from '../dialog.js';
 import type { SipRequest, SipResponse } from '../types.js';
-import { GatewayHarness, rtpReady, sdpOffer, sdpTarget, trunkFixture, type GatewayHarnessOptions, type PeerCall } from './test-support/gateway-harness.js';
+import { GatewayHarness, rtpReady, SDK_APP_ID, sdpOffer, sdpTarget, trunkFixture, type GatewayHarnessOptions, type PeerCall } from './test-support/gateway-harness.js';
 
 const T1 = 500;
 
@@ -247,6 +247,15 @@ describe('SipGateway: calls from carrier trunks', () => {
     });
   });
 
+  it('takes a trunk\'s call only to its own instance\'s numbers', async () => {
+    h = new GatewayHarness({ trunks: [trunkFixture()], numberOwner: (number) => (number.endsWith('9') ? 1_400_000_999 : SDK_APP_ID) });
+    const foreign = await h.request(h.trunkInvite({ number: '02160000009' }));
+    expect(foreign.finals.map((r) => r.status)).toEqual([404]);
+    expect(h.engine.inboundCalls).toEqual([]);
+    const own = await h.request(h.trunkInvite({ number: '02160000001' }));
+    expect(own.finals.map((r) => r.status)).toEqual([200]);
+  });
+
   describe('re-INVITE', () => {
     /** An answered, acknowledged call and the re-INVITE the peer sends in it. */
     async function reInvite(sdp: string): Promise<{ re: PeerCall; first: SipResponse; invite: SipRequest }> {
@@ -299,6 +308,36 @@ describe('SipGateway: calls from carrier trunks', () => {
       const bye = await h.request(h.inDialog({ ...dialogFromUacResponse(invite, first), localSeq: 2 }, 'BYE').request);
       expect(bye.finals.map((r) => r.status)).toEqual([200]);
       expect(h.engine.callerHungUps).toEqual(['session-1']);
+    });
+
+    it('offers the same leg to a refresh without SDP, with the next o= version', async () => {
+      start();
+      const { invite, ok: first } = await answeredCall(h.trunkInvite({ sdp: sdpOffer({ address: '127.0.0.1', port: 30_000 }) }));
+      h.sendRaw(h.ackFor(invite, first));
+      await h.flush();
+      const re = await h.request(h.inDialog({ ...dialogFromUacResponse(invite, first), localSeq: 1 }, 'INVITE').request);
+      const ok = re.finals[0];
+      expect(ok?.status).toBe(200);
+      const offer = ok?.body.toString('utf8') ?? '';
+      expect(sdpTarget(offer)).toEqual({ ...sdpTarget(first.body.toString('utf8')), direction: 'sendrecv' });
+      const version = (sdp: string) => Number(/^o=\S+ \S+ (\d+)/m.exec(sdp)?.[1]);
+      expect(version(offer)).toBe(version(first.body.toString('utf8')) + 1);
+    });
+
+    it('answers an UPDATE: 200 alone without an offer, 200 with the answer to a hold offer, 488 to new media', async () => {
+      start();
+      const { invite, ok: first } = await answeredCall(h.trunkInvite({ sdp: sdpOffer({ address: '127.0.0.1', port: 30_000 }) }));
+      h.sendRaw(h.ackFor(invite, first));
+      await h.flush();
+      const dialog = dialogFromUacResponse(invite, first);
+      const refresh = await h.request(h.inDialog({ ...dialog, localSeq: 1 }, 'UPDATE').request);
+      expect(refresh.finals.map((r) => [r.status, r.body.length])).toEqual([[200, 0]]);
+      const hold = await h.request(h.inDialog({ ...dialog, localSeq: 2 }, 'UPDATE', sdpOffer({ address: '127.0.0.1', port: 30_000, direction: 'sendonly' })).request);
+      expect(hold.finals[0]?.status).toBe(200);
+      expect(sdpTarget(hold.finals[0]?.body.toString('utf8') ?? '')).toMatchObject({ port: sdpTarget(first.body.toString('utf8')).port, direction: 'recvonly' });
+      const moved = await h.request(h.inDialog({ ...dialog, localSeq: 3 }, 'UPDATE', sdpOffer({ address: '127.0.0.1', port: 31_000 })).request);
+      expect(moved.finals.map((r) => r.status)).toEqual([488]);
+      expect(h.gateway.callCount).toBe(1);
     });
   });
 });

@@ -31,7 +31,8 @@ import type { CallRateCap } from '../security/global-cap.js';
 import { isScannerUserAgent } from '../security/scanner.js';
 import type { Received, ServerTransaction, SipRequest } from '../types.js';
 import type { GatewayExtension, GatewayTrunk, SipDirectory } from './directory.js';
-import { answerFor, legForOffer, type OfferCheck } from './media-offer.js';
+import { offerAudio } from '../sdp.js';
+import { answerFor, legForOffer, sdpSessionIdOf, type OfferCheck } from './media-offer.js';
 import { endpointOfUri, type SipStack } from './sip-stack.js';
 import { UacCall } from './uac-call.js';
 import type { TrunkRegistrations } from './trunk-registrations.js';
@@ -75,6 +76,8 @@ interface LegMedia {
   local: { address: string; port: number };
   remote: { address: string; port: number };
   sessionId: string;
+  /** The o= version of our last SDP: every new SDP of the call counts up (RFC 3264 §8). */
+  version: number;
 }
 
 /** A SIP call leg joined to an engine session. */
@@ -87,6 +90,7 @@ type Leg = (
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER';
 const DEFAULT_CALLEE_RING_MS = 60_000;
+const MEDIA_KEPT = '399 openccc "The call keeps its media: a new address or codec is not taken mid-call"';
 
 export class SipGateway implements Dialer {
   /** Calls by Call-ID (a call's dialog and media live on this node, found by Call-ID). */
@@ -157,9 +161,10 @@ export class SipGateway implements Dialer {
         return this.invite(tx);
       case 'BYE':
         return this.bye(tx);
-      case 'INFO':
       case 'UPDATE':
-        // In-dialog INFO (DTMF relay, keep-alives) and session refreshes keep the call as it is.
+        return this.update(tx);
+      case 'INFO':
+        // In-dialog INFO (DTMF relay, keep-alives) keeps the call as it is.
         return tx.respond(createResponse(request, this.legs.has(request.headers.get('Call-ID') ?? '') ? 200 : 481, this.legs.has(request.headers.get('Call-ID') ?? '') ? 'OK' : 'Call/Transaction Does Not Exist'));
       default:
         return tx.respond(createResponse(request, 405, 'Method Not Allowed', { headers: [['Allow', ALLOW]] }));
@@ -195,10 +200,13 @@ export class SipGateway implements Dialer {
     if (!dialled) return tx.respond(createResponse(request, 404, 'Not Found'));
     const offer = legForOffer(request.body.toString('utf8'));
     if (!offer.ok) return tx.respond(createResponse(request, offer.status, 'Not Acceptable Here', { headers: [['Warning', `399 openccc "${offer.reason}"`]] }));
+    // The trunk of the instance that owns the number (one carrier may serve several instances); a
+    // trunk never brings calls to another instance's numbers.
+    const owner = await this.options.directory.source.numberOwner(dialled);
+    const trunk = trunks.find((t) => t.sdkAppId === owner);
+    if (!trunk) return tx.respond(createResponse(request, 404, 'Not Found'));
     const rate = this.options.rateCap.tryStart();
     if (rate !== 'ok') return tx.respond(createResponse(request, 503, 'Service Unavailable', { headers: [['Retry-After', '5']] }));
-    // The trunk of the instance that owns the number; trunks of one carrier may serve several instances.
-    const trunk = trunks[0]!;
     const capKey = `trunk:${trunk.id}`;
     if (!this.options.caps.tryAcquire(capKey, trunk.maxConcurrentCalls)) {
       this.options.rateCap.end();
@@ -551,26 +559,19 @@ export class SipGateway implements Dialer {
   }
 
   /**
-   * A re-INVITE: a session refresh, or hold and resume from a desk phone. When the peer keeps its
-   * address and a codec we use, it is answered from the same leg (direction mirrored: a phone that
-   * holds gets `recvonly`); a change of address or codec mid-call is refused with 488 and the call
-   * goes on as it was (RFC 3261 §14.2).
+   * A re-INVITE: a session refresh, or hold and resume from a desk phone. See `midCallAnswer`; the
+   * 2xx is sent again until its ACK.
    */
   private reInvite(tx: ServerTransaction): void {
     const { request } = tx;
     const callId = request.headers.get('Call-ID') ?? '';
     const leg = this.legs.get(callId);
     if (!leg || leg.call.ended) return tx.respond(createResponse(request, 481, 'Call/Transaction Does Not Exist'));
-    const media = leg.media;
-    const offer = request.body.length > 0 ? legForOffer(request.body.toString('utf8'), media ? [media.codec] : undefined) : null;
-    const held = offer?.ok && (offer.offer.address === '0.0.0.0' || offer.offer.direction === 'inactive' || offer.offer.direction === 'sendonly');
-    const same = offer?.ok && media && (held || (offer.offer.address === media.remote.address && offer.offer.port === media.remote.port));
-    if (!offer || !offer.ok || !media || !same) {
-      return tx.respond(createResponse(request, 488, 'Not Acceptable Here', { headers: [['Warning', '399 openccc "The call keeps its media: a new address or codec is not taken mid-call"']] }));
-    }
+    const sdp = this.midCallAnswer(leg, request.body);
+    if (sdp === null) return tx.respond(createResponse(request, 488, 'Not Acceptable Here', { headers: [['Warning', MEDIA_KEPT]] }));
     const response = createResponse(request, 200, 'OK', {
       headers: [['Contact', `<${this.options.stack.contactUri('openccc', tx.received.source.transport)}>`]],
-      body: Buffer.from(answerFor(offer.offer, media.codec, media.local, media.sessionId)),
+      body: Buffer.from(sdp),
       contentType: 'application/sdp',
     });
     tx.respond(response);
@@ -582,6 +583,35 @@ export class SipGateway implements Dialer {
     });
     this.reInviteAnswers.set(callId, { cseq: request.headers.get('CSeq')?.trim().split(/\s+/)[0] ?? '', retransmit });
     retransmit.start();
+  }
+
+  /** An UPDATE (RFC 3311): a session refresh, with or without an offer; an offer is answered as a re-INVITE's is. */
+  private update(tx: ServerTransaction): void {
+    const { request } = tx;
+    const leg = this.legs.get(request.headers.get('Call-ID') ?? '');
+    if (!leg || leg.call.ended) return tx.respond(createResponse(request, 481, 'Call/Transaction Does Not Exist'));
+    if (request.body.length === 0) return tx.respond(createResponse(request, 200, 'OK'));
+    const sdp = this.midCallAnswer(leg, request.body);
+    if (sdp === null) return tx.respond(createResponse(request, 488, 'Not Acceptable Here', { headers: [['Warning', MEDIA_KEPT]] }));
+    tx.respond(createResponse(request, 200, 'OK', { body: Buffer.from(sdp), contentType: 'application/sdp' }));
+  }
+
+  /**
+   * Our SDP for an offer mid-call, from the leg the call already has: an answer mirroring the
+   * direction (a phone that holds gets `recvonly`) when the peer keeps its address and our codec,
+   * or our offer when the request had none (a refresh without SDP; the ACK carries the answer,
+   * which can only confirm the same media). Null when the peer wants other media: the call goes on
+   * as it was (RFC 3261 §14.2).
+   */
+  private midCallAnswer(leg: Leg, body: Buffer): string | null {
+    const media = leg.media;
+    if (!media) return null;
+    if (body.length === 0) return offerAudio(media.local, { codecs: [media.codec], sessionId: sdpSessionIdOf(media.sessionId), sessionVersion: ++media.version });
+    const offer = legForOffer(body.toString('utf8'), [media.codec]);
+    if (!offer.ok) return null;
+    const held = offer.offer.address === '0.0.0.0' || offer.offer.direction === 'inactive' || offer.offer.direction === 'sendonly';
+    if (!held && (offer.offer.address !== media.remote.address || offer.offer.port !== media.remote.port)) return null;
+    return answerFor(offer.offer, media.codec, media.local, media.sessionId, ++media.version);
   }
 
   private release(callId: string): void {
@@ -620,7 +650,7 @@ function dialledNumber(request: SipRequest, first: 'requestUri' | 'to'): string 
 }
 
 function mediaOf(offer: Extract<OfferCheck, { ok: true }>, local: { address: string; port: number }, sessionId: string): LegMedia {
-  return { codec: offer.params.codec ?? 'PCMU', local, remote: { address: offer.offer.address, port: offer.offer.port }, sessionId };
+  return { codec: offer.params.codec ?? 'PCMU', local, remote: { address: offer.offer.address, port: offer.offer.port }, sessionId, version: 1 };
 }
 
 /** The caller's number: P-Asserted-Identity first (RFC 3325, from a trusted carrier), else From. */

@@ -184,6 +184,8 @@ export interface GatewayHarnessOptions {
   authGuard?: Partial<AuthGuardOptions>;
   /** Addresses whose `X-OpenCCC-Source-IP` is believed (the SIP edge). */
   trustedProxies?: string[];
+  /** The instance each dialled number belongs to; default: every number is SDK_APP_ID's. */
+  numberOwner?: (number: string) => number | null;
 }
 
 /** The gateway and its peer over one memory wire. */
@@ -202,6 +204,7 @@ export class GatewayHarness {
   readonly rateCap: CallRateCap;
   readonly gateway: SipGateway;
   readonly trunks: GatewayTrunk[];
+  private readonly numberOwner: (number: string) => number | null;
   readonly extensions: ExtensionFixture[];
   /** Requests the peer received (not ACKs), in order. */
   readonly peerRequests: PeerRequest[] = [];
@@ -224,6 +227,7 @@ export class GatewayHarness {
     this.peer = layer(a);
     this.gatewayLayer = layer(b);
     this.trunks = options.trunks ?? [];
+    this.numberOwner = options.numberOwner ?? (() => SDK_APP_ID);
     this.extensions = options.extensions ?? [];
     this.engine = new FakeEngine(this.log);
     this.registrar = new Registrar({ now: this.now, log: this.log });
@@ -443,6 +447,7 @@ export class GatewayHarness {
       trunks: () => Promise.resolve(this.trunks),
       extension: (sdkAppId, extensionId) => Promise.resolve(find(sdkAppId, (e) => e.extensionId === extensionId)),
       extensionOfStaff: (sdkAppId, mail) => Promise.resolve(find(sdkAppId, (e) => e.relation?.toLowerCase() === mail.toLowerCase())),
+      numberOwner: (number) => Promise.resolve(this.numberOwner(number)),
       realmOf: (sdkAppId) => instanceSipDomain(sdkAppId, SIP_DOMAIN),
       instanceOfDomain: (host) => instanceOfSipDomain(host, SIP_DOMAIN),
     };
