@@ -28,7 +28,7 @@
 //   npm run bench:sip                          cps, media, phones, kamailio: about five minutes
 //   npm run bench:sip -- --only cps,kamailio   some parts (cps, media, phones, kamailio, relay)
 //
-// Knobs (environment): BENCH_SIP_CPS_STEPS (100,200,400), BENCH_SIP_CPS_SECONDS (10: calls per step =
+// Knobs (environment): BENCH_SIP_CPS_STEPS (100,200,400,800), BENCH_SIP_CPS_SECONDS (10: calls per step =
 // rate × seconds), BENCH_SIP_HOLD_MS (1000), BENCH_SIP_CALLS (1000: N of the media part, also N/2),
 // BENCH_SIP_MEDIA_SECONDS (10), BENCH_SIP_SETUP_CPS (100: the media calls' set-up rate),
 // BENCH_SIP_PHONES (N/2: desk phones, one call each),
@@ -55,14 +55,14 @@ const DESK_HOTLINE = '00864008000803';
 const env = (name, fallback) => process.env[name] ?? fallback;
 const list = (text) => String(text).split(',').map(Number).filter((n) => n > 0);
 const settings = {
-  cpsSteps: list(env('BENCH_SIP_CPS_STEPS', '100,200,400')),
+  cpsSteps: list(env('BENCH_SIP_CPS_STEPS', '100,200,400,800')),
   cpsSeconds: Number(env('BENCH_SIP_CPS_SECONDS', 10)),
   holdMs: Number(env('BENCH_SIP_HOLD_MS', 1000)),
   calls: Number(env('BENCH_SIP_CALLS', 1000)),
   mediaSeconds: Number(env('BENCH_SIP_MEDIA_SECONDS', 10)),
   setupCps: Number(env('BENCH_SIP_SETUP_CPS', 100)),
   phones: Number(env('BENCH_SIP_PHONES', Math.floor(Number(env('BENCH_SIP_CALLS', 1000)) / 2))),
-  edgeSteps: list(env('BENCH_SIP_EDGE_STEPS', env('BENCH_SIP_CPS_STEPS', '100,200,400'))),
+  edgeSteps: list(env('BENCH_SIP_EDGE_STEPS', env('BENCH_SIP_CPS_STEPS', '100,200,400,800'))),
   edgeShmMb: Number(env('BENCH_SIP_EDGE_SHM_MB', 0)),
   mediaWorkers: process.env.BENCH_SIP_MEDIA_WORKERS,
   dataParent: process.env.BENCH_DATA_PARENT,
