@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readWav, writeWav } from '../../../packages/server/src/media/wav.js';
 import { toneSamples } from '../../../packages/server/src/media/tones.js';
+import { findFreePort } from './ports.js';
 
 /**
  * A baresip 1.0 desk phone, headless: its own configuration folder, SIP on loopback, an 8 kHz WAV
@@ -37,27 +38,6 @@ interface Waiter {
   match: (event: BaresipEvent) => boolean;
   resolve: (event: BaresipEvent) => void;
   reject: (error: Error) => void;
-}
-
-/** A port free on 127.0.0.1 for both UDP and TCP a moment ago (baresip needs one named in its config). */
-export async function freePort(address = '127.0.0.1'): Promise<number> {
-  const dgram = await import('node:dgram');
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = net.createServer();
-      server.once('error', reject);
-      server.listen(0, address, () => {
-        const bound = server.address();
-        server.close(() => resolve(typeof bound === 'object' && bound ? bound.port : 0));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const socket = dgram.createSocket('udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind(port, address, () => socket.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
 }
 
 /** Splits netstrings (`<length>:<bytes>,`) off a buffer; returns the messages and what is left. */
@@ -107,7 +87,7 @@ export class Baresip {
   static async start(options: BaresipOptions): Promise<Baresip> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'openccc-baresip-'));
     const address = options.address ?? '127.0.0.1';
-    const [sipPort, controlPort] = [await freePort(address), await freePort()];
+    const [sipPort, controlPort] = [await findFreePort({ host: address }), await findFreePort({ protocols: ['tcp'] })];
     // aufile ends the call at the end of its file: a minute of tone outlasts every test call.
     await writeFile(path.join(dir, 'tone.wav'), writeWav({ sampleRate: 8000, channels: 1, samples: toneSamples({ frequencies: [options.toneHz], onMs: 1000, offMs: 0, level: 0.4 }, 60_000) }));
     await writeFile(
