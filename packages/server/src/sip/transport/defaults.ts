@@ -11,5 +11,12 @@ export const DEFAULT_TCP_CONNECT_TIMEOUT_MS = 10_000;
  * the default maximum size, on top of what the kernel's socket buffer already holds.
  */
 export const MAX_TCP_WRITE_BUFFER_BYTES = 262_144;
+/**
+ * The receive buffer asked of the kernel for the SIP UDP socket. A burst of requests that lands
+ * while the event loop is busy (a long turn, a GC pause) waits there; with the usual 208 KiB
+ * default a few hundred calls a second already overflow it, and each dropped datagram costs the
+ * peer a retransmission 500 ms later. Linux grants at most `net.core.rmem_max`.
+ */
+export const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 /** The largest UDP payload over IPv4 (65,535 − 8 UDP − 20 IP header bytes). */
 export const MAX_UDP_PAYLOAD_BYTES = 65_507;

@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
 import { SipTransportError, type Endpoint } from '../types.js';
-import { MAX_UDP_PAYLOAD_BYTES } from './defaults.js';
+import { MAX_UDP_PAYLOAD_BYTES, UDP_RECEIVE_BUFFER_BYTES } from './defaults.js';
 
 /** The UDP socket of the transport: one socket for every peer. */
 export class UdpEndpoint {
@@ -24,11 +24,21 @@ export class UdpEndpoint {
         resolve();
       });
     });
+    try {
+      socket.setRecvBufferSize(UDP_RECEIVE_BUFFER_BYTES);
+    } catch (error) {
+      log.warn({ err: error }, 'the SIP UDP receive buffer could not be enlarged; bursts of requests may be dropped');
+    }
     // Errors of an unconnected datagram socket are per send (reported there) or fatal to no one.
     socket.on('error', (error) => log.warn({ err: error }, 'SIP UDP socket error'));
     socket.on('message', (data, remote) => onDatagram(data, { transport: 'udp', address: remote.address, port: remote.port }));
     const bound = socket.address();
     return new UdpEndpoint(socket, { transport: 'udp', address: bound.address, port: bound.port });
+  }
+
+  /** The receive buffer the kernel granted, in bytes (Linux reports twice what it reserves for data). */
+  get receiveBufferBytes(): number {
+    return this.socket.getRecvBufferSize();
   }
 
   /** Sends one datagram; a message too big for UDP, or one the socket refuses, goes to `onError`. */
