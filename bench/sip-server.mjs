@@ -105,6 +105,17 @@ export function udpCounters() {
   }
 }
 
+/** Datagrams the kernel dropped on a full receive buffer for the UDP socket bound to 127.0.0.1:`port` (/proc/net/udp), or NaN. */
+export function udpSocketDrops(port) {
+  try {
+    const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const line = readFileSync('/proc/net/udp', 'utf8').split('\n').find((l) => l.trim().split(/\s+/)[1] === local);
+    return line ? Number(line.trim().split(/\s+/).at(-1)) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU of some processes (or threads) over a window, in cores (1.00 = one core busy). */
 export class CpuWindow {
   constructor(processes) {

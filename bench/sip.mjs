@@ -39,7 +39,7 @@ import { fork, spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Floor, SipServer, ask, freePort, nextMessage, now, pool, rssMb, sleep, udpCounters, withTimeout } from './sip-server.mjs';
+import { Floor, SipServer, ask, freePort, nextMessage, now, pool, rssMb, sleep, udpCounters, udpSocketDrops, withTimeout } from './sip-server.mjs';
 import { Edge, sippStep, sippVersion } from './sip-sipp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -101,6 +101,7 @@ async function cpsSteps(server, { target, steps, scenario, edge }) {
     await server.loop(true);
     const serverCpu = server.cpuWindow();
     const edgeCpu = edge?.cpuWindow();
+    const sipDropsBefore = udpSocketDrops(server.sipPort);
     let rssPeak = 0;
     const step = await sippStep({
       target,
@@ -113,13 +114,22 @@ async function cpsSteps(server, { target, steps, scenario, edge }) {
       watch: () => (rssPeak = Math.max(rssPeak, rssMb(server.pid))),
     });
     const cores = serverCpu.end();
-    const row = { ...step, ...cores, ...(edgeCpu ? edgeCpu.end() : {}), rssPeakMb: rssPeak, loop: await server.loop(true) };
+    const sipDrops = udpSocketDrops(server.sipPort) - sipDropsBefore;
+    const row = {
+      ...step,
+      ...cores,
+      ...(edgeCpu ? edgeCpu.end() : {}),
+      rssPeakMb: rssPeak,
+      loop: await server.loop(true),
+      // SIP datagrams the kernel dropped on the server's full UDP receive buffer over the step.
+      sipDrops,
+    };
     const edgeErrors = edge?.takeErrors() ?? [];
     if (edgeErrors.length > 0) row.edgeErrors = { count: edgeErrors.length, first: edgeErrors[0].slice(0, 300) };
     rows.push(row);
     console.log(
       `  ${String(rate).padStart(4)} CPS offered: ${row.successful}/${row.calls} successful, ${row.failed} failed, ${row.retransmissions} retransmissions, ` +
-        `achieved ${fmt(row.achievedCps)} CPS, server ${fmt(row.serverCores, 2)} cores (main ${fmt(row.mainCores, 2)}), RSS peak ${fmt(rssPeak, 0)} MB, loop p99 ${row.loop.p99Ms} ms` +
+        `achieved ${fmt(row.achievedCps)} CPS, SIP datagrams dropped at the server's socket ${row.sipDrops}, server ${fmt(row.serverCores, 2)} cores (main ${fmt(row.mainCores, 2)}), RSS peak ${fmt(rssPeak, 0)} MB, loop p99 ${row.loop.p99Ms} ms` +
         `${row.edgeCores === undefined ? '' : `, edge ${fmt(row.edgeCores, 2)} cores`}, sipp ${fmt(row.sippCores, 2)} cores, machine ${fmt(row.machineCores, 2)} of ${cpus().length} cores busy${row.firstError ? `\n    first error: ${row.firstError}` : ''}` +
         `${row.edgeErrors ? `\n    Kamailio logged ${row.edgeErrors.count} errors, the first: ${row.edgeErrors.first}` : ''}`,
     );
@@ -132,7 +142,7 @@ async function cpsSteps(server, { target, steps, scenario, edge }) {
 
 function cpsTable(rows) {
   printTable(
-    ['offered CPS', 'achieved CPS', 'calls', 'successful', 'failed', 'retrans', 'server cores', 'main thread', 'RSS peak MB', 'loop p99 ms', 'sipp cores', 'edge cores', 'machine busy'],
+    ['offered CPS', 'achieved CPS', 'calls', 'successful', 'failed', 'retrans', 'SIP drops', 'server cores', 'main thread', 'RSS peak MB', 'loop p99 ms', 'sipp cores', 'edge cores', 'machine busy'],
     rows.map((r) => [
       r.offeredCps,
       fmt(r.achievedCps),
@@ -140,6 +150,7 @@ function cpsTable(rows) {
       r.successful,
       r.failed,
       r.retransmissions,
+      r.sipDrops,
       fmt(r.serverCores, 2),
       fmt(r.mainCores, 2),
       fmt(r.rssPeakMb, 0),
