@@ -154,7 +154,7 @@ function postJson(url, body, localAddress) {
  */
 export class SipServer {
   /**
-   * @param {{ carrierAddress: string, trustedProxies?: string, mediaWorkers?: string, dataParent?: string, maxCalls: number }} options
+   * @param {{ carrierAddress: string, trustedProxies?: string, mediaWorkers?: string, dataParent?: string, maxCalls: number, nodeFlags?: string[] }} options
    */
   static async start(options) {
     const server = new SipServer();
@@ -169,6 +169,7 @@ export class SipServer {
     const logFd = openSync(server.logFile, 'a');
     const args = [
       `--import=${pathToFileURL(join(here, 'engine-preload.mjs')).href}`,
+      ...(options.nodeFlags ?? []),
       cli, 'start', '--data', server.dataDir, '--port', String(server.port),
       '--rate-limit', '0', '--log-level', 'warn', '--rtp-agents', 'on',
       '--media-ports', '16000-31999', '--ring-timeout', '20', '--after-call-work', '0',

@@ -28,13 +28,14 @@
 //   npm run bench:sip                          cps, media, phones, kamailio: about five minutes
 //   npm run bench:sip -- --only cps,kamailio   some parts (cps, media, phones, kamailio, relay)
 //
-// Knobs (environment): BENCH_SIP_CPS_STEPS (100,200,400,800), BENCH_SIP_CPS_SECONDS (10: calls per step =
+// Knobs (environment): BENCH_SIP_CPS_STEPS (100,200,400,800,1600), BENCH_SIP_CPS_SECONDS (10: calls per step =
 // rate × seconds), BENCH_SIP_HOLD_MS (1000), BENCH_SIP_CALLS (1000: N of the media part, also N/2),
 // BENCH_SIP_MEDIA_SECONDS (10), BENCH_SIP_SETUP_CPS (100: the media calls' set-up rate),
 // BENCH_SIP_PHONES (N/2: desk phones, one call each),
 // BENCH_SIP_EDGE_STEPS (the cps steps), BENCH_SIP_EDGE_SHM_MB (Kamailio's shared memory; default
 // run-local.sh's 64 MB), BENCH_SIP_MEDIA_WORKERS (server default: one per core),
-// BENCH_DATA_PARENT (the data folder's parent). Figures are printed, never asserted.
+// BENCH_DATA_PARENT (the data folder's parent), BENCH_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
+// BENCH_KEEP_DATA (keep the server's data folder). Figures are printed, never asserted.
 import { fork, spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,16 +56,17 @@ const DESK_HOTLINE = '00864008000803';
 const env = (name, fallback) => process.env[name] ?? fallback;
 const list = (text) => String(text).split(',').map(Number).filter((n) => n > 0);
 const settings = {
-  cpsSteps: list(env('BENCH_SIP_CPS_STEPS', '100,200,400,800')),
+  cpsSteps: list(env('BENCH_SIP_CPS_STEPS', '100,200,400,800,1600')),
   cpsSeconds: Number(env('BENCH_SIP_CPS_SECONDS', 10)),
   holdMs: Number(env('BENCH_SIP_HOLD_MS', 1000)),
   calls: Number(env('BENCH_SIP_CALLS', 1000)),
   mediaSeconds: Number(env('BENCH_SIP_MEDIA_SECONDS', 10)),
   setupCps: Number(env('BENCH_SIP_SETUP_CPS', 100)),
   phones: Number(env('BENCH_SIP_PHONES', Math.floor(Number(env('BENCH_SIP_CALLS', 1000)) / 2))),
-  edgeSteps: list(env('BENCH_SIP_EDGE_STEPS', env('BENCH_SIP_CPS_STEPS', '100,200,400,800'))),
+  edgeSteps: list(env('BENCH_SIP_EDGE_STEPS', env('BENCH_SIP_CPS_STEPS', '100,200,400,800,1600'))),
   edgeShmMb: Number(env('BENCH_SIP_EDGE_SHM_MB', 0)),
   mediaWorkers: process.env.BENCH_SIP_MEDIA_WORKERS,
+  serverNodeFlags: env('BENCH_SERVER_NODE_FLAGS', '').split(' ').filter(Boolean),
   dataParent: process.env.BENCH_DATA_PARENT,
 };
 
@@ -467,7 +469,7 @@ async function main() {
   const results = {};
   const needsServer = parts.some((p) => p !== 'relay');
   const server = needsServer
-    ? await SipServer.start({ carrierAddress: CARRIER, trustedProxies: '127.0.0.1', maxCalls: Math.max(settings.calls, 4000), ...(settings.mediaWorkers ? { mediaWorkers: settings.mediaWorkers } : {}), ...(settings.dataParent ? { dataParent: settings.dataParent } : {}) })
+    ? await SipServer.start({ carrierAddress: CARRIER, trustedProxies: '127.0.0.1', maxCalls: Math.max(settings.calls, 4000), nodeFlags: settings.serverNodeFlags, ...(settings.mediaWorkers ? { mediaWorkers: settings.mediaWorkers } : {}), ...(settings.dataParent ? { dataParent: settings.dataParent } : {}) })
     : null;
   let floor;
   try {
