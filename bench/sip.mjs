@@ -5,13 +5,16 @@
 //   cps       signalling: sipp's built-in `uac` (INVITE with SDP, ACK, BYE after a hold, no RTP)
 //             over the trunk to a hotline into an IVR menu (OpenCCC answers at once and plays its
 //             welcome); steps of rising rate until calls fail or sipp retransmits. Per step: offered
-//             and achieved CPS, calls, retransmissions, server CPU, RSS, event-loop delay p99.
+//             and achieved CPS, calls, retransmissions, SIP datagrams the kernel dropped at the
+//             server's socket, server CPU, RSS, event-loop delay p99.
 //   media     concurrent relayed calls, carrier ↔ scripted agent: N and N/2 calls, each carrier
 //             leg sending 50 packets/s of G.711 µ-law and each agent leg answering with the same,
 //             the gateway bridging the two RTP legs in its media workers. The carrier side is a
 //             small Node load generator (raw SIP over UDP plus RTP, bench/sip-load.mjs) rather
-//             than sipp, which overloads near 500 calls with RTP (SIPp#615); the agents' RTP
-//             sockets live in a second generator process. Packets are counted at both ends.
+//             than sipp: sipp's rtp_stream delivered 22,000–47,000 of the 50,000 packets/s of
+//             1,000 calls on a 2-core machine (and SIPp#615: pcap play overloads near 500 calls).
+//             The agents' RTP sockets live in a second generator process. Packets are counted at
+//             both ends.
 //   phones    SIP ↔ SIP: carrier calls to agents whose desk phones are registered extensions
 //             (bound to them by CreateExtension's Relation), rung by the gateway and answered at
 //             once; the phones (bench/sip-load.mjs --phones: REGISTER with digest, 200 OK to the
@@ -25,7 +28,7 @@
 //   relay     the media plane alone (bench/sip-relay.mjs: N bridged RTP legs without SIP or
 //             engine), for the cost of the rest next to it. Not in the default run.
 //
-//   npm run bench:sip                          cps, media, phones, kamailio: about five minutes
+//   npm run bench:sip                          cps, media, phones, kamailio: about four minutes
 //   npm run bench:sip -- --only cps,kamailio   some parts (cps, media, phones, kamailio, relay)
 //
 // Knobs (environment): BENCH_SIP_CPS_STEPS (100,200,400,800,1600), BENCH_SIP_CPS_SECONDS (10: calls per step =
