@@ -287,14 +287,14 @@ class Carrier {
     this.socket.send(message, this.target.port, this.target.address);
   }
 
-  /** Timer A / E: T1, doubling (capped at 4 s for a non-INVITE), until stopped or 64 × T1. */
-  retransmit(call, message, giveUp) {
+  /** Timer A / E: T1, doubling (capped at T2 = 4 s for a non-INVITE), until stopped or 64 × T1. */
+  retransmit(call, message, giveUp, capMs = Infinity) {
     const started = performance.now();
     let interval = T1_MS;
     const tick = () => {
       if (performance.now() - started >= TRANSACTION_TIMEOUT_MS) return giveUp();
       this.send(message);
-      interval = Math.min(interval * 2, 4000);
+      interval = Math.min(interval * 2, capMs);
       call.retransmit = setTimeout(tick, interval);
     };
     call.retransmit = setTimeout(tick, interval);
@@ -399,7 +399,7 @@ class Carrier {
             resolve(outcome);
           };
           this.send(bye);
-          this.retransmit(call, bye, () => call.bye?.('no answer to BYE'));
+          this.retransmit(call, bye, () => call.bye?.('no answer to BYE'), 4000);
         }),
       );
     }
