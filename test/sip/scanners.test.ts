@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIP_CORPUS } from '../../packages/server/src/sip/message/test-corpus.js';
 import { seededRandom } from '../../packages/server/src/test-support/seeded-random.js';
 import { signedInAgent, type TestAgent } from '../calls/support.js';
+import { findFreePort } from './support/ports.js';
 import { pingSip, runSipp, SIPP_EXIT } from './support/sipp.js';
 import { sipCenter, type SipCenter } from './support/sip-center.js';
 
@@ -45,9 +46,14 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-/** Runs a sipvicious tool to its end (killed after `timeoutMs`); resolves with everything it printed. */
-function sipvicious(tool: 'svmap' | 'svwar' | 'svcrack', args: string[], timeoutMs = 60_000): Promise<{ code: number; output: string }> {
-  const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs a sipvicious tool from `bind` (a loopback address) to its end (killed after `timeoutMs`);
+ * resolves with everything it printed. Its local port is a free one: left alone, it takes 5060 or
+ * the next port up, and hears whatever else on the machine is sent there.
+ */
+async function sipvicious(tool: 'svmap' | 'svwar' | 'svcrack', bind: string, args: string[], timeoutMs = 60_000): Promise<{ code: number; output: string }> {
+  const localPort = await findFreePort({ host: bind, protocols: ['udp'] });
+  const child = spawn(tool, ['-b', bind, '-P', String(localPort), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -81,7 +87,7 @@ async function trunkCall(): Promise<number> {
   const call = runSipp(['-sn', 'uac', center.sipTarget, '-s', center.hotline, '-i', '127.0.0.1', '-p', '0', '-m', '1', '-d', '500', '-timeout', '30s'], { timeoutMs: 40_000 });
   const { sessionId } = (await callIn).payload;
   const reply = await agent.accept(sessionId);
-  expect(reply.ok).toBe(true);
+  expect(reply.ok, JSON.stringify(reply)).toBe(true);
   const result = await call;
   agent.hangupMedia();
   return result.code;
@@ -124,7 +130,7 @@ async function disguisingRelay(listen: string, from: string): Promise<{ port: nu
 
 describe('sipvicious', () => {
   it('svmap finds nothing: the scanner is dropped without an answer', async () => {
-    const { output } = await sipvicious('svmap', ['127.0.0.1', '-p', String(center.sipPort), '-b', '127.0.0.31']);
+    const { output } = await sipvicious('svmap', '127.0.0.31', ['127.0.0.1', '-p', String(center.sipPort)]);
     expect(output).toMatch(/found nothing/);
     expect(output).not.toContain(`127.0.0.1:${center.sipPort}`);
   }, 90_000);
@@ -136,7 +142,7 @@ describe('sipvicious', () => {
       const relay = disguised ? await disguisingRelay(`127.0.0.${host++}`, `127.0.0.${host++}`) : null;
       try {
         const target = relay ? ['-p', String(relay.port), `127.0.0.${host - 2}`] : ['-p', String(center.sipPort), '127.0.0.1'];
-        const { output } = await sipvicious('svwar', ['-e', extension, '-m', method, '--domain', domain, '-b', `127.0.0.${host++}`, ...target]);
+        const { output } = await sipvicious('svwar', `127.0.0.${host++}`, ['-e', extension, '-m', method, '--domain', domain, ...target]);
         return { output: output.replaceAll(extension, 'N'), statuses: [...(relay?.statuses.keys() ?? [])].sort() };
       } finally {
         relay?.close();
@@ -153,7 +159,7 @@ describe('sipvicious', () => {
       }
     }
     // A whole range from one address: no extension is reported either.
-    const range = await sipvicious('svwar', ['-e', '1000-1010', '-m', 'REGISTER', '--domain', domain, '-b', '127.0.0.36', '-p', String(center.sipPort), '127.0.0.1']);
+    const range = await sipvicious('svwar', '127.0.0.36', ['-e', '1000-1010', '-m', 'REGISTER', '--domain', domain, '-p', String(center.sipPort), '127.0.0.1']);
     expect(range.output).toMatch(/found nothing/);
     expect(range.output).not.toMatch(/\| *10\d\d *\|/);
   }, 240_000);
@@ -163,12 +169,12 @@ describe('sipvicious', () => {
     const dictionary = path.join(work, 'words.txt');
     await writeFile(dictionary, `${words.join('\n')}\n`);
 
-    const plain = await sipvicious('svcrack', ['-u', EXTENSION, '-d', dictionary, '--domain', domain, '-b', '127.0.0.41', '-p', String(center.sipPort), '127.0.0.1']);
+    const plain = await sipvicious('svcrack', '127.0.0.41', ['-u', EXTENSION, '-d', dictionary, '--domain', domain, '-p', String(center.sipPort), '127.0.0.1']);
     expect(plain.output).not.toContain(password);
 
     const relay = await disguisingRelay('127.0.0.42', '127.0.0.43');
     try {
-      const disguised = await sipvicious('svcrack', ['-u', EXTENSION, '-d', dictionary, '--domain', domain, '-b', '127.0.0.44', '-p', String(relay.port), '127.0.0.42']);
+      const disguised = await sipvicious('svcrack', '127.0.0.44', ['-u', EXTENSION, '-d', dictionary, '--domain', domain, '-p', String(relay.port), '127.0.0.42']);
       expect(disguised.output).not.toContain(password);
       // The disguised cracker was answered (the User-Agent drop did not stop it), and only ever challenged.
       expect(relay.statuses.get(401) ?? 0, disguised.output).toBeGreaterThan(0);
