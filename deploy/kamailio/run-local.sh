@@ -10,6 +10,7 @@
 #   -n NODE   an OpenCCC node as host:port; repeat for several (EDGE_NODES, comma-separated)
 #   -t SRC    a trusted carrier as ip or ip/bits; repeat for several (EDGE_TRUSTED, comma-separated)
 #   -i SECS   seconds between OPTIONS probes of the nodes (EDGE_PING_INTERVAL, default 1)
+#   EDGE_SHM_MB  Kamailio's shared memory in MB (default 256: 64 runs out near 400 calls/s)
 #   -w DIR    working directory for config, lists, pid file and control socket
 #             (EDGE_WORKDIR; default: a new temporary directory, removed on exit)
 #   --        everything after it goes to kamailio, e.g. -- -A WITH_RTPENGINE
@@ -26,6 +27,7 @@ kamailio_bin=${KAMAILIO:-kamailio}
 listen=${EDGE_LISTEN:-127.0.0.1}
 port=${EDGE_PORT:-5060}
 ping_interval=${EDGE_PING_INTERVAL:-1}
+shm_mb=${EDGE_SHM_MB:-256}
 workdir=${EDGE_WORKDIR:-}
 nodes=()
 trusted=()
@@ -119,7 +121,7 @@ cat >"$workdir/kamailio-local.cfg" <<EOF
 EOF
 
 ((stopping)) && exit 0
-"$kamailio_bin" -f "$workdir/kamailio.cfg" -DD -E -n 2 -m 64 -M 8 \
+"$kamailio_bin" -f "$workdir/kamailio.cfg" -DD -E -n 2 -m "$shm_mb" -M 8 \
   -Y "$workdir" -P "$workdir/kamailio.pid" -w "$workdir" "$@" &
 kamailio_pid=$!
 

@@ -88,11 +88,11 @@ describe('SipGateway: calls from carrier trunks', () => {
       expect(h.rateCap.concurrent).toBe(0);
     });
 
-    it('answers 500 and holds nothing when the engine fails to take the call', async () => {
+    it('answers 503 with Retry-After (another node may take it) and holds nothing when the engine fails to take the call', async () => {
       start();
       h.engine.inboundAnswer = () => Promise.reject(new Error('the media plane is gone'));
       const call = await h.request(h.trunkInvite());
-      expect(call.finals.map((r) => r.status)).toEqual([500]);
+      expect(call.finals.map((r) => [r.status, r.headers.get('Retry-After')])).toEqual([[503, '5']]);
       expect(h.gateway.callCount).toBe(0);
       expect(h.caps.count('trunk:1')).toBe(0);
       expect(h.rateCap.concurrent).toBe(0);

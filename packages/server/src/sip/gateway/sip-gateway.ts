@@ -241,7 +241,7 @@ export class SipGateway implements Dialer {
     if (!result.ok) {
       this.release(callId);
       const [status, reason] = endStatus(result.reason);
-      leg.call.reject(status, reason);
+      leg.call.reject(status, reason, status === 503 ? [['Retry-After', '5']] : []);
       return;
     }
     leg.sessionId = result.sessionId;
@@ -675,7 +675,10 @@ function endStatus(reason: string): [number, string] {
       return [404, 'Not Found'];
     case 'busy':
       return [486, 'Busy Here'];
+    // The audio could not be set up (media ports exhausted, a worker down) or the server is
+    // stopping: temporary, so that a carrier or the SIP edge tries another node.
     case 'shutdown':
+    case 'error':
       return [503, 'Service Unavailable'];
     default:
       return [500, 'Server Internal Error'];
