@@ -84,7 +84,8 @@ async function registerFrom(address: string, secret: string): Promise<number> {
 /** A legitimate carrier call from the trunk (sipp uac, 127.0.0.1) to the hotline, answered by the agent; resolves with sipp's exit code. */
 async function trunkCall(): Promise<number> {
   const callIn = agent.socket.nextEvent('callIn');
-  const call = runSipp(['-sn', 'uac', center.sipTarget, '-s', center.hotline, '-i', '127.0.0.1', '-p', '0', '-m', '1', '-d', '500', '-timeout', '30s'], { timeoutMs: 40_000 });
+  // The gateway answers the carrier at once (the queue plays); sipp hangs up 4 s later, time enough for the agent to take the call.
+  const call = runSipp(['-sn', 'uac', center.sipTarget, '-s', center.hotline, '-i', '127.0.0.1', '-p', '0', '-m', '1', '-d', '4000', '-timeout', '30s'], { timeoutMs: 40_000 });
   const { sessionId } = (await callIn).payload;
   const reply = await agent.accept(sessionId);
   expect(reply.ok, JSON.stringify(reply)).toBe(true);
