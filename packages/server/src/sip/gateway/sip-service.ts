@@ -18,6 +18,7 @@ import { responseTarget } from '../transport/response-target.js';
 import { SipSocketTransport } from '../transport/socket-transport.js';
 import { SipDirectory, type SipDirectorySource } from './directory.js';
 import { SipGateway, type GatewayEngine } from './sip-gateway.js';
+import { PhoneAddresses } from './phone-addresses.js';
 import { SipStack } from './sip-stack.js';
 import { TrunkRegistrations } from './trunk-registrations.js';
 
@@ -72,7 +73,10 @@ export class SipService {
     const directory = new SipDirectory(options.source, now);
     const proxies = new IpAllowlist(settings.trustedProxies);
     let registrations: TrunkRegistrations | null = null;
-    const flood = new FloodGuard({ now, trusted: (address) => proxies.has(address) || directory.trusted(address) || registrations?.trusted(address) === true });
+    const phones = new PhoneAddresses();
+    // Carriers, the edge, registrars we registered with, and addresses where phones are registered
+    // (an office's phones behind one NAT address) are not flood-limited; they authenticated.
+    const flood = new FloodGuard({ now, trusted: (address) => proxies.has(address) || directory.trusted(address) || registrations?.trusted(address) === true || phones.has(address) });
     const transport = await SipSocketTransport.listen({
       address: settings.address,
       udpPort: settings.port,
@@ -92,6 +96,7 @@ export class SipService {
     const secret = randomBytes(32);
     const digests = new Map<string, DigestServer>();
     const registrar = new Registrar({ now, log: log.child({ sip: 'registrar' }) });
+    registrar.on('changed', (aor, bindings) => phones.set(aor, bindings.map((b) => b.source.address)));
     registrations = new TrunkRegistrations({ stack, directory, scheduler, now, log: log.child({ sip: 'trunks' }) });
     const trunkRegistrations = registrations;
     const gateway = new SipGateway({
