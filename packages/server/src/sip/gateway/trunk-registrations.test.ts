@@ -19,7 +19,7 @@ function setup(initial: GatewayTrunk[]) {
   const layer = h.layer(h.b);
   const now = () => EPOCH + h.scheduler.now;
   let trunks = initial;
-  const directory = new SipDirectory({ trunks: () => Promise.resolve(trunks), extension: () => Promise.resolve(null), extensionOfStaff: () => Promise.resolve(null), realmOf: () => 'x', instanceOfDomain: () => null }, now);
+  const directory = new SipDirectory({ trunks: () => Promise.resolve(trunks), extension: () => Promise.resolve(null), extensionOfStaff: () => Promise.resolve(null), numberOwner: () => Promise.resolve(null), realmOf: () => 'x', instanceOfDomain: () => null }, now);
   const registrations = new TrunkRegistrations({ stack: new SipStack(h.b, layer), directory, scheduler: h.scheduler, now, log: pino({ level: 'silent' }) });
   const registers: ServerTransaction[] = [];
   carrier.onRequest((tx) => registers.push(tx));
