@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type ConsoleApi } from '../../api.js';
 import { format, type Language } from '../../i18n.js';
-import { Button, Dialog, Notice, SelectField, TextField, common, errorText } from '../../ui/index.js';
+import { FormDialog, Notice, SelectField, TextField, errorText } from '../../ui/index.js';
 import type { SkillGroupOption } from '../numbers/numbers-data.js';
 import type { StaffInfo } from '../staff/staff-api.js';
 import { createExtension, extensionFieldOf, modifyExtension, skillGroupIdsOf, type ExtensionFormField, type ExtensionInfo } from './extensions-api.js';
@@ -67,23 +67,7 @@ export function ExtensionFormDialog({ api, lang, editing, staff, groups, onClose
   ];
 
   return (
-    <Dialog
-      open
-      title={editing ? format(t.editTitle, { id: editing.ExtensionId }) : t.createTitle}
-      onClose={() => {
-        if (!busy) onClose();
-      }}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            {common[lang].cancel}
-          </Button>
-          <Button variant="primary" type="submit" busy={busy} form="extension-form">
-            {busy ? common[lang].saving : common[lang].save}
-          </Button>
-        </>
-      }
-    >
+    <FormDialog lang={lang} title={editing ? format(t.editTitle, { id: editing.ExtensionId }) : t.createTitle} formId="extension-form" busy={busy} onClose={onClose}>
       <form id="extension-form" ref={formRef} onSubmit={(event) => void submit(event)} noValidate>
         {errors.form ? (
           <div class="extension-form-error" tabIndex={-1}>
@@ -117,6 +101,6 @@ export function ExtensionFormDialog({ api, lang, editing, staff, groups, onClose
           {errors.groups ? <p class="field-error">{errors.groups}</p> : null}
         </fieldset>
       </form>
-    </Dialog>
+    </FormDialog>
   );
 }

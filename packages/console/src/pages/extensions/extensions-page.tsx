@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ConsoleApi } from '../../api.js';
 import { format } from '../../i18n.js';
 import type { PageProps } from '../../routes.js';
-import { Button, ConfirmDialog, DataTable, Notice, Paging, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
+import { Button, ConfirmItemDialog, DataTable, Notice, Paging, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
 import { loadSkillGroups } from '../numbers/numbers-data.js';
 import { loadSipStatus } from '../sip-trunks/sip-api.js';
 import { SipStatusNotice } from '../sip-trunks/sip-status-notice.js';
@@ -173,40 +173,34 @@ export function ExtensionsPage({ api, lang, readOnly }: PageProps) {
           onClose={() => setModal(null)}
         />
       ) : null}
-      <ConfirmDialog
-        open={modal?.kind === 'reset'}
+      <ConfirmItemDialog
+        item={modal?.kind === 'reset' ? modal.id : null}
         title={t.resetTitle}
         confirmLabel={t.resetConfirm}
         lang={lang}
         busy={busy}
         onCancel={() => setModal(null)}
-        onConfirm={() => {
-          if (modal?.kind !== 'reset') return;
-          const id = modal.id;
-          void run(async () => ({ kind: 'account', account: await accountOf(api, id, await resetExtensionPassword(api, id)), created: false }));
-        }}
+        onConfirm={(id) => void run(async () => ({ kind: 'account', account: await accountOf(api, id, await resetExtensionPassword(api, id)), created: false }))}
       >
-        <p>{modal?.kind === 'reset' ? format(t.resetBody, { id: modal.id }) : ''}</p>
-      </ConfirmDialog>
-      <ConfirmDialog
-        open={modal?.kind === 'delete'}
+        {(id) => <p>{format(t.resetBody, { id })}</p>}
+      </ConfirmItemDialog>
+      <ConfirmItemDialog
+        item={modal?.kind === 'delete' ? modal.id : null}
         title={t.deleteTitle}
         confirmLabel={t.delete}
         lang={lang}
         busy={busy}
         onCancel={() => setModal(null)}
-        onConfirm={() => {
-          if (modal?.kind !== 'delete') return;
-          const id = modal.id;
+        onConfirm={(id) =>
           void run(async () => {
             await deleteExtension(api, id);
             toast(format(t.deleted, { id }));
             return null;
-          });
-        }}
+          })
+        }
       >
-        <p>{modal?.kind === 'delete' ? format(t.deleteBody, { id: modal.id }) : ''}</p>
-      </ConfirmDialog>
+        {(id) => <p>{format(t.deleteBody, { id })}</p>}
+      </ConfirmItemDialog>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { format, type Language } from '../../i18n.js';
 import { parseHash, type PageProps } from '../../routes.js';
-import { Button, ConfirmDialog, DataTable, Notice, TextField, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
+import { Button, ConfirmItemDialog, DataTable, Notice, TextField, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
 import { loadNumbers, loadSkillGroups, numberPath, type NumberRow, type SkillGroupOption } from './numbers-data.js';
 import { RouteEditor } from './route-editor.js';
 import { numbersText } from './text.js';
@@ -127,17 +127,17 @@ function NumbersList({ api, lang, readOnly }: PageProps) {
         </form>
       )}
       <DataTable caption={t.title} columns={columns} rows={rows} rowKey={(row) => row.number} lang={lang} loading={numbers.loading} error={numbers.error} onRetry={numbers.reload} empty={t.empty} />
-      <ConfirmDialog
-        open={removing !== null}
+      <ConfirmItemDialog
+        item={removing}
         title={t.removeTitle}
         confirmLabel={t.remove}
         lang={lang}
         busy={removing !== null && busy === removing.number}
         onCancel={() => setRemoving(null)}
-        onConfirm={() => removing && void remove(removing)}
+        onConfirm={(row) => void remove(row)}
       >
-        {format(t.removeBody, { number: removing?.number ?? '' })}
-      </ConfirmDialog>
+        {(row) => format(t.removeBody, { number: row.number })}
+      </ConfirmItemDialog>
     </section>
   );
 }

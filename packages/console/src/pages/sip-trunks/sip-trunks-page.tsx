@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { format, type Language } from '../../i18n.js';
 import type { PageProps } from '../../routes.js';
-import { Button, ConfirmDialog, DataTable, Notice, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
+import { Button, ConfirmItemDialog, DataTable, Notice, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
 import { loadNumbers } from '../numbers/numbers-data.js';
 import { loadSipStatus, loadTrunks, removeTrunk, setTrunkEnabled, type Trunk } from './sip-api.js';
 import { SipStatusNotice } from './sip-status-notice.js';
@@ -149,19 +149,17 @@ export function SipTrunksPage({ api, lang, readOnly }: PageProps) {
           }}
         />
       ) : null}
-      <ConfirmDialog
-        open={modal?.kind === 'delete'}
+      <ConfirmItemDialog
+        item={modal?.kind === 'delete' ? modal.trunk : null}
         title={t.deleteTitle}
         confirmLabel={t.delete}
         lang={lang}
         busy={modal?.kind === 'delete' && busy === modal.trunk.id}
         onCancel={() => setModal(null)}
-        onConfirm={() => {
-          if (modal?.kind === 'delete') void remove(modal.trunk);
-        }}
+        onConfirm={(trunk) => void remove(trunk)}
       >
-        <p>{modal?.kind === 'delete' ? format(t.deleteBody, { name: modal.trunk.name }) : ''}</p>
-      </ConfirmDialog>
+        {(trunk) => <p>{format(t.deleteBody, { name: trunk.name })}</p>}
+      </ConfirmItemDialog>
     </section>
   );
 }

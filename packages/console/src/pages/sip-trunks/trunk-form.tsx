@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type ConsoleApi } from '../../api.js';
 import { format, type Language } from '../../i18n.js';
-import { Button, Dialog, Field, Notice, SelectField, TextField, common, errorText } from '../../ui/index.js';
+import { Field, FormDialog, Notice, SelectField, TextField, errorText } from '../../ui/index.js';
 import { saveTrunk, type SipStatus, type Trunk, type TrunkKind, type TrunkTransport } from './sip-api.js';
 import { formFieldOf, newTrunkForm, trunkBody, trunkForm, type TrunkForm, type TrunkFormField } from './trunk-form-model.js';
 import { trunksText } from './text.js';
@@ -67,24 +67,7 @@ export function TrunkFormDialog({ api, lang, editing, defaults, numbers, onClose
   const callerChoices = [...numbers, ...savedOnly];
 
   return (
-    <Dialog
-      open
-      wide
-      title={editing ? format(t.editTitle, { name: editing.name }) : t.createTitle}
-      onClose={() => {
-        if (!busy) onClose();
-      }}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            {common[lang].cancel}
-          </Button>
-          <Button variant="primary" type="submit" busy={busy} form="trunk-form">
-            {busy ? common[lang].saving : common[lang].save}
-          </Button>
-        </>
-      }
-    >
+    <FormDialog wide lang={lang} title={editing ? format(t.editTitle, { name: editing.name }) : t.createTitle} formId="trunk-form" busy={busy} onClose={onClose}>
       <form id="trunk-form" class="trunk-form" ref={formRef} onSubmit={(event) => void submit(event)} noValidate>
         {errors.form ? (
           <div class="trunk-form-error" tabIndex={-1}>
@@ -181,6 +164,6 @@ export function TrunkFormDialog({ api, lang, editing, defaults, numbers, onClose
           <TextField label={t.maxCallsLabel} name="maxConcurrentCalls" inputMode="numeric" value={form.maxCalls} onValue={(v) => set('maxCalls', v)} error={errors.maxCalls} maxLength={9} />
         </div>
       </form>
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ConsoleApi } from '../../api.js';
 import type { Language } from '../../i18n.js';
-import { Button, Dialog, errorText, Notice, SelectField, TextField, common } from '../../ui/index.js';
+import { errorText, FormDialog, Notice, SelectField, TextField } from '../../ui/index.js';
 import type { SkillGroupInfo } from './groups-api.js';
 import { text } from './text.js';
 
@@ -41,23 +41,7 @@ export function GroupForm({ api, lang, editing, onClose, onSaved }: { api: Conso
   };
 
   return (
-    <Dialog
-      open
-      title={editing ? t.editTitle : t.createTitle}
-      onClose={() => {
-        if (!busy) onClose();
-      }}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            {common[lang].cancel}
-          </Button>
-          <Button variant="primary" type="submit" form="group-form" busy={busy}>
-            {busy ? common[lang].saving : common[lang].save}
-          </Button>
-        </>
-      }
-    >
+    <FormDialog lang={lang} title={editing ? t.editTitle : t.createTitle} formId="group-form" busy={busy} onClose={onClose}>
       <form id="group-form" onSubmit={(event) => void submit(event)} noValidate>
         {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
         <TextField label={t.name} name="groupName" value={name} onValue={setName} error={errors.name} required maxLength={128} />
@@ -85,6 +69,6 @@ export function GroupForm({ api, lang, editing, onClose, onSaved }: { api: Conso
           hint={t.concurrencyHint}
         />
       </form>
-    </Dialog>
+    </FormDialog>
   );
 }

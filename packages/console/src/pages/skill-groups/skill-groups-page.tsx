@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { format } from '../../i18n.js';
 import type { PageProps } from '../../routes.js';
-import { Button, ConfirmDialog, DataTable, Notice, Paging, SearchBar, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
+import { Button, ConfirmItemDialog, DataTable, Notice, Paging, SearchBar, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
 import { GroupForm } from './group-form.js';
 import { listAllGroups, listGroups, type SkillGroupInfo } from './groups-api.js';
 import { policyName, RoutingDialog } from './routing-dialog.js';
@@ -156,19 +156,17 @@ export function SkillGroupsPage({ api, lang, readOnly }: PageProps) {
           }}
         />
       ) : null}
-      <ConfirmDialog
-        open={modal?.kind === 'delete'}
+      <ConfirmItemDialog
+        item={modal?.kind === 'delete' ? modal.group : null}
         title={t.deleteTitle}
         confirmLabel={t.delete}
         lang={lang}
         busy={deleting}
         onCancel={() => setModal(null)}
-        onConfirm={() => {
-          if (modal?.kind === 'delete') void remove(modal.group);
-        }}
+        onConfirm={(group) => void remove(group)}
       >
-        <p>{modal?.kind === 'delete' ? format(t.deleteBody, { name: modal.group.SkillGroupName }) : ''}</p>
-      </ConfirmDialog>
+        {(group) => <p>{format(t.deleteBody, { name: group.SkillGroupName })}</p>}
+      </ConfirmItemDialog>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ConsoleApi } from '../../api.js';
 import { format, type Language } from '../../i18n.js';
-import { Button, CopyButton, Dialog, errorText, Notice, TextField, common } from '../../ui/index.js';
+import { Button, CopyButton, Dialog, errorText, FormDialog, Notice, TextField } from '../../ui/index.js';
 import { generatePassword } from './staff-api.js';
 import { text } from './text.js';
 
@@ -51,23 +51,7 @@ export function PasswordDialog({ api, lang, mail, onClose }: { api: ConsoleApi; 
   }
 
   return (
-    <Dialog
-      open
-      title={format(t.passwordTitle, { mail })}
-      onClose={() => {
-        if (!busy) onClose();
-      }}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            {common[lang].cancel}
-          </Button>
-          <Button variant="primary" type="submit" form="password-form" busy={busy}>
-            {t.passwordSubmit}
-          </Button>
-        </>
-      }
-    >
+    <FormDialog lang={lang} title={format(t.passwordTitle, { mail })} formId="password-form" busy={busy} onClose={onClose} submitLabel={t.passwordSubmit}>
       <form id="password-form" onSubmit={(event) => void submit(event)} noValidate>
         {error ? <Notice kind="error">{error}</Notice> : null}
         <fieldset class="group choice">
@@ -85,6 +69,6 @@ export function PasswordDialog({ api, lang, mail, onClose }: { api: ConsoleApi; 
           <p class="field-hint">{t.passwordHint}</p>
         )}
       </form>
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ConsoleApi } from '../../api.js';
 import type { Language } from '../../i18n.js';
-import { Button, Dialog, errorText, Field, Notice, SelectField, TextField, common } from '../../ui/index.js';
+import { Button, errorText, Field, FormDialog, Notice, SelectField, TextField } from '../../ui/index.js';
 import type { SkillGroupInfo } from '../skill-groups/groups-api.js';
 import { DEFAULT_PRIORITY, type StaffInfo } from './staff-api.js';
 import { text } from './text.js';
@@ -116,24 +116,7 @@ export function StaffForm({ api, lang, editing, groups, onClose, onSaved }: Staf
   const groupOptions = [{ value: '', label: t.pickGroup }, ...groups.map((g) => ({ value: String(g.SkillGroupId), label: g.SkillGroupName }))];
 
   return (
-    <Dialog
-      open
-      wide
-      title={editing ? t.editTitle : t.createTitle}
-      onClose={() => {
-        if (!busy) onClose();
-      }}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            {common[lang].cancel}
-          </Button>
-          <Button variant="primary" type="submit" busy={busy} form="staff-form">
-            {busy ? common[lang].saving : common[lang].save}
-          </Button>
-        </>
-      }
-    >
+    <FormDialog wide lang={lang} title={editing ? t.editTitle : t.createTitle} formId="staff-form" busy={busy} onClose={onClose}>
       <form id="staff-form" onSubmit={(event) => void submit(event)} noValidate>
         {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
         <div class="form-grid">
@@ -196,7 +179,7 @@ export function StaffForm({ api, lang, editing, groups, onClose, onSaved }: Staf
           </p>
         </fieldset>
       </form>
-    </Dialog>
+    </FormDialog>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { format } from '../../i18n.js';
 import type { PageProps } from '../../routes.js';
-import { Button, ConfirmDialog, DataTable, Notice, Paging, SearchBar, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
+import { Button, ConfirmItemDialog, DataTable, Notice, Paging, SearchBar, common, errorText, toast, useAsync, type Column } from '../../ui/index.js';
 import { listAllGroups } from '../skill-groups/groups-api.js';
 import { PasswordDialog } from './password-dialog.js';
 import { listStaff, type StaffInfo } from './staff-api.js';
@@ -186,19 +186,17 @@ export function StaffPage({ api, user, lang, readOnly }: PageProps) {
           }}
         />
       ) : null}
-      <ConfirmDialog
-        open={modal?.kind === 'delete'}
+      <ConfirmItemDialog
+        item={modal?.kind === 'delete' ? modal.mail : null}
         title={t.deleteTitle}
         confirmLabel={t.delete}
         lang={lang}
         busy={deleting}
         onCancel={() => setModal(null)}
-        onConfirm={() => {
-          if (modal?.kind === 'delete') void remove(modal.mail);
-        }}
+        onConfirm={(mail) => void remove(mail)}
       >
-        <p>{modal?.kind === 'delete' ? format(t.deleteBody, { mail: modal.mail }) : ''}</p>
-      </ConfirmDialog>
+        {(mail) => <p>{format(t.deleteBody, { mail })}</p>}
+      </ConfirmItemDialog>
     </section>
   );
 }
