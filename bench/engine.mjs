@@ -29,23 +29,26 @@
 // BENCH_ENGINE_WEBRTC_STEPS (50,100), BENCH_ENGINE_WEBRTC_SECONDS (4), BENCH_ACD_DECISIONS (200000),
 // BENCH_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_DATA_PARENT (the
 // data folder's parent; default the OS temp folder), BENCH_ENGINE_MEDIA_WORKERS (server default).
-import { execFileSync, fork, spawn } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import dgram from 'node:dgram';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
-import { createServer } from 'node:net';
+import { readdirSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import tencentcloud from 'tencentcloud-sdk-nodejs';
+import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { runAcdBench } from './engine-acd.mjs';
+import { Floor } from './lib/agents.mjs';
+import { ask, nextMessage, now, pool, sleep, withTimeout } from './lib/async.mjs';
+import { parseOnly } from './lib/cli.mjs';
+import { udpSocket } from './lib/net.mjs';
+import { CpuWindow, rssMb } from './lib/process-stats.mjs';
+import { ServerProcess } from './lib/server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const cli = join(root, 'packages/server/dist/cli/main.js');
 const PARTS = ['acd', 'offer', 'cps', 'media', 'webrtc'];
+/** The hotline into the floor's skill group. */
+const HOTLINE = '00864008000800';
 
 const env = (name, fallback) => process.env[name] ?? fallback;
 const list = (text) => text.split(',').map(Number).filter((n) => n > 0);
@@ -65,178 +68,13 @@ const settings = {
   dataParent: env('BENCH_DATA_PARENT', tmpdir()),
 };
 
-/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes of this machine. */
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function percentile(values, p) {
   if (values.length === 0) return NaN;
   const sorted = Float64Array.from(values).sort();
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
-}
-
-/** Runs `task(item)` over `items`, `concurrency` at a time. */
-async function pool(items, concurrency, task) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++];
-        await task(item);
-      }
-    }),
-  );
-}
-
-function nextMessage(emitter, type, match = () => true) {
-  return new Promise((resolve) => {
-    const listener = (message) => {
-      if (message?.type !== type || !match(message)) return;
-      emitter.off('message', listener);
-      resolve(message);
-    };
-    emitter.on('message', listener);
-  });
-}
-
-function ask(child, message, reply, match) {
-  const answer = nextMessage(child, reply, match);
-  child.send(message);
-  return withTimeout(answer, 30_000, `${message.type} → ${reply}`);
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** CPU time (user + system) of a process, or of one of its threads, in ms, from /proc. */
-function cpuMs(pid, tid) {
-  try {
-    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-function rssMb(pid) {
-  try {
-    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-  } catch {
-    return NaN;
-  }
-}
-
-/** CPU of the server (whole process and main thread), the RTP generator, the werift peers and this process over a window, in cores. */
-class CpuWindow {
-  constructor(processes) {
-    this.processes = processes.filter((p) => p.pid);
-    this.start = now();
-    this.before = this.processes.map((p) => cpuMs(p.pid, p.tid));
-    this.self = process.cpuUsage();
-  }
-
-  end() {
-    const elapsed = now() - this.start;
-    const cores = {};
-    this.processes.forEach((p, i) => (cores[p.name] = (cpuMs(p.pid, p.tid) - this.before[i]) / elapsed));
-    const self = process.cpuUsage(this.self);
-    cores.bench = (self.user + self.system) / 1000 / elapsed;
-    return cores;
-  }
-}
-
-// ─── the server ─────────────────────────────────────────────────────────────────────────────────
-
-class ServerChild {
-  static async start() {
-    const server = new ServerChild();
-    server.dataDir = mkdtempSync(join(settings.dataParent, 'openccc-bench-engine-'));
-    server.creds = JSON.parse(execFileSync(process.execPath, [cli, 'init', '--data', server.dataDir, '--json'], { encoding: 'utf8' }));
-    server.port = await freePort();
-    server.url = `http://127.0.0.1:${server.port}`;
-    // Logs (JSON lines, at the default level `info`) go to a file: a pipe this process drains late
-    // would block the server's synchronous writes.
-    server.logFile = join(server.dataDir, 'server.log');
-    const logFd = openSync(server.logFile, 'a');
-    const args = [
-      `--import=${pathToFileURL(join(here, 'engine-preload.mjs')).href}`,
-      ...settings.serverNodeFlags,
-      cli, 'start', '--data', server.dataDir, '--port', String(server.port),
-      '--rate-limit', '0', '--log-level', 'info', '--rtp-agents', 'on',
-      // RTP legs take the lower half: 16000–23999, 4,000 even ports, below the ephemeral ports the phones use.
-      '--media-ports', '16000-31999', '--ring-timeout', '20', '--after-call-work', '0',
-      ...(settings.mediaWorkers ? ['--media-workers', settings.mediaWorkers] : []),
-    ];
-    server.child = spawn(process.execPath, args, { stdio: ['ignore', logFd, 'inherit', 'ipc'] });
-    closeSync(logFd);
-    server.exited = new Promise((resolve) => server.child.once('exit', (code, signal) => resolve({ code, signal })));
-    const deadline = now() + 30_000;
-    for (;;) {
-      if (server.child.exitCode !== null) throw new Error(`the server exited with ${server.child.exitCode}; see ${server.logFile}`);
-      const ok = await fetch(`${server.url}/healthz`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (now() > deadline) throw new Error('the server did not start within 30 s');
-      await sleep(100);
-    }
-    server.client = new tencentcloud.ccc.v20200210.Client({
-      credential: { secretId: server.creds.secretId, secretKey: server.creds.secretKey },
-      region: '',
-      // A connection per request: a kept-alive one can be closed by the server just as it is reused.
-      profile: { httpProfile: { endpoint: `127.0.0.1:${server.port}`, protocol: 'http://', reqMethod: 'POST', agent: new http.Agent({ keepAlive: false }) } },
-    });
-    server.loopId = 0;
-    return server;
-  }
-
-  get pid() {
-    return this.child.pid;
-  }
-
-  /** The server main thread's event-loop delay since the last reset (ms). */
-  loop(reset = true) {
-    const id = ++this.loopId;
-    return ask(this.child, { type: 'bench:loop', id, reset }, 'bench:loop', (m) => m.id === id);
-  }
-
-  /** The bytes the log has now, and later the lines written after that. */
-  logSize() {
-    return statSync(this.logFile).size;
-  }
-
-  logLinesSince(offset) {
-    const fd = openSync(this.logFile, 'r');
-    try {
-      const size = statSync(this.logFile).size;
-      const buffer = Buffer.alloc(size - offset);
-      readSync(fd, buffer, 0, buffer.length, offset);
-      return buffer.toString('utf8').split('\n');
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  async stop() {
-    this.child.kill('SIGTERM');
-    const exit = await withTimeout(this.exited, 30_000, 'server exit').catch(() => {
-      this.child.kill('SIGKILL');
-      return { code: null, signal: 'SIGKILL' };
-    });
-    if (!process.env.BENCH_KEEP_DATA) rmSync(this.dataDir, { recursive: true, force: true });
-    return exit;
-  }
-}
+// ─── the server's recordings ────────────────────────────────────────────────────────────────────
 
 /** Size of every call recording (WAV) in the data folder, by path. */
 function recordingSizes(dataDir) {
@@ -259,61 +97,7 @@ function recordingSizes(dataDir) {
   return sizes;
 }
 
-// ─── agents and phones (signalling in this process) ────────────────────────────────────────────
-
-/** POST JSON from a chosen local address (the token exchange is limited per client address). */
-function postJson(url, body, localAddress) {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request(url, { method: 'POST', localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-/** A signed-in agent: the realtime WebSocket a workbench keeps. */
-class Agent {
-  constructor(floor, index, mail) {
-    this.floor = floor;
-    this.index = index;
-    this.mail = mail;
-    this.nextId = 1;
-    this.replies = new Map();
-  }
-
-  connect(url, ticket) {
-    return new Promise((resolve, reject) => {
-      this.ws = new WebSocket(url.replace(/^http/, 'ws') + '/realtime/v1');
-      this.ws.on('error', reject);
-      this.ws.on('open', () => this.ws.send(JSON.stringify({ type: 'hello', v: 1, ticket, client: { type: 'Web', embedded: true } })));
-      this.ws.on('message', (data) => {
-        const at = now();
-        const message = JSON.parse(String(data));
-        if (message.type === 'welcome') resolve();
-        else if (message.type === 'refused') reject(new Error(`hello refused: ${message.code} ${message.message}`));
-        else if (message.type === 'reply') {
-          this.replies.get(message.id)?.(message);
-          this.replies.delete(message.id);
-        } else if (message.type === 'event') this.floor.onEvent(this, message.name, message.payload, at);
-      });
-      this.ws.on('close', (code) => {
-        if (!this.floor.closing) console.error(`agent ${this.mail}: socket closed (${code})`);
-      });
-    });
-  }
-
-  request(method, params = {}) {
-    const id = this.nextId++;
-    const reply = new Promise((resolve) => this.replies.set(id, resolve));
-    this.ws.send(JSON.stringify({ type: 'request', id, method, params }));
-    return withTimeout(reply, 20_000, `${method} of ${this.mail}`);
-  }
-}
+// ─── virtual phones (signalling in this process) ────────────────────────────────────────────────
 
 /** A virtual phone on /phone/v1; calls are told apart by the phone's own call ids. */
 class Phone {
@@ -370,98 +154,6 @@ async function openPhones(url, count, prefix) {
   return phones;
 }
 
-function udpSocket() {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => resolve(socket));
-  });
-}
-
-/**
- * The call center: one skill group with every agent in it, a hotline routed to it, and the agents
- * signed in through the SDK's path (Cloud API token → /sdk/v1/login → realtime hello → Agent.online).
- */
-class Floor {
-  static async open(server, count) {
-    const floor = new Floor();
-    floor.server = server;
-    floor.agents = [];
-    floor.closing = false;
-    floor.listeners = new Set();
-    const { client } = server;
-    const SdkAppId = server.creds.sdkAppId;
-    const groupName = 'Bench floor';
-    const group = await client.CreateCCCSkillGroup({ SdkAppId, SkillGroupName: groupName, SkillGroupType: 0, MaxConcurrency: 1 });
-    floor.groupId = group.SkillGroupId;
-    floor.hotline = '00864008000800';
-    execFileSync(process.execPath, [cli, 'number', 'add', floor.hotline, '--skill-group', String(floor.groupId), '--data', server.dataDir, '--instance', String(SdkAppId)], { stdio: 'ignore' });
-    const started = now();
-    const mails = Array.from({ length: count }, (_, i) => `agent-${String(i).padStart(5, '0')}@bench.example.com`);
-    const batches = [];
-    for (let i = 0; i < count; i += 10) batches.push(mails.slice(i, i + 10));
-    await pool(batches, 4, async (batch) => {
-      const res = await client.CreateStaff({ SdkAppId, Staffs: batch.map((Mail, j) => ({ Mail, Name: `Agent ${Mail.slice(6, 11)}`, StaffNumber: String(j), SkillGroupNameList: [groupName] })) });
-      if (res.ErrorStaffList?.length) throw new Error(`CreateStaff: ${JSON.stringify(res.ErrorStaffList)}`);
-    });
-    const created = now();
-    // Tokens through the official SDK client, exchanged from 127.0.0.2… (50 agents per address: the
-    // server allows 60 token exchanges from one address at once), then the realtime sockets.
-    await pool(
-      mails.map((mail, i) => ({ mail, i })),
-      16,
-      async ({ mail, i }) => {
-        const { Token } = await client.CreateSDKLoginToken({ SdkAppId, SeatUserId: mail });
-        const address = `127.0.${Math.floor(i / 12_500)}.${2 + (Math.floor(i / 50) % 250)}`;
-        const login = await postJson(`${server.url}/sdk/v1/login`, { sdkAppId: SdkAppId, userId: mail, token: Token, parentOrigin: server.url }, address);
-        if (login.status !== 200) throw new Error(`login of ${mail}: ${login.status} ${JSON.stringify(login.body)}`);
-        const agent = new Agent(floor, i, mail);
-        await agent.connect(server.url, login.body.ticket);
-        const online = await agent.request('Agent.online');
-        if (!online.ok) throw new Error(`Agent.online of ${mail}: ${JSON.stringify(online)}`);
-        floor.agents[i] = agent;
-      },
-    );
-    floor.setup = { agents: count, createMs: Math.round(created - started), signInMs: Math.round(now() - created) };
-    // The engine loads each agent into the ACD once its socket is up (store reads): give it a moment.
-    await sleep(2000);
-    return floor;
-  }
-
-  /** The agents' statuses as the Cloud API reports them: {free: n, busy: n, …}. */
-  async statusCounts() {
-    const { Metrics } = await this.server.client.DescribeStaffStatusMetrics({ SdkAppId: this.server.creds.sdkAppId });
-    const counts = {};
-    for (const m of Metrics ?? []) counts[m.Status] = (counts[m.Status] ?? 0) + 1;
-    return counts;
-  }
-
-  /** Waits (up to `ms`) for every agent to be free again; returns the statuses seen last. */
-  async settle(ms = 20_000) {
-    const deadline = now() + ms;
-    for (;;) {
-      const counts = await this.statusCounts();
-      if ((counts.free ?? 0) >= this.agents.length || now() > deadline) return counts;
-      await sleep(250);
-    }
-  }
-
-  onEvent(agent, name, payload, at) {
-    for (const listener of this.listeners) listener(agent, name, payload, at);
-  }
-
-  /** Listens to every agent's events until the returned function is called. */
-  listen(listener) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  close() {
-    this.closing = true;
-    for (const agent of this.agents) agent?.ws.terminate();
-  }
-}
-
 // ─── offer latency ──────────────────────────────────────────────────────────────────────────────
 
 async function offerPart(server, floor) {
@@ -484,7 +176,7 @@ async function offerPart(server, floor) {
       let phoneEnded;
       const phoneDone = new Promise((resolve) => (phoneEnded = resolve));
       let answeredBySystemAt = NaN;
-      const { callId, sentAt } = phone.dial(floor.hotline, sink.address().port, (message, at) => {
+      const { callId, sentAt } = phone.dial(HOTLINE, sink.address().port, (message, at) => {
         if (message.type === 'answered' && message.by === 'system') answeredBySystemAt = at;
         if (message.type === 'ended') phoneEnded(message);
       });
@@ -584,7 +276,7 @@ async function cpsPart(server, floor) {
               clearTimeout(timer);
               resolve();
             };
-            const { callId, sentAt } = phone.dial(floor.hotline, phoneSink.address().port, (message, at) => {
+            const { callId, sentAt } = phone.dial(HOTLINE, phoneSink.address().port, (message, at) => {
               if (message.type === 'answered' && message.by !== 'system' && Number.isNaN(call.connectedAt)) {
                 call.connectedAt = at;
                 setTimeout(() => phone.hangup(callId), settings.talkMs);
@@ -702,10 +394,10 @@ async function withCalls({ server, floor, gen, peers, count, agentMedia }, measu
         if (!reply.ok) throw new Error(`Call.accept: ${JSON.stringify(reply.error)}`);
         setTargets({ [2 * k + 1]: reply.data.rtp.port });
       } else {
-        const { sdp } = await ask(peers, { type: 'offer', id: sessionId }, 'offer', (m) => m.id === sessionId);
+        const { sdp } = await ask(peers, { type: 'offer', id: sessionId }, 'offer', { match: (m) => m.id === sessionId });
         const reply = await agent.request('Call.accept', { sessionId, sdp });
         if (!reply.ok) throw new Error(`Call.accept: ${JSON.stringify(reply.error)}`);
-        await ask(peers, { type: 'answer', id: sessionId, sdp: reply.data.sdp }, 'answered', (m) => m.id === sessionId);
+        await ask(peers, { type: 'answer', id: sessionId, sdp: reply.data.sdp }, 'answered', { match: (m) => m.id === sessionId });
       }
     };
     accept().catch((error) => {
@@ -724,7 +416,7 @@ async function withCalls({ server, floor, gen, peers, count, agentMedia }, measu
       pending.set(phone.number, k);
       await withTimeout(
         new Promise((resolve, reject) => {
-          const { callId } = phone.dial(floor.hotline, ports[2 * k], (message) => {
+          const { callId } = phone.dial(HOTLINE, ports[2 * k], (message) => {
             if (message.type === 'media') setTargets({ [2 * k]: message.media.port });
             else if (message.type === 'answered' && message.by !== 'system') {
               call.connected = true;
@@ -758,7 +450,7 @@ async function withCalls({ server, floor, gen, peers, count, agentMedia }, measu
     }
     await withTimeout(Promise.all(endings), 30_000, 'the calls to end').catch((error) => console.error(`  ${error.message}`));
     off();
-    if (agentMedia === 'webrtc') await Promise.all([...sessions.keys()].map((id) => ask(peers, { type: 'close', id }, 'closed', (m) => m.id === id)));
+    if (agentMedia === 'webrtc') await Promise.all([...sessions.keys()].map((id) => ask(peers, { type: 'close', id }, 'closed', { match: (m) => m.id === id })));
     for (const phone of phones) phone.close();
     await ask(gen, { type: 'stop' }, 'stopped');
     // The agents' status writes land, so the next step starts with a free floor.
@@ -905,19 +597,6 @@ async function webrtcPart(server, floor) {
 
 // ─── the run ────────────────────────────────────────────────────────────────────────────────────
 
-function parseOnly(argv) {
-  const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
-  if (i < 0) return PARTS;
-  const value = argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
-  const parts = (value ?? '').split(',').filter(Boolean);
-  const unknown = parts.filter((p) => !PARTS.includes(p));
-  if (parts.length === 0 || unknown.length > 0) {
-    console.error(`--only takes ${PARTS.join(', ')} (comma-separated)${unknown.length ? `, not ${unknown.join(', ')}` : ''}`);
-    process.exit(2);
-  }
-  return PARTS.filter((p) => parts.includes(p));
-}
-
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
 function summaryRows(results) {
@@ -1005,7 +684,7 @@ function sourceVersion() {
 }
 
 async function main() {
-  const parts = parseOnly(process.argv.slice(2));
+  const parts = parseOnly(process.argv.slice(2), PARTS);
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown CPU',
     cores: cpus().length,
@@ -1058,12 +737,19 @@ async function main() {
   results.server = { mediaWorkers: settings.mediaWorkers ?? `default (${Math.min(cpus().length, 16)})`, logLevel: 'info', dataParent: settings.dataParent };
   results.servers = {};
   for (const part of parts.filter((p) => p !== 'acd')) {
-    const server = await ServerChild.start();
+    const server = await ServerProcess.start({
+      name: 'openccc-bench-engine',
+      logLevel: 'info',
+      dataParent: settings.dataParent,
+      nodeFlags: settings.serverNodeFlags,
+      ...(settings.mediaWorkers ? { mediaWorkers: settings.mediaWorkers } : {}),
+    });
     let floor;
     try {
       const needed = agentsFor[part];
       console.log(`\n[${part}] server pid ${server.pid} at ${server.url}; signing in ${needed} agents…`);
-      floor = await Floor.open(server, needed);
+      const { groupName } = await server.hotline(HOTLINE, 'Bench floor');
+      floor = await Floor.open(server, groupName, needed);
       const signedIn = { ...floor.setup, serverRssMb: rssMb(server.pid), serverLoop: await server.loop(true) };
       console.log(`  ${needed} agents created in ${(floor.setup.createMs / 1000).toFixed(1)} s, signed in and online in ${(floor.setup.signInMs / 1000).toFixed(1)} s; server RSS ${signedIn.serverRssMb.toFixed(0)} MB`);
       /** The server with every agent online and no call, over 3 s; and the recordings still growing meanwhile (their calls are over). */

@@ -11,12 +11,13 @@
 //   BENCH_MEDIA_STEPS=100,500 BENCH_MEDIA_SECONDS=3 npm run bench:media
 //   BENCH_MEDIA_WORKERS=2                         media workers (default: one per core)
 import { fork } from 'node:child_process';
-import dgram from 'node:dgram';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ask, nextMessage } from './lib/async.mjs';
+import { udpSocket } from './lib/net.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FRAME_BYTES = 160;
@@ -36,18 +37,11 @@ async function generator() {
   let timers = [];
   let measuring = false;
 
-  const bindSocket = () =>
-    new Promise((resolve, reject) => {
-      const socket = dgram.createSocket('udp4');
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => resolve(socket));
-    });
-
   process.on('message', async (message) => {
     if (message.type === 'open') {
       phones = [];
       for (let i = 0; i < message.streams; i++) {
-        const socket = await bindSocket();
+        const socket = await udpSocket();
         const phone = { socket, index: i, sequence: 0, sent: 0, windowSent: 0, received: 0, datagrams: 0, jitter: 0, lastTransit: undefined, target: undefined };
         socket.on('message', (packet) => {
           if (measuring) phone.datagrams++;
@@ -171,23 +165,6 @@ parentPort.on('message', async (message) => {
   }
 });
 `;
-
-function nextMessage(emitter, type) {
-  return new Promise((resolve) => {
-    const listener = (message) => {
-      if (message.type !== type) return;
-      emitter.off('message', listener);
-      resolve(message);
-    };
-    emitter.on('message', listener);
-  });
-}
-
-async function ask(child, message, reply) {
-  const answer = nextMessage(child, reply);
-  child.send(message);
-  return answer;
-}
 
 /** Runs one step: N calls through `relay` for the measured window; returns the figures. */
 async function runStep(gen, calls, seconds, relay) {

@@ -34,24 +34,13 @@
 //   {type:'stop'}                        → {type:'stopped'}              close every socket
 //   {type:'exit'}
 import { createHash, randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
+import { udpSocket } from './lib/net.mjs';
 
 const FRAME_BYTES = 160;
 const PACKET_BYTES = 12 + FRAME_BYTES;
 const T1_MS = 500;
 /** Timer B / F: 64 × T1. */
 const TRANSACTION_TIMEOUT_MS = 64 * T1_MS;
-
-function bindUdp(address) {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, address, () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-  });
-}
 
 // ─── RTP endpoints (both roles) ─────────────────────────────────────────────────────────────────
 
@@ -70,7 +59,7 @@ class RtpEndpoints {
   }
 
   async add(address) {
-    const socket = await bindUdp(address);
+    const socket = await udpSocket(address);
     const endpoint = { socket, index: this.endpoints.length, sequence: 0, target: null, sent: 0, received: 0, datagrams: 0 };
     socket.on('message', (packet) => {
       endpoint.datagrams++;
@@ -196,7 +185,7 @@ class Carrier {
 
   async dial({ calls, target, to, cps, bindAddress }) {
     if (!this.socket) {
-      this.socket = await bindUdp(bindAddress);
+      this.socket = await udpSocket(bindAddress);
       this.socket.on('message', (message, remote) => this.onMessage(message, remote));
       this.socket.on('error', () => undefined);
       this.local = this.socket.address();
@@ -439,7 +428,7 @@ class Phones {
 
   async register({ target, extensions, cps, bindAddress }) {
     this.target = target;
-    this.socket = await bindUdp(bindAddress);
+    this.socket = await udpSocket(bindAddress);
     this.socket.on('message', (message, remote) => this.onMessage(message, remote));
     this.socket.on('error', () => undefined);
     this.local = this.socket.address();

@@ -15,11 +15,12 @@
 //   BENCH_SIP_SECONDS=20               measured seconds per run (default 20)
 //   BENCH_SIP_WORKERS=2                media workers (default: the plane's default, one per core)
 import { fork } from 'node:child_process';
-import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ask, nextMessage } from './lib/async.mjs';
+import { udpSocket } from './lib/net.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FRAME_BYTES = 160;
@@ -46,18 +47,11 @@ async function generator() {
   let measuring = false;
   let window;
 
-  const bindSocket = () =>
-    new Promise((resolve, reject) => {
-      const socket = dgram.createSocket('udp4');
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => resolve(socket));
-    });
-
   process.on('message', async (message) => {
     if (message.type === 'open') {
       phones = [];
       for (const codec of message.codecs) {
-        const socket = await bindSocket();
+        const socket = await udpSocket();
         const phone = { socket, codec, sequence: 0, timestamp: 0, ssrc: (Math.random() * 0x1_0000_0000) >>> 0, sent: 0, received: 0, target: undefined };
         socket.on('message', () => {
           if (measuring) phone.received++;
@@ -127,23 +121,6 @@ async function generator() {
 }
 
 // ─── the measured side ──────────────────────────────────────────────────────────────────────────
-function nextMessage(child, type) {
-  return new Promise((resolve) => {
-    const listener = (message) => {
-      if (message.type !== type) return;
-      child.off('message', listener);
-      resolve(message);
-    };
-    child.on('message', listener);
-  });
-}
-
-async function ask(child, message, reply) {
-  const answer = nextMessage(child, reply);
-  child.send(message);
-  return answer;
-}
-
 const sum = (stats, key) => stats.reduce((total, worker) => total + (worker[key] ?? 0), 0);
 
 /** One run: `calls` bridged calls, legs of `codecs[0]` and `codecs[1]`, measured for `seconds`. */

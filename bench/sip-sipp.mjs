@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuMs, now, sleep, withTimeout } from './sip-server.mjs';
+import { now, sleep, withTimeout } from './lib/async.mjs';
+import { cpuMs } from './lib/process-stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -43,7 +43,12 @@ import { fork, spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Floor, SipServer, ask, freePort, nextMessage, now, pool, rssMb, sleep, udpCounters, udpSocketDrops, withTimeout } from './sip-server.mjs';
+import { Floor } from './lib/agents.mjs';
+import { ask, nextMessage, now, pool, sleep, withTimeout } from './lib/async.mjs';
+import { parseOnly } from './lib/cli.mjs';
+import { freePort } from './lib/net.mjs';
+import { rssMb, udpCounters, udpSocketDrops } from './lib/process-stats.mjs';
+import { SipServer } from './sip-server.mjs';
 import { Edge, sippStep, sippVersion } from './sip-sipp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -75,19 +80,6 @@ const settings = {
 
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : '—');
-
-function parseOnly(argv) {
-  const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
-  if (i < 0) return DEFAULT_PARTS;
-  const value = argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
-  const parts = (value ?? '').split(',').filter(Boolean);
-  const unknown = parts.filter((p) => !PARTS.includes(p));
-  if (parts.length === 0 || unknown.length > 0) {
-    console.error(`--only takes ${PARTS.join(', ')} (comma-separated)${unknown.length ? `, not ${unknown.join(', ')}` : ''}`);
-    process.exit(2);
-  }
-  return PARTS.filter((p) => parts.includes(p));
-}
 
 function printTable(head, rows) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
@@ -201,6 +193,32 @@ function startLoad(role) {
 
 let windowId = 0;
 
+/**
+ * After a 2 s warm-up (the last calls' first packets), measures `settings.mediaSeconds` of calls
+ * between the carrier generator and the far end's (agents or phones): both generators' reports,
+ * the server's CPU, event-loop delay and RSS, the machine's UDP drops over the window; then, a
+ * second later, the packets of the window each generator received late (a backlog, not a loss).
+ */
+async function measureWindow(server, carrier, far) {
+  await sleep(2000);
+  await server.loop(true);
+  const cpu = server.cpuWindow();
+  const udpBefore = udpCounters();
+  const window = (windowId % 255) + 1;
+  windowId++;
+  await Promise.all([ask(carrier, { type: 'measure', window }, 'measuring'), ask(far, { type: 'measure', window }, 'measuring')]);
+  await sleep(settings.mediaSeconds * 1000);
+  const [c, f] = await Promise.all([ask(carrier, { type: 'report' }, 'report'), ask(far, { type: 'report' }, 'report')]);
+  const cores = cpu.end();
+  const udpAfter = udpCounters();
+  const loop = await server.loop(true);
+  const rss = rssMb(server.pid);
+  await sleep(1000);
+  const [cLate, fLate] = await Promise.all([ask(carrier, { type: 'late' }, 'late'), ask(far, { type: 'late' }, 'late')]);
+  const udp = { rcvbufErrors: udpAfter.rcvbufErrors - udpBefore.rcvbufErrors, noPorts: udpAfter.noPorts - udpBefore.noPorts };
+  return { c, f, cLate, fLate, cores, udp, loop, rss };
+}
+
 /** `count` calls through the gateway to agents who answer with RTP; measured for `seconds`. */
 async function mediaRun(server, floor, count) {
   const [carrier, agents] = await Promise.all([startLoad('carrier'), startLoad('agents')]);
@@ -231,27 +249,12 @@ async function mediaRun(server, floor, count) {
   });
   try {
     const setupStart = now();
-    const dialled = await ask(carrier, { type: 'dial', calls: count, target: { address: '127.0.0.1', port: server.sipPort }, to: AGENT_HOTLINE, cps: settings.setupCps, bindAddress: CARRIER }, 'dialled', 120_000);
+    const dialled = await ask(carrier, { type: 'dial', calls: count, target: { address: '127.0.0.1', port: server.sipPort }, to: AGENT_HOTLINE, cps: settings.setupCps, bindAddress: CARRIER }, 'dialled', { timeoutMs: 120_000 });
     if (dialled.failed > 0) console.error(`  ${dialled.failed} calls failed to set up: ${dialled.failures.join('; ')}`);
     if (dialled.established > 0) await withTimeout(acceptedAll, 30_000, 'the agents to answer').catch((error) => console.error(`  ${error.message} (${accepted} answered)`));
     const setupS = (now() - setupStart) / 1000;
-    await sleep(2000); // warm-up: the last calls' first packets
-    await server.loop(true);
-    const cpu = server.cpuWindow();
-    const udpBefore = udpCounters();
-    const window = (windowId % 255) + 1;
-    windowId++;
-    await Promise.all([ask(carrier, { type: 'measure', window }, 'measuring'), ask(agents, { type: 'measure', window }, 'measuring')]);
-    await sleep(settings.mediaSeconds * 1000);
-    const [c, a] = await Promise.all([ask(carrier, { type: 'report' }, 'report'), ask(agents, { type: 'report' }, 'report')]);
-    const cores = cpu.end();
-    const udpAfter = udpCounters();
-    const loop = await server.loop(true);
-    const rss = rssMb(server.pid);
-    // Packets of the window still arriving a second later: delayed in a backlog, not lost.
-    await sleep(1000);
-    const [cLate, aLate] = await Promise.all([ask(carrier, { type: 'late' }, 'late'), ask(agents, { type: 'late' }, 'late')]);
-    const hungUp = await ask(carrier, { type: 'hangup' }, 'hungUp', 60_000);
+    const { c, f: a, cLate, fLate: aLate, cores, udp, loop, rss } = await measureWindow(server, carrier, agents);
+    const hungUp = await ask(carrier, { type: 'hangup' }, 'hungUp', { timeoutMs: 60_000 });
     // Every answered call's session ends at the agent once the carrier hangs up.
     const deadline = now() + 20_000;
     while (ended.size < accepted && now() < deadline) await sleep(200);
@@ -271,8 +274,8 @@ async function mediaRun(server, floor, count) {
       nominalPerS: count * 100,
       skippedRounds: c.skippedTicks + a.skippedTicks,
       // Kernel drops on this machine over the window (every process's, the server's and the generators' sockets alike).
-      udpRcvbufDrops: udpAfter.rcvbufErrors - udpBefore.rcvbufErrors,
-      udpNoPort: udpAfter.noPorts - udpBefore.noPorts,
+      udpRcvbufDrops: udp.rcvbufErrors,
+      udpNoPort: udp.noPorts,
       packetsOutPerS: (1000 * (c.received + a.received)) / c.elapsedMs,
       ...cores,
       serverRssMb: rss,
@@ -300,9 +303,13 @@ function formatMediaRow(r) {
   );
 }
 
+/** The server's columns of the media and phones tables. */
+const SERVER_HEAD = ['server cores', 'main thread', 'workers+other', 'RSS MB', 'loop p99 ms'];
+const serverCells = (r) => [fmt(r.serverCores, 2), fmt(r.mainCores, 2), fmt(r.otherCores, 2), fmt(r.serverRssMb, 0), fmt(r.loop.p99Ms, 1)];
+
 function mediaTable(rows) {
   printTable(
-    ['calls', 'set up', 'answered', 'pkts/s nominal', 'pkts/s in', 'pkts/s out', 'loss →agent %', 'loss →carrier %', 'of it late %', 'server cores', 'main thread', 'workers+other', 'RSS MB', 'loop p99 ms', 'carrier gen', 'agents gen', 'machine busy'],
+    ['calls', 'set up', 'answered', 'pkts/s nominal', 'pkts/s in', 'pkts/s out', 'loss →agent %', 'loss →carrier %', 'of it late %', ...SERVER_HEAD, 'carrier gen', 'agents gen', 'machine busy'],
     rows.map((r) => [
       r.calls,
       r.established,
@@ -313,11 +320,7 @@ function mediaTable(rows) {
       fmt(r.toAgentLossPct, 2),
       fmt(r.toCarrierLossPct, 2),
       fmt(r.latePct, 2),
-      fmt(r.serverCores, 2),
-      fmt(r.mainCores, 2),
-      fmt(r.otherCores, 2),
-      fmt(r.serverRssMb, 0),
-      fmt(r.loop.p99Ms, 1),
+      ...serverCells(r),
       fmt(r.carrierCores, 2),
       fmt(r.agentsCores, 2),
       fmt(r.machineCores, 2),
@@ -348,10 +351,10 @@ async function phonesPart(server, count) {
       },
     );
     // The phones register from 127.0.0.1, the address the server trusts as its SIP edge, so its per-address flood guard does not count them.
-    const registered = await ask(phones, { type: 'register', target: { address: '127.0.0.1', port: server.sipPort }, extensions, cps: 200, bindAddress: '127.0.0.1' }, 'registered', 120_000);
+    const registered = await ask(phones, { type: 'register', target: { address: '127.0.0.1', port: server.sipPort }, extensions, cps: 200, bindAddress: '127.0.0.1' }, 'registered', { timeoutMs: 120_000 });
     console.log(`  ${count} desk agents signed in and ${registered.registered} phones registered (${registered.failed} failed${registered.failed ? `: ${registered.failures.join('; ')}` : ''}) in ${fmt((now() - t) / 1000)} s`);
     const setupStart = now();
-    const dialled = await ask(carrier, { type: 'dial', calls: count, target: { address: '127.0.0.1', port: server.sipPort }, to: DESK_HOTLINE, cps: settings.setupCps, bindAddress: CARRIER }, 'dialled', 120_000);
+    const dialled = await ask(carrier, { type: 'dial', calls: count, target: { address: '127.0.0.1', port: server.sipPort }, to: DESK_HOTLINE, cps: settings.setupCps, bindAddress: CARRIER }, 'dialled', { timeoutMs: 120_000 });
     if (dialled.failed > 0) console.error(`  ${dialled.failed} calls failed to set up: ${dialled.failures.join('; ')}`);
     // Every call rings its agent's phone, which answers at once.
     const deadline = now() + 30_000;
@@ -362,22 +365,8 @@ async function phonesPart(server, count) {
       await sleep(250);
     }
     const setupS = (now() - setupStart) / 1000;
-    await sleep(2000);
-    await server.loop(true);
-    const cpu = server.cpuWindow();
-    const udpBefore = udpCounters();
-    const window = (windowId % 255) + 1;
-    windowId++;
-    await Promise.all([ask(carrier, { type: 'measure', window }, 'measuring'), ask(phones, { type: 'measure', window }, 'measuring')]);
-    await sleep(settings.mediaSeconds * 1000);
-    const [c, p] = await Promise.all([ask(carrier, { type: 'report' }, 'report'), ask(phones, { type: 'report' }, 'report')]);
-    const cores = cpu.end();
-    const udpAfter = udpCounters();
-    const loop = await server.loop(true);
-    const rss = rssMb(server.pid);
-    await sleep(1000);
-    const cLate = await ask(carrier, { type: 'late' }, 'late');
-    const hungUp = await ask(carrier, { type: 'hangup' }, 'hungUp', 60_000);
+    const { c, f: p, cLate, cores, udp, loop, rss } = await measureWindow(server, carrier, phones);
+    const hungUp = await ask(carrier, { type: 'hangup' }, 'hungUp', { timeoutMs: 60_000 });
     const endDeadline = now() + 20_000;
     let ended = 0;
     while (now() < endDeadline) {
@@ -396,7 +385,7 @@ async function phonesPart(server, count) {
       roundTripLossPct: c.sent === 0 ? NaN : (100 * Math.max(0, c.sent - c.received)) / c.sent,
       latePct: c.sent === 0 ? NaN : (100 * cLate.late) / c.sent,
       skippedRounds: c.skippedTicks,
-      udpRcvbufDrops: udpAfter.rcvbufErrors - udpBefore.rcvbufErrors,
+      udpRcvbufDrops: udp.rcvbufErrors,
       ...cores,
       serverRssMb: rss,
       loop,
@@ -425,7 +414,7 @@ function formatPhonesRow(r) {
 function phonesTable(r, media) {
   const same = media?.find((m) => m.calls === r.calls);
   printTable(
-    ['calls', 'registered', 'answered', 'pkts/s nominal', 'loss →phone %', 'round trip %', 'of it late %', 'server cores', 'main thread', 'workers+other', 'RSS MB', 'loop p99 ms', 'machine busy', 'server cores vs RTP agents'],
+    ['calls', 'registered', 'answered', 'pkts/s nominal', 'loss →phone %', 'round trip %', 'of it late %', ...SERVER_HEAD, 'machine busy', 'server cores vs RTP agents'],
     [[
       r.calls,
       r.registered,
@@ -434,11 +423,7 @@ function phonesTable(r, media) {
       fmt(r.toPhoneLossPct, 2),
       fmt(r.roundTripLossPct, 2),
       fmt(r.latePct, 2),
-      fmt(r.serverCores, 2),
-      fmt(r.mainCores, 2),
-      fmt(r.otherCores, 2),
-      fmt(r.serverRssMb, 0),
-      fmt(r.loop.p99Ms, 1),
+      ...serverCells(r),
       fmt(r.machineCores, 2),
       same ? ratio(r.serverCores, same.serverCores) : '—',
     ]],
@@ -462,7 +447,7 @@ function relayPart() {
 // ─── the run ────────────────────────────────────────────────────────────────────────────────────
 
 async function main() {
-  const parts = parseOnly(process.argv.slice(2));
+  const parts = parseOnly(process.argv.slice(2), PARTS, DEFAULT_PARTS);
   const machine = { cpu: cpus()[0]?.model ?? 'unknown CPU', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, load: loadavg().map((l) => l.toFixed(2)).join(' ') };
   const sipp = sippVersion();
   console.log(`bench:sip — ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.load}, ${sipp ?? 'sipp not installed'}`);
