@@ -32,7 +32,7 @@ describe('X-TC-Action', () => {
     expectError(await describeStaff({ action: 'describestaffinfolist' }), 'InvalidAction');
   });
 
-  it.each(['PlaySoundCall', 'CreateIVRSession', 'DescribeExtensions'])(
+  it.each(['PlaySoundCall', 'CreateIVRSession', 'DescribeAutoCalloutTasks'])(
     'answers UnsupportedOperation for %s, an official ccc action OpenCCC does not implement',
     async (action) => {
       const message = expectError(await describeStaff({ action, params: { SdkAppId: server.sdkAppId } }), 'UnsupportedOperation');

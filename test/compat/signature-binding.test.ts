@@ -130,13 +130,13 @@ describe('a key that requires X-TC-Action to be signed', () => {
 describe.each(METHODS)('authentication before action support, over %s', (method) => {
   it('an action OpenCCC does not implement answers the authentication error when the signature is wrong', async () => {
     const wrong = officialClient(server, { reqMethod: method, secretKey: 'x'.repeat(32) });
-    await expectCloudError(wrong.DescribeExtensions({ SdkAppId: server.sdkAppId, PageNumber: 0 }), 'AuthFailure.SignatureFailure');
+    await expectCloudError(wrong.DescribeAutoCalloutTasks({ SdkAppId: server.sdkAppId, PageSize: 10, PageNumber: 0 }), 'AuthFailure.SignatureFailure');
     await expectCloudError(wrong.request('DescribeWeather', { SdkAppId: server.sdkAppId }), 'AuthFailure.SignatureFailure');
     const stranger = officialClient(server, { reqMethod: method, secretId: `AKID${'0'.repeat(32)}` });
-    await expectCloudError(stranger.DescribeExtensions({ SdkAppId: server.sdkAppId, PageNumber: 0 }), 'AuthFailure.SecretIdNotFound');
+    await expectCloudError(stranger.DescribeAutoCalloutTasks({ SdkAppId: server.sdkAppId, PageSize: 10, PageNumber: 0 }), 'AuthFailure.SecretIdNotFound');
     // Correctly signed, the answers are as before.
     const client = officialClient(server, { reqMethod: method });
-    await expectCloudError(client.DescribeExtensions({ SdkAppId: server.sdkAppId, PageNumber: 0 }), 'UnsupportedOperation');
+    await expectCloudError(client.DescribeAutoCalloutTasks({ SdkAppId: server.sdkAppId, PageSize: 10, PageNumber: 0 }), 'UnsupportedOperation');
     await expectCloudError(client.request('DescribeWeather', { SdkAppId: server.sdkAppId }), 'InvalidAction');
   });
 });
