@@ -87,7 +87,16 @@ describe('an agent calls out over the trunk', () => {
     const result = await callee.exited;
     expect(result.code, callee.explain(result)).toBe(SIPP_EXIT.allCallsSucceeded);
     expect(tracedMessages(callee.messages(), 'in').some((m) => m.startsWith('BYE '))).toBe(true);
-    expect(await recordOf(center, sessionId)).toMatchObject({ CallType: 1, EndStatusString: 'ok', HungUpSide: 'seat', Caller: callerPhoneNumber, Callee: number });
+    const record = await recordOf(center, sessionId);
+    expect(record).toMatchObject({ CallType: 1, EndStatusString: 'ok', HungUpSide: 'seat', Caller: callerPhoneNumber, Callee: number });
+    // The call through the trunk is recorded like any other: a stereo WAV with the conversation.
+    const recording = await fetch(record.RecordURL!);
+    expect(recording.status).toBe(200);
+    const wav = Buffer.from(await recording.arrayBuffer());
+    expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
+    expect(wav.readUInt16LE(22)).toBe(2);
+    // The agent hung up as soon as they heard the echo: a fraction of a second of 8 kHz stereo.
+    expect(wav.length).toBeGreaterThan(44 + 8_000 * 2 * 2 * 0.05);
   }, 60_000);
 
   it('never sends a number the dial plan denies: the call ends as not in service, and the next allowed call is the only INVITE the carrier sees', async () => {
