@@ -44,7 +44,8 @@ export interface SipDirectorySource {
 const TRUNK_CACHE_MS = 2_000;
 
 export class SipDirectory {
-  private cached: { at: number; trunks: GatewayTrunk[]; lists: Map<number, IpAllowlist> } | null = null;
+  /** The trunks, each one's allowlist, and all their addresses in one list (asked for every datagram). */
+  private cached: { at: number; trunks: GatewayTrunk[]; lists: Map<number, IpAllowlist>; trusted: IpAllowlist } | null = null;
   private loading: Promise<void> | null = null;
 
   constructor(
@@ -58,17 +59,9 @@ export class SipDirectory {
     return trunks.filter((t) => t.kind === 'ip' && lists.get(t.id)?.has(address));
   }
 
-  /** Registration trunks whose registrar (or outbound proxy) is at `address`. */
-  async registeredTrunksAt(address: string, resolved: (trunk: GatewayTrunk) => string | null): Promise<GatewayTrunk[]> {
-    const { trunks } = await this.load();
-    return trunks.filter((t) => t.kind === 'register' && resolved(t) === address);
-  }
-
   /** Whether any trunk trusts `address` (flood control skips trusted carriers). */
   trusted(address: string): boolean {
-    if (!this.cached) return false;
-    for (const trunk of this.cached.trunks) if (this.cached.lists.get(trunk.id)?.has(address)) return true;
-    return false;
+    return this.cached?.trusted.has(address) ?? false;
   }
 
   /** The trunk an instance's outbound calls use: the first enabled one with an outbound target. */
@@ -90,7 +83,7 @@ export class SipDirectory {
     if (this.cached && this.now() - this.cached.at < TRUNK_CACHE_MS) return this.cached;
     this.loading ??= this.source.trunks().then(
       (trunks) => {
-        this.cached = { at: this.now(), trunks, lists: new Map(trunks.map((t) => [t.id, new IpAllowlist(t.allow)])) };
+        this.cached = { at: this.now(), trunks, lists: new Map(trunks.map((t) => [t.id, new IpAllowlist(t.allow)])), trusted: new IpAllowlist(trunks.flatMap((t) => t.allow)) };
         this.loading = null;
       },
       (err: unknown) => {

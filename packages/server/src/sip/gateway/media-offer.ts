@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { RTP_PTIMES, type LegParams, type RtpPtime } from '../../media/protocol.js';
 import { answerAudio, readAudioSdp, type AudioOffer } from '../sdp.js';
+import { IpAllowlist } from '../security/ip-allowlist.js';
 
 export type OfferCheck = { ok: true; offer: AudioOffer; params: LegParams & { kind: 'rtp' } } | { ok: false; status: 488; reason: string };
 
@@ -36,12 +37,10 @@ export function legForOffer(sdp: string, prefer: ReadonlyArray<'PCMU' | 'PCMA'> 
 }
 
 /** RFC 1918, RFC 6598 (carrier-grade NAT) and IPv6 unique-local addresses. */
+const PRIVATE = new IpAllowlist(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7']);
+
 export function isPrivate(address: string): boolean {
-  if (isIP(address) === 4) {
-    const [a, b] = address.split('.').map(Number) as [number, number];
-    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  return isIP(address) === 6 && /^f[cd]/i.test(address);
+  return isIP(address) !== 0 && PRIVATE.has(address);
 }
 
 /** Our answer to an offer, for the leg set up at `local`. */

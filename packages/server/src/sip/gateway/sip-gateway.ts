@@ -21,6 +21,7 @@ import type { AgentRef } from '../../realtime/agent-connection.js';
 import type { Scheduler } from '../../realtime/scheduler.js';
 import type { DigestServer } from '../digest.js';
 import { Retransmit2xx } from '../dialog.js';
+import { parseAuthHeader } from '../message/auth-params.js';
 import { createResponse } from '../message/build.js';
 import { parseNameAddr } from '../message/name-addr.js';
 import { parseUri } from '../message/uri.js';
@@ -33,7 +34,7 @@ import type { Received, ServerTransaction, SipRequest } from '../types.js';
 import type { GatewayExtension, GatewayTrunk, SipDirectory } from './directory.js';
 import { offerAudio } from '../sdp.js';
 import { answerFor, legForOffer, sdpSessionIdOf, type OfferCheck } from './media-offer.js';
-import { endpointOfUri, type SipStack } from './sip-stack.js';
+import { DIALOG_METHODS, endpointOfUri, type SipStack } from './sip-stack.js';
 import { UacCall } from './uac-call.js';
 import type { TrunkRegistrations } from './trunk-registrations.js';
 import { UasCall } from './uas-call.js';
@@ -88,7 +89,7 @@ type Leg = (
   | { kind: 'phoneOut'; call: UasCall; agent: AgentRef; sessionId: string | null }
 ) & { media?: LegMedia };
 
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER';
+const ALLOW = `${DIALOG_METHODS}, REGISTER`;
 const DEFAULT_CALLEE_RING_MS = 60_000;
 const MEDIA_KEPT = '399 openccc "The call keeps its media: a new address or codec is not taken mid-call"';
 
@@ -414,7 +415,7 @@ export class SipGateway implements Dialer {
     const challengeHeader = status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate';
     const ip = this.sourceOf(request, received);
     const authorization = request.headers.get(header);
-    const claimed = authorization ? /username="([^"]*)"/.exec(authorization)?.[1] ?? '' : '';
+    const claimed = (authorization && parseAuthHeader(authorization)?.params['username']) || '';
     const challenge = (stale: boolean) =>
       tx.respond(createResponse(request, status, status === 401 ? 'Unauthorized' : 'Proxy Authentication Required', { headers: [[challengeHeader, digest.challenge({ stale })]] }));
     // A banned source gets the same challenge as a wrong password, and is never let in.

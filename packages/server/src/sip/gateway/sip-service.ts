@@ -97,8 +97,8 @@ export class SipService {
     const digests = new Map<string, DigestServer>();
     const registrar = new Registrar({ now, log: log.child({ sip: 'registrar' }) });
     registrar.on('changed', (aor, bindings) => phones.set(aor, bindings.map((b) => b.source.address)));
-    registrations = new TrunkRegistrations({ stack, directory, scheduler, now, log: log.child({ sip: 'trunks' }) });
-    const trunkRegistrations = registrations;
+    const trunkRegistrations = new TrunkRegistrations({ stack, directory, scheduler, now, log: log.child({ sip: 'trunks' }) });
+    registrations = trunkRegistrations;
     const gateway = new SipGateway({
       stack,
       directory,

@@ -9,6 +9,9 @@ import { formatVia } from '../message/via.js';
 import { parseUri } from '../message/uri.js';
 import type { ClientTransactionHandlers, Endpoint, SipRequest, SipTransactions, SipTransport, SipTransportName } from '../types.js';
 
+/** The methods a call's dialog takes (the Allow header of INVITEs and their answers). */
+export const DIALOG_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE';
+
 /** Where a dialog's requests go: the peer's address and the flow (TCP connection) it uses. */
 export interface DialogPeer {
   endpoint: Endpoint;

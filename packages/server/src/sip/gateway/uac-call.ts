@@ -9,7 +9,7 @@ import { createAck2xx, dialogFromUacResponse, type Dialog } from '../dialog.js';
 import { newTag } from '../message/build.js';
 import { SipHeaders, type ClientTransaction, type ServerTransaction, type SipRequest, type SipResponse } from '../types.js';
 import { createResponse } from '../message/build.js';
-import type { DialogPeer, SipStack } from './sip-stack.js';
+import { DIALOG_METHODS, type DialogPeer, type SipStack } from './sip-stack.js';
 
 export interface UacCallEvents {
   /** 180/183 (once). */
@@ -106,7 +106,7 @@ export class UacCall {
       ['Call-ID', this.callId],
       ['CSeq', `${this.cseq} INVITE`],
       ['Contact', `<${this.stack.contactUri(this.spec.contactUser, this.peer.endpoint.transport)}>`],
-      ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE'],
+      ['Allow', DIALOG_METHODS],
       ['Supported', 'replaces'],
       ['User-Agent', 'OpenCCC'],
       ...(this.spec.headers ?? []),

@@ -8,7 +8,7 @@ import { confirm, dialogFromUasInvite, Retransmit2xx, type Dialog } from '../dia
 import { createResponse, newTag } from '../message/build.js';
 import type { Scheduler } from '../../realtime/scheduler.js';
 import { DEFAULT_TIMERS, type SipResponse, type ServerTransaction, type SipTimerValues } from '../types.js';
-import type { DialogPeer, SipStack } from './sip-stack.js';
+import { DIALOG_METHODS, type DialogPeer, type SipStack } from './sip-stack.js';
 
 /** Why a call we answered ended on the other side (or could not go on). */
 export type UasEnd = 'bye' | 'cancel' | 'ackTimeout';
@@ -133,7 +133,7 @@ export class UasCall {
     if (withDialog) {
       for (const rr of request.headers.getAll('Record-Route')) extra.push(['Record-Route', rr]);
       extra.push(['Contact', `<${this.stack.contactUri(this.contactUser, this.peer.endpoint.transport)}>`]);
-      extra.push(['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE']);
+      extra.push(['Allow', DIALOG_METHODS]);
     }
     return createResponse(request, status, reason, {
       ...(status > 100 ? { toTag: this.localTag } : {}),
