@@ -1,15 +1,14 @@
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseTones } from '../../packages/server/src/media/goertzel.js';
-import { toneSamples } from '../../packages/server/src/media/tones.js';
-import { readWav, writeWav } from '../../packages/server/src/media/wav.js';
+import { readWav } from '../../packages/server/src/media/wav.js';
 import type { TestServer } from '../../packages/server/src/test-support/harness.js';
 import type { CccClient } from '../../packages/server/src/test-support/sdk-client.js';
 import { AGENT_HZ, CUSTOMER_HZ, TestPhone } from '../calls/support.js';
-import { launchChromium } from './support/browser.js';
+import { launchChromiumSpeaking, workbenchFrame } from './support/browser.js';
 import { hears, LISTEN_TO_REMOTE_AUDIO } from './support/listen.js';
 import { agentWithToken, openSeedPage, startE2eServer, waitForEvent, type PageEvent } from './support/fixtures.js';
 import { startHostSite, type HostSite } from './support/host-site.js';
@@ -39,12 +38,7 @@ let folder: string;
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'openccc-e2e-audio-'));
-  const tone = toneSamples({ frequencies: [AGENT_HZ], onMs: 1000, offMs: 0, level: 0.5 });
-  const seconds = new Int16Array(8000 * 10);
-  for (let i = 0; i < seconds.length; i++) seconds[i] = tone[i % tone.length] as number;
-  const wav = join(folder, 'agent-tone.wav');
-  writeFileSync(wav, writeWav({ sampleRate: 8000, channels: 1, samples: seconds }));
-  browser = await launchChromium([`--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required']);
+  browser = await launchChromiumSpeaking(AGENT_HZ, folder);
   context = await browser.newContext();
   await context.addInitScript(LISTEN_TO_REMOTE_AUDIO);
   site = await startHostSite();
@@ -60,12 +54,6 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** The workbench's frame inside a page. */
-function workbenchFrame(page: Page): Frame {
-  const frame = page.frames().find((f) => f.url().includes('/workbench'));
-  if (!frame) throw new Error('no workbench frame');
-  return frame;
-}
 
 
 async function signIn(mail: string): Promise<Page> {

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseTones, rms } from '../../packages/server/src/media/goertzel.js';
-import { toneSamples } from '../../packages/server/src/media/tones.js';
-import { readWav, writeWav } from '../../packages/server/src/media/wav.js';
+import { readWav } from '../../packages/server/src/media/wav.js';
 import { SipTrunks } from '../../packages/server/src/sip/trunks.js';
 import type { TestServer } from '../../packages/server/src/test-support/harness.js';
 import type { CccClient } from '../../packages/server/src/test-support/sdk-client.js';
@@ -14,7 +13,7 @@ import { speakingCarrierScenario } from '../sip/support/carrier-scenarios.js';
 import { SIPP_EXIT } from '../sip/support/sipp.js';
 import { freeMediaPort, runSippScenario, stopAllSipp } from '../sip/support/sipp-run.js';
 import { CarrierEar } from './sip-carrier-media.js';
-import { launchChromium } from './support/browser.js';
+import { launchChromiumSpeaking, workbenchFrame } from './support/browser.js';
 import { agentWithToken, openSeedPage, startE2eServer, waitForEvent } from './support/fixtures.js';
 import { startHostSite, type HostSite } from './support/host-site.js';
 import { hears, LISTEN_TO_REMOTE_AUDIO } from './support/listen.js';
@@ -39,12 +38,7 @@ let ear: CarrierEar | undefined;
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'openccc-e2e-carrier-'));
-  const tone = toneSamples({ frequencies: [AGENT_HZ], onMs: 1000, offMs: 0, level: 0.5 });
-  const samples = new Int16Array(8000 * 10);
-  for (let i = 0; i < samples.length; i++) samples[i] = tone[i % tone.length] as number;
-  const wav = join(folder, 'agent-tone.wav');
-  writeFileSync(wav, writeWav({ sampleRate: 8000, channels: 1, samples }));
-  browser = await launchChromium([`--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required']);
+  browser = await launchChromiumSpeaking(AGENT_HZ, folder);
   context = await browser.newContext();
   await context.addInitScript(LISTEN_TO_REMOTE_AUDIO);
   site = await startHostSite();
@@ -61,11 +55,6 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-function workbenchFrame(page: Page): Frame {
-  const frame = page.frames().find((f) => f.url().includes('/workbench'));
-  if (!frame) throw new Error('no workbench frame');
-  return frame;
-}
 
 /** A media port for sipp below `above`, so that `[media_port+offset]` can name a port of the test's. */
 async function mediaPortBelow(above: number): Promise<number> {

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toneSamples } from '../../packages/server/src/media/tones.js';
-import { writeWav } from '../../packages/server/src/media/wav.js';
 import { AGENT_HZ, CUSTOMER_HZ, callCenter, signedInAgent, type CallCenter, type TestAgent } from '../calls/support.js';
-import { launchChromium } from './support/browser.js';
+import { launchChromiumSpeaking } from './support/browser.js';
 import { hears, LISTEN_TO_REMOTE_AUDIO } from './support/listen.js';
 
 /**
@@ -22,12 +20,7 @@ let agent: TestAgent;
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'openccc-e2e-phone-'));
-  const tone = toneSamples({ frequencies: [CUSTOMER_HZ], onMs: 1000, offMs: 0, level: 0.5 });
-  const samples = new Int16Array(8000 * 10);
-  for (let i = 0; i < samples.length; i++) samples[i] = tone[i % tone.length] as number;
-  const wav = join(folder, 'customer-tone.wav');
-  writeFileSync(wav, writeWav({ sampleRate: 8000, channels: 1, samples }));
-  browser = await launchChromium([`--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required']);
+  browser = await launchChromiumSpeaking(CUSTOMER_HZ, folder);
   center = await callCenter({
     ivrFlow: (groupId) => ({
       version: 1,
