@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { newHexSecret, safeEqual } from '../crypto/secrets.js';
 import { CHALLENGE_UNQUOTED, CREDENTIALS_UNQUOTED, formatAuthHeader, parseAuthHeader } from './message/auth-params.js';
 
 /**
@@ -127,7 +128,7 @@ export class DigestServer {
     const ha1 = storedHa1 ?? this.dummyHa1;
     const ha2 = hash(this.algorithm, `${request.method}:${uri}`);
     const expected = hash(this.algorithm, `${ha1.toLowerCase()}:${nonce}:${nc}:${cnonce}:auth:${ha2}`);
-    const matches = constantTimeEqual(expected, response.toLowerCase());
+    const matches = safeEqual(expected, response.toLowerCase());
     if (storedHa1 === undefined) return { result: 'unknownUser', username };
     if (!matches) return { result: 'badResponse', username };
 
@@ -220,7 +221,7 @@ export function answerChallenge(
     const nc = state?.nc ?? 1;
     if (!Number.isInteger(nc) || nc < 1 || nc > 0xffffffff) throw new RangeError(`Digest nonce count ${nc} is not between 1 and 0xffffffff.`);
     const ncHex = nc.toString(16).padStart(8, '0');
-    const cnonce = state?.cnonce ?? randomBytes(12).toString('hex');
+    const cnonce = state?.cnonce ?? newHexSecret(12);
     answer.response = hash(algorithm, `${ha1}:${nonce}:${ncHex}:${cnonce}:auth:${ha2}`);
     Object.assign(answer, { algorithm, cnonce, qop: 'auth', nc: ncHex });
   } else {
@@ -237,17 +238,6 @@ function parseAlgorithm(value: string | undefined): DigestAlgorithm | null {
 
 function hash(algorithm: DigestAlgorithm, text: string): string {
   return createHash(algorithm === 'MD5' ? 'md5' : 'sha256').update(text, 'utf8').digest('hex');
-}
-
-/** Compares two strings in time that depends only on the first one's length. */
-function constantTimeEqual(expected: string, given: string): boolean {
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(given, 'utf8');
-  if (a.length !== b.length) {
-    timingSafeEqual(a, a);
-    return false;
-  }
-  return timingSafeEqual(a, b);
 }
 
 /** The parameters of a `Digest` header (names lower-cased), or null when it is not one or is longer than any real one. */

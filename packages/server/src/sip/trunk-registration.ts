@@ -14,8 +14,8 @@
  * One Call-ID for the trunk's whole life and a CSeq that only grows, so the registrar can tell a
  * late request from a new one (RFC 3261 §10.2.4).
  */
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { newHexSecret } from '../crypto/secrets.js';
 import type { ScheduledHandle, Scheduler } from '../realtime/scheduler.js';
 import { answerChallenge } from './digest.js';
 import { parseAuthHeader } from './message/auth-params.js';
@@ -93,7 +93,7 @@ interface Credentials {
 /** Registers one trunk and keeps it registered until `stop()`. */
 export class TrunkRegistration {
   private state: TrunkRegistrationState = 'idle';
-  private readonly callId = `${randomBytes(12).toString('hex')}@openccc`;
+  private readonly callId = `${newHexSecret(12)}@openccc`;
   private readonly fromTag = newTag();
   private cseq = 0;
   private expires: number;

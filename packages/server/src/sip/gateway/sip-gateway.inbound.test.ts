@@ -247,6 +247,16 @@ describe('SipGateway: calls from carrier trunks', () => {
     });
   });
 
+  it('refuses an INVITE that cannot make a dialog (no Contact) with 400, before the engine hears of it', async () => {
+    h = new GatewayHarness({ trunks: [trunkFixture()] });
+    const invite = h.trunkInvite();
+    invite.headers.delete('Contact');
+    const call = await h.request(invite);
+    expect(call.finals.map((r) => [r.status, r.reason])).toEqual([[400, 'Missing Contact']]);
+    expect(h.engine.inboundCalls).toEqual([]);
+    expect(h.gateway.callCount).toBe(0);
+  });
+
   it('takes a trunk\'s call only to its own instance\'s numbers', async () => {
     h = new GatewayHarness({ trunks: [trunkFixture()], numberOwner: (number) => (number.endsWith('9') ? 1_400_000_999 : SDK_APP_ID) });
     const foreign = await h.request(h.trunkInvite({ number: '02160000009' }));

@@ -20,7 +20,7 @@ import type { LegParams } from '../../media/protocol.js';
 import type { AgentRef } from '../../realtime/agent-connection.js';
 import type { Scheduler } from '../../realtime/scheduler.js';
 import type { DigestServer } from '../digest.js';
-import { Retransmit2xx } from '../dialog.js';
+import { dialogProblem, Retransmit2xx } from '../dialog.js';
 import { parseAuthHeader } from '../message/auth-params.js';
 import { createResponse } from '../message/build.js';
 import { parseNameAddr } from '../message/name-addr.js';
@@ -183,6 +183,9 @@ export class SipGateway implements Dialer {
     const { request, received } = tx;
     const callId = request.headers.get('Call-ID') ?? '';
     if (this.legs.has(callId)) return tx.respond(createResponse(request, 482, 'Loop Detected'));
+    // Checked before the engine hears of the call: an INVITE that cannot make a dialog is refused here.
+    const problem = dialogProblem(request);
+    if (problem) return tx.respond(createResponse(request, 400, problem));
     const source = this.sourceOf(request, received);
     const trunks = await this.options.directory.trunksFrom(source);
     if (trunks.length > 0) return this.trunkInvite(tx, trunks, 'requestUri');

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newHexSecret } from '../../crypto/secrets.js';
 import { SipHeaders, type SipRequest, type SipResponse } from '../types.js';
 import { parseNameAddr } from './name-addr.js';
 
@@ -41,7 +41,7 @@ export function reasonPhrase(status: number): string {
 
 /** A random tag (64 bits, hex) for From or To (RFC 3261 §19.3). */
 export function newTag(): string {
-  return randomBytes(8).toString('hex');
+  return newHexSecret(8);
 }
 
 /**

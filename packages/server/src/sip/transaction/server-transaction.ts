@@ -8,6 +8,7 @@ import { MachineRunner } from './machine-runner.js';
 import { nistTransition, startNist, type NistEvent, type NistState } from './nist.js';
 import { safely } from './safely.js';
 import { TimerSet } from './timer-set.js';
+import { transactionTimeout } from './timers.js';
 
 /** What a server transaction needs from the layer that owns it. */
 export interface ServerContext {
@@ -101,7 +102,7 @@ export class ServerTransactionRuntime implements ServerTransaction {
   drop(): void {
     if (this.dropped) return;
     this.stop();
-    this.dropped = this.context.scheduler.setTimeout(() => this.context.terminated(this), 64 * this.context.timers.t1);
+    this.dropped = this.context.scheduler.setTimeout(() => this.context.terminated(this), transactionTimeout(this.context.timers));
   }
 
   /** The request arrived again. */
